@@ -1,0 +1,210 @@
+"""The ``atlas`` command: argument parsing and printing only; the work happens in the core."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from .columns import ColumnMapping
+from .errors import AtlasError, UsageError
+from .export import EXPORT_FORMATS, datapackage_descriptor, export_bytes, write_atomically
+from .filters import Filters, apply_filters, describe_filters
+from .ingest import ImportOptions, ImportReport, import_path
+from .schema import KINDS, STATUSES, load_taxonomy
+from .settings import load_settings
+from .stats import compute_stats
+from .store import Store
+
+SEED_FILE = "organisations.csv"
+SEED_SOURCE = "Social Tech Atlas seed registry"
+
+
+def _store(settings) -> Store:
+    store = Store(settings.resolved_database_url)
+    if not store.schema_is_current():
+        raise UsageError("the database is not set up or is out of date — run: atlas init")
+    return store
+
+
+def cmd_init(args, settings) -> int:
+    store = Store(settings.resolved_database_url)
+    revision = store.upgrade()
+    print(f"database ready at schema revision {revision}: {store.url!r}")
+    if args.seed:
+        if store.count():
+            print(f"registry already holds {store.count():,} organisations; seed not loaded")
+        else:
+            report = import_path(settings.data_dir / SEED_FILE, store,
+                                 load_taxonomy(settings.data_dir), settings,
+                                 ImportOptions(source=SEED_SOURCE))
+            _print_report(report)
+            return report.exit_code
+    return 0
+
+
+def _progress(stage: str, done: int, total: int) -> None:
+    if total >= 2000 and sys.stderr.isatty():
+        end = "\n" if done == total else ""
+        print(f"\r{stage}: {done:,}/{total:,} rows", end=end, file=sys.stderr, flush=True)
+
+
+def cmd_import(args, settings) -> int:
+    mapping = ColumnMapping.from_file(args.mapping) if args.mapping else ColumnMapping()
+    mapping = mapping.merged(ColumnMapping.from_pairs(args.map, args.set))
+    options = ImportOptions(dry_run=args.dry_run, skip_invalid=args.skip_invalid,
+                            source=args.source, status=args.status, mapping=mapping,
+                            allow_repeat=args.allow_repeat)
+    store = _store(settings)
+    report = import_path(args.path, store, load_taxonomy(settings.data_dir), settings,
+                         options, progress=_progress)
+    _print_report(report)
+    if args.report_json:
+        write_atomically(Path(args.report_json),
+                         json.dumps(report.as_dict(), indent=2, ensure_ascii=False).encode())
+    return report.exit_code
+
+
+def _print_report(report: ImportReport) -> None:
+    print(f"read {report.filename}: {report.read_as}")
+    for warning in report.warnings:
+        print(f"warning: {warning}")
+    for problem in report.problems:
+        prefix = "error" if problem.severity == "error" else "warning"
+        print(f"{prefix}: {problem.describe()}")
+    summary = (f"{report.rows:,} row(s): {report.accepted:,} accepted, "
+               f"{report.rejected:,} rejected")
+    if report.dry_run:
+        outcome = "dry run: nothing was written"
+    elif report.written:
+        outcome = f"{report.written:,} organisation(s) written as upload #{report.batch_id}"
+    elif report.rejected:
+        outcome = ("nothing was written because some rows were rejected — fix them, or use "
+                   "--skip-invalid to write only the valid rows")
+    else:
+        outcome = "nothing to write"
+    print(f"{summary}. {outcome}.")
+
+
+def cmd_export(args, settings) -> int:
+    store = _store(settings)
+    taxonomy = load_taxonomy(settings.data_dir)
+    frame = store.frame(statuses=None if args.all else ("published",))
+    unknown = [s for s in args.sector if s not in taxonomy.ids]
+    if unknown:
+        raise UsageError(f"unknown sector(s) {', '.join(unknown)} — sectors are: "
+                         f"{', '.join(taxonomy.ids)}")
+    filters = Filters(tuple(c.upper() for c in args.country), tuple(args.sector),
+                      tuple(args.kind), args.q or "")
+    shown = apply_filters(frame, filters)
+    data = export_bytes(shown, args.format, taxonomy, settings.data_dir)
+    if args.output in (None, "-"):
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        write_atomically(Path(args.output), data)
+    print(f"exported {describe_filters(filters, len(shown), len(frame), taxonomy)}"
+          + (f" to {args.output}" if args.output not in (None, "-") else ""), file=sys.stderr)
+    return 0
+
+
+def cmd_stats(args, settings) -> int:
+    stats = compute_stats(_store(settings).frame(statuses=None))
+    if args.json:
+        print(json.dumps(stats, indent=2))
+        return 0
+    print(f"organisations: {stats['total']:,} "
+          f"({stats['located']:,} located, {stats['unlocated']:,} unlocated)")
+    for title, key in (("by status", "by_status"), ("published by country",
+                       "published_by_country"), ("published by sector", "published_by_sector"),
+                       ("published by kind", "published_by_kind"),
+                       ("by location precision", "by_location_precision")):
+        print(f"{title}:")
+        for name, count in sorted(stats[key].items(), key=lambda kv: (-kv[1], kv[0])):
+            print(f"  {name:<24} {count:>7,}")
+    return 0
+
+
+def cmd_schema(args, settings) -> int:
+    print(json.dumps(datapackage_descriptor(load_taxonomy(settings.data_dir)), indent=2,
+                     ensure_ascii=False))
+    return 0
+
+
+def cmd_serve(args, settings) -> int:
+    app = Path(__file__).resolve().parent / "ui" / "app.py"
+    argv = [sys.executable, "-m", "streamlit", "run", str(app),
+            "--server.port", str(args.port), "--server.address", args.address]
+    os.execv(sys.executable, argv)
+    return 0  # pragma: no cover - execv does not return
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="atlas", description="The Social Tech Atlas registry.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("init", help="create or upgrade the database")
+    p.add_argument("--seed", action="store_true",
+                   help="load data/organisations.csv when the registry is empty")
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("import", help="import organisations from CSV, GeoJSON or .xlsx")
+    p.add_argument("path", type=Path)
+    p.add_argument("--dry-run", action="store_true", help="check only; write nothing")
+    p.add_argument("--skip-invalid", action="store_true",
+                   help="write the valid rows and report the rest (default: all or nothing)")
+    p.add_argument("--source", help="where the rows come from (default: the file name)")
+    p.add_argument("--status", choices=STATUSES,
+                   help="status of rows that give none (default: published)")
+    p.add_argument("--mapping", type=Path, help="TOML file with [columns] and [constants]")
+    p.add_argument("--map", action="append", default=[], metavar="SOURCE=FIELD",
+                   help="read column SOURCE as FIELD (FIELD '-' ignores it); repeatable")
+    p.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
+                   help="value of FIELD for rows that have none; repeatable")
+    p.add_argument("--allow-repeat", action="store_true",
+                   help="import a file even if the same file was imported before")
+    p.add_argument("--report-json", metavar="FILE", help="write the report as JSON")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("export", help="export organisations")
+    p.add_argument("--format", choices=EXPORT_FORMATS, default="csv")
+    p.add_argument("--country", action="append", default=[], metavar="CC")
+    p.add_argument("--sector", action="append", default=[], metavar="ID")
+    p.add_argument("--kind", action="append", default=[], choices=KINDS)
+    p.add_argument("--q", help="free text (accent- and case-insensitive)")
+    p.add_argument("--all", action="store_true", help="every status, not only published")
+    p.add_argument("-o", "--output", help="file to write (default: standard output)")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("stats", help="counts by status, country, sector, location")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("schema", help="print the Frictionless data package descriptor")
+    p.set_defaults(func=cmd_schema)
+
+    p = sub.add_parser("serve", help="start the web app")
+    p.add_argument("--port", type=int, default=8501)
+    p.add_argument("--address", default="localhost")
+    p.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+        return args.func(args, settings)
+    except AtlasError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted; nothing half-written was kept", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

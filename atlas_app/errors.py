@@ -1,0 +1,35 @@
+"""The atlas's exceptions: one small hierarchy, each also a familiar builtin."""
+
+from __future__ import annotations
+
+
+class AtlasError(Exception):
+    """Base class of every error the atlas raises on purpose."""
+
+
+class ConfigError(AtlasError, ValueError):
+    """A setting is missing or malformed."""
+
+
+class FileReadError(AtlasError, ValueError):
+    """An uploaded or imported file cannot be read at all (nothing is imported)."""
+
+
+class MappingError(AtlasError, ValueError):
+    """The file's columns cannot be mapped onto the registry's fields."""
+
+
+class UsageError(AtlasError, ValueError):
+    """A command or function was called with arguments that do not fit."""
+
+
+class DuplicateUploadError(AtlasError, ValueError):
+    """The very same file was already imported."""
+
+
+class StoreError(AtlasError, OSError):
+    """The database refused or failed an operation; the transaction was rolled back."""
+
+
+class ExportError(AtlasError, OSError):
+    """An export could not be written; any previous file at the target is intact."""

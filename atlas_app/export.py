@@ -1,0 +1,220 @@
+"""Write the registry (or any filtered view of it) as CSV, GeoJSON or a data package.
+
+Files are written to a temporary file beside the target and moved into place only when
+complete, so a crash or a full disk never leaves a truncated export where the old one was.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import math
+import os
+import tempfile
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import BinaryIO
+
+import pandas as pd
+
+from .errors import ExportError
+from .schema import FIELD_NAMES, FIELDS, Taxonomy
+from .validation import FORMULA_TRIGGERS
+
+LICENCE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",
+           "path": "https://creativecommons.org/licenses/by/4.0/"}
+GEOJSON_PROPERTIES = tuple(n for n in FIELD_NAMES if n not in ("latitude", "longitude"))
+NUMERIC = {f.name for f in FIELDS if f.type in ("integer", "number")}
+
+
+def neutralise(value: str) -> str:
+    """Guard a spreadsheet cell: ``=HYPERLINK(…)`` becomes ``'=HYPERLINK(…)``."""
+    return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
+
+
+def _text(name: str, value: object) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
+        return ""
+    if name == "tags":
+        return ";".join(value) if isinstance(value, (list, tuple)) else str(value)
+    if isinstance(value, (dt.datetime, pd.Timestamp)):
+        return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if isinstance(value, float):
+        return f"{value:.7f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def frame_to_rows(frame: pd.DataFrame, *, guard_formulas: bool = True) -> list[list[str]]:
+    """The frame as text rows in FIELD_NAMES order, formulas neutralised in text cells."""
+    rows = []
+    for record in frame[list(FIELD_NAMES)].itertuples(index=False, name=None):
+        row = []
+        for name, value in zip(FIELD_NAMES, record):
+            text = _text(name, value)
+            row.append(neutralise(text) if guard_formulas and name not in NUMERIC else text)
+        rows.append(row)
+    return rows
+
+
+def csv_bytes(frame: pd.DataFrame, *, excel: bool = False) -> bytes:
+    """CSV (RFC 4180, UTF-8). ``excel``: ';' separator and a BOM, for French Excel."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, delimiter=";" if excel else ",", lineterminator="\r\n")
+    writer.writerow(FIELD_NAMES)
+    writer.writerows(frame_to_rows(frame))
+    return (("\ufeff" if excel else "") + buffer.getvalue()).encode("utf-8")
+
+
+def geojson_document(frame: pd.DataFrame) -> dict:
+    """An RFC 7946 FeatureCollection; unlocated organisations get ``"geometry": null``."""
+    features = []
+    for record in frame[list(FIELD_NAMES)].to_dict("records"):
+        props = {}
+        for name in GEOJSON_PROPERTIES:
+            value = record[name]
+            if name == "tags":
+                props[name] = list(value) if isinstance(value, (list, tuple)) else []
+            elif name == "id":
+                props[name] = int(value)
+            else:
+                text = _text(name, value)
+                props[name] = text or None
+        lat, lon = record["latitude"], record["longitude"]
+        located = lat is not None and lon is not None and not (math.isnan(lat) or math.isnan(lon))
+        geometry = {"type": "Point", "coordinates": [round(float(lon), 7), round(float(lat), 7)]} \
+            if located else None
+        features.append({"type": "Feature", "id": props["id"], "geometry": geometry,
+                         "properties": props})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def geojson_bytes(frame: pd.DataFrame) -> bytes:
+    return json.dumps(geojson_document(frame), ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def table_schema(taxonomy: Taxonomy) -> dict:
+    """The registry's CSV form as a Frictionless Table Schema."""
+    types = {"string": "string", "integer": "integer", "number": "number", "list": "string",
+             "datetime": "datetime"}
+    fields = []
+    for f in FIELDS:
+        spec: dict = {"name": f.name, "type": types[f.type], "description": f.description}
+        constraints: dict = {}
+        if f.required:
+            constraints["required"] = True
+        if f.max_length and f.type == "string":
+            constraints["maxLength"] = f.max_length + 1  # room for the formula guard
+        if f.enum:
+            constraints["enum"] = list(f.enum)
+        if f.name == "sector":
+            constraints["enum"] = list(taxonomy.ids)
+        if f.name == "country":
+            constraints["pattern"] = "[A-Z]{2}"
+        if f.name == "website":
+            constraints["pattern"] = "https?://.+"
+        if f.name == "latitude":
+            constraints.update(minimum=-90, maximum=90)
+        if f.name == "longitude":
+            constraints.update(minimum=-180, maximum=180)
+        if f.name == "id":
+            constraints.update(required=True, unique=True, minimum=1)
+        if f.name in ("created_at", "updated_at"):
+            constraints["required"] = True
+        if f.name in ("status", "location_precision", "location_source"):
+            constraints["required"] = True
+        if constraints:
+            spec["constraints"] = constraints
+        fields.append(spec)
+    return {"fields": fields, "primaryKey": ["id"], "missingValues": [""]}
+
+
+def datapackage_descriptor(taxonomy: Taxonomy, *, path: str = "organisations.csv",
+                           created: str | None = None) -> dict:
+    """The Frictionless data package that describes an export of the registry."""
+    descriptor = {
+        "profile": "data-package",
+        "name": "social-tech-atlas",
+        "title": "Social Tech Atlas — European organisations using digital technology "
+                 "for the common good",
+        "licenses": [LICENCE],
+        "sources": [
+            {"title": "Social Tech Atlas contributors",
+             "path": "https://github.com/social-tech-atlas"},
+            {"title": "GeoNames (place names and coordinates, CC BY 4.0)",
+             "path": "https://www.geonames.org/"},
+        ],
+        "resources": [
+            {"name": "organisations", "path": path, "profile": "tabular-data-resource",
+             "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+             "dialect": {"delimiter": ",", "quoteChar": '"', "header": True},
+             "licenses": [LICENCE], "schema": table_schema(taxonomy)},
+            {"name": "sectors", "path": "sectors.csv", "profile": "tabular-data-resource",
+             "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+             "schema": {"fields": [{"name": "id", "type": "string"},
+                                   {"name": "label_en", "type": "string"},
+                                   {"name": "label_fr", "type": "string"},
+                                   {"name": "colour", "type": "string"}],
+                        "primaryKey": ["id"]}},
+        ],
+    }
+    if created:
+        descriptor["created"] = created
+    return descriptor
+
+
+def datapackage_bytes(frame: pd.DataFrame, taxonomy: Taxonomy, sectors_csv: bytes) -> bytes:
+    """A zip with organisations.csv, sectors.csv and datapackage.json."""
+    created = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("datapackage.json", json.dumps(
+            datapackage_descriptor(taxonomy, created=created), indent=2, ensure_ascii=False))
+        zf.writestr("organisations.csv", csv_bytes(frame))
+        zf.writestr("sectors.csv", sectors_csv)
+    return buffer.getvalue()
+
+
+def write_atomically(path: Path, data: bytes | Callable[[BinaryIO], None]) -> None:
+    """Write ``data`` to ``path`` via a temporary file and a rename; raise ExportError."""
+    path = Path(path)
+    tmp_name = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+        with os.fdopen(fd, "wb") as fh:
+            if callable(data):
+                data(fh)
+            else:
+                fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp_name, path)
+        tmp_name = None
+    except OSError as exc:
+        raise ExportError(f"cannot write {path}: {exc.strerror or exc} — the previous file, "
+                          "if any, is unchanged") from exc
+    finally:
+        if tmp_name:
+            try:
+                os.unlink(tmp_name)
+            except OSError:
+                pass
+
+
+EXPORT_FORMATS = ("csv", "csv-excel", "geojson", "datapackage")
+
+
+def export_bytes(frame: pd.DataFrame, fmt: str, taxonomy: Taxonomy, data_dir: Path) -> bytes:
+    """Render ``frame`` in one of EXPORT_FORMATS."""
+    if fmt == "csv":
+        return csv_bytes(frame)
+    if fmt == "csv-excel":
+        return csv_bytes(frame, excel=True)
+    if fmt == "geojson":
+        return geojson_bytes(frame)
+    if fmt == "datapackage":
+        return datapackage_bytes(frame, taxonomy, (Path(data_dir) / "sectors.csv").read_bytes())
+    raise ValueError(f"format must be one of {', '.join(EXPORT_FORMATS)}, instead got: {fmt!r}")

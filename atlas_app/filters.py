@@ -1,0 +1,86 @@
+"""Filter the registry by country, sector, kind and free text, and say so in a sentence."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+from babel.numbers import format_decimal
+
+from .countries import country_name
+from .schema import KIND_LABELS, Taxonomy, fold
+
+SEARCHED_COLUMNS = ("name", "description_en", "description_fr", "city", "tags")
+
+PHRASES = {
+    "en": {"of": "{shown} of {total} organisations", "country": "country is {v}",
+           "sector": "sector is {v}", "kind": "kind is {v}", "q": "text contains “{v}”",
+           "or": " or "},
+    "fr": {"of": "{shown} organisations sur {total}", "country": "pays : {v}",
+           "sector": "secteur : {v}", "kind": "type : {v}", "q": "texte contient « {v} »",
+           "or": " ou "},
+}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """A view of the registry. Empty tuples and an empty query mean "everything"."""
+
+    countries: tuple[str, ...] = ()
+    sectors: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    q: str = ""
+
+    @property
+    def active(self) -> bool:
+        return bool(self.countries or self.sectors or self.kinds or self.q.strip())
+
+
+def search_column(frame: pd.DataFrame) -> pd.Series:
+    """Folded (case- and accent-free) text of the searched columns, one string per row."""
+    parts = []
+    for column in SEARCHED_COLUMNS:
+        values = frame[column]
+        if column == "tags":
+            values = values.map(lambda tags: " ".join(tags) if isinstance(tags, list) else "")
+        parts.append(values.fillna("").astype(str))
+    joined = parts[0].str.cat(parts[1:], sep=" ") if len(frame) else pd.Series([], dtype=str)
+    return joined.map(fold)
+
+
+def apply_filters(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """The rows of ``frame`` that match every active filter."""
+    mask = pd.Series(True, index=frame.index)
+    if filters.countries:
+        mask &= frame["country"].isin(filters.countries)
+    if filters.sectors:
+        mask &= frame["sector"].isin(filters.sectors)
+    if filters.kinds:
+        mask &= frame["kind"].isin(filters.kinds)
+    words = fold(filters.q).split()
+    if words:
+        haystack = search_column(frame)
+        for word in words:
+            mask &= haystack.str.contains(word, regex=False)
+    return frame[mask]
+
+
+def describe_filters(filters: Filters, shown: int, total: int, taxonomy: Taxonomy,
+                     lang: str = "en") -> str:
+    """ "42 of 1,203 organisations · country is France · sector is Health & care" """
+    words = PHRASES.get(lang, PHRASES["en"])
+    parts = [words["of"].format(shown=format_decimal(shown, locale=lang),
+                                total=format_decimal(total, locale=lang))]
+    if filters.countries:
+        names = [country_name(c, lang) for c in filters.countries]
+        parts.append(words["country"].format(v=words["or"].join(names)))
+    if filters.sectors:
+        labels = [s.label(lang) if (s := taxonomy.get(i)) else i for i in filters.sectors]
+        parts.append(words["sector"].format(v=words["or"].join(labels)))
+    if filters.kinds:
+        idx = 1 if lang == "fr" else 0
+        labels = [KIND_LABELS[k][idx] if k in KIND_LABELS else k for k in filters.kinds]
+        parts.append(words["kind"].format(v=words["or"].join(labels)))
+    if filters.q.strip():
+        parts.append(words["q"].format(v=filters.q.strip()))
+    return " · ".join(parts)

@@ -1,0 +1,214 @@
+"""Import a file into the registry: read → map columns → validate → check → commit.
+
+All-or-nothing by default; ``skip_invalid`` writes the valid rows and reports the rest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .columns import ColumnMapping, resolve_columns
+from .errors import DuplicateUploadError, FileReadError
+from .matching import Candidate, find_matches
+from .reader import RawTable, check_size, read_bytes
+from .schema import STATUSES, Taxonomy
+from .settings import Settings
+from .store import Store
+from .validation import Problem, validate_record
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """How to import: see ``atlas import --help`` for each option."""
+
+    dry_run: bool = False
+    skip_invalid: bool = False
+    source: str | None = None
+    status: str | None = None
+    mapping: ColumnMapping = field(default_factory=ColumnMapping)
+    allow_repeat: bool = False
+    created_by: str | None = None
+
+
+@dataclass
+class ImportReport:
+    """What an import found and did; ``exit_code`` follows the CLI's contract."""
+
+    filename: str
+    read_as: str = ""
+    rows: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    written: int = 0
+    dry_run: bool = False
+    batch_id: int | None = None
+    ids: list[int] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.rejected else 0
+
+    def as_dict(self) -> dict:
+        return {"file": self.filename, "read_as": self.read_as, "rows": self.rows,
+                "accepted": self.accepted, "rejected": self.rejected,
+                "written": self.written, "dry_run": self.dry_run, "batch": self.batch_id,
+                "warnings": self.warnings, "problems": [p.as_dict() for p in self.problems]}
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _status(options: ImportOptions) -> str:
+    status = options.status or "published"
+    if status not in STATUSES:
+        raise FileReadError(f"status must be one of {', '.join(STATUSES)}, instead got: {status!r}")
+    return status
+
+
+def validate_table(table: RawTable, mapping: ColumnMapping, taxonomy: Taxonomy, *,
+                   status: str, source: str | None,
+                   progress: Progress | None = None) -> tuple[list[tuple[int, dict]],
+                                                              list[Problem], list[str]]:
+    """Validate every row; return ([(line, record)], problems, file-level warnings).
+
+    Problems of rejected rows are errors; warnings (suspicious but accepted) ride along.
+    """
+    resolved = resolve_columns(table, mapping)
+    accepted: list[tuple[int, dict]] = []
+    problems: list[Problem] = []
+    total = len(table.rows)
+    for n, row in enumerate(table.rows, start=1):
+        if row.problem:
+            message, _, fix = row.problem.partition(" — ")
+            problems.append(Problem(row.line, None, "", message, fix or "correct the row",
+                                    where=row.where))
+        else:
+            record, found = validate_record(resolved.cells(row), taxonomy, line=row.line,
+                                            where=row.where, default_status=status,
+                                            default_source=source)
+            problems.extend(found)
+            if record is not None:
+                accepted.append((row.line, record))
+        if progress and (n % 1000 == 0 or n == total):
+            progress("validate", n, total)
+    return accepted, problems, list(resolved.warnings)
+
+
+def _check_ids(accepted: list[tuple[int, dict]], store: Store, where: str
+               ) -> tuple[list[tuple[int, dict]], list[Problem]]:
+    """Reject rows whose explicit id is repeated in the file or already in the registry."""
+    problems: list[Problem] = []
+    given = [r["id"] for _, r in accepted if r["id"] is not None]
+    taken = store.existing_ids(given) if given else set()
+    seen: dict[int, int] = {}
+    kept = []
+    for line, record in accepted:
+        rid = record["id"]
+        if rid is not None and rid in taken:
+            problems.append(Problem(line, "id", str(rid), "is already in the registry",
+                                    "remove the id column to add the rows as new "
+                                    "organisations", where=where))
+        elif rid is not None and rid in seen:
+            problems.append(Problem(line, "id", str(rid), f"repeats the id of {where} "
+                                    f"{seen[rid]}", "give each row its own id", where=where))
+        else:
+            if rid is not None:
+                seen[rid] = line
+            kept.append((line, record))
+    return kept, problems
+
+
+def _duplicate_warnings(accepted: list[tuple[int, dict]], store: Store, where: str
+                        ) -> list[Problem]:
+    """Warn about rows resembling another row of the file or the registry (never merged)."""
+    new = [Candidate(line, r["name"], r["country"], r["city"], r["website"])
+           for line, r in accepted]
+    registry = store.frame(statuses=None)
+    existing = [Candidate(int(i), n, c, t, w) for i, n, c, t, w in zip(
+        registry["id"], registry["name"], registry["country"], registry["city"],
+        registry["website"])]
+    warnings = []
+    in_registry = find_matches(new, existing)
+    for line, (org_id, reason) in in_registry.items():
+        warnings.append(Problem(line, "name", "", f"possible duplicate of #{org_id} ({reason})",
+                                "check it is a different organisation", "warning", where))
+    earlier: list[Candidate] = []
+    for cand in new:
+        match = find_matches([cand], earlier)
+        if cand.ref in match and cand.ref not in in_registry:
+            other, reason = match[cand.ref]
+            warnings.append(Problem(cand.ref, "name", cand.name, f"duplicate of {where} "
+                                    f"{other} ({reason})", "keep one of the two rows",
+                                    "warning", where))
+        earlier.append(cand)
+    return warnings
+
+
+def import_bytes(data: bytes, filename: str, store: Store, taxonomy: Taxonomy,
+                 settings: Settings, options: ImportOptions = ImportOptions(),
+                 progress: Progress | None = None) -> ImportReport:
+    """Import one file's bytes; FileReadError/MappingError mean nothing could be imported."""
+    status = _status(options)
+    digest = sha256_of(data)
+    report = ImportReport(filename=filename, dry_run=options.dry_run)
+    earlier = store.find_batch(digest)
+    if earlier is not None:
+        message = (f"this file was already imported on {earlier.created_at:%Y-%m-%d %H:%M} UTC "
+                   f"as upload #{earlier.id} ({earlier.filename}, {earlier.row_count} rows)")
+        if not (options.allow_repeat or options.dry_run):
+            raise DuplicateUploadError(message + " — use --allow-repeat to import it again")
+        report.warnings.append(message)
+    table = read_bytes(data, filename, max_bytes=settings.max_upload_bytes,
+                       max_rows=settings.max_rows)
+    report.read_as = table.describe()
+    report.rows = len(table.rows)
+    report.warnings.extend(table.warnings)
+    source = options.source or options.mapping.constants.get("source") or filename
+    accepted, problems, warnings = validate_table(table, options.mapping, taxonomy,
+                                                  status=status, source=source,
+                                                  progress=progress)
+    report.warnings.extend(warnings)
+    where = table.rows[0].where if table.rows else "line"
+    accepted, id_problems = _check_ids(accepted, store, where)
+    problems.extend(id_problems)
+    problems.extend(_duplicate_warnings(accepted, store, where))
+    problems.sort(key=lambda p: (p.line, p.severity != "error"))
+    report.problems = problems
+    report.accepted = len(accepted)
+    report.rejected = len({p.line for p in problems if p.severity == "error"})
+    if options.dry_run or (report.rejected and not options.skip_invalid) or not accepted:
+        return report
+    if progress:
+        progress("commit", 0, len(accepted))
+    report.ids, report.batch_id = store.add_organisations(
+        [r for _, r in accepted], filename=filename, sha256=digest, source=source,
+        created_by=options.created_by)
+    report.written = len(report.ids)
+    if progress:
+        progress("commit", len(accepted), len(accepted))
+    return report
+
+
+def import_path(path: Path, store: Store, taxonomy: Taxonomy, settings: Settings,
+                options: ImportOptions = ImportOptions(),
+                progress: Progress | None = None) -> ImportReport:
+    """Import a file from disk (refused before reading when over the size limit)."""
+    path = Path(path)
+    try:
+        check_size(path.stat().st_size, settings.max_upload_bytes)
+        data = path.read_bytes()
+    except OSError as exc:
+        raise FileReadError(f"cannot open {path}: {exc.strerror or exc}") from exc
+    return import_bytes(data, path.name, store, taxonomy, settings, options, progress)

@@ -1,0 +1,76 @@
+"""One frozen Settings object built from the environment; nothing is read at import time."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ConfigError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DATA = PROJECT_ROOT / "data"
+
+DEFAULT_DATABASE_URL = "sqlite:///var/atlas.db"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable about the atlas.
+
+    Attributes
+    ----------
+    database_url:
+        SQLAlchemy URL. ``sqlite:///relative/path.db`` is resolved against the project
+        root so the CLI and the app agree whatever the working directory.
+    data_dir:
+        Where the taxonomy (``sectors.csv``), the seed registry and ``datapackage.json`` live.
+    max_upload_bytes, max_rows:
+        Files above either limit are refused before parsing.
+    tile_url, tile_attribution:
+        Basemap tiles. Empty ``tile_url`` means no tile server at all.
+    """
+
+    database_url: str = DEFAULT_DATABASE_URL
+    data_dir: Path = PACKAGE_DATA
+    max_upload_bytes: int = 20 * 1024 * 1024
+    max_rows: int = 200_000
+    tile_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    tile_attribution: str = "&copy; OpenStreetMap contributors"
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database URL with a relative SQLite path made absolute."""
+        prefix = "sqlite:///"
+        if self.database_url.startswith(prefix):
+            path = self.database_url[len(prefix):]
+            if path and path != ":memory:" and not path.startswith("/"):
+                return prefix + str(PROJECT_ROOT / path)
+        return self.database_url
+
+
+def _int_env(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, instead got: {raw!r}") from None
+    if value <= 0:
+        raise ConfigError(f"{name} must be positive, instead got: {value}")
+    return value
+
+
+def load_settings(env: dict[str, str] | None = None) -> Settings:
+    """Build Settings from environment variables (``ATLAS_*``)."""
+    env = dict(os.environ if env is None else env)
+    defaults = Settings()
+    return Settings(
+        database_url=env.get("ATLAS_DATABASE_URL") or defaults.database_url,
+        data_dir=Path(env["ATLAS_DATA_DIR"]) if env.get("ATLAS_DATA_DIR") else defaults.data_dir,
+        max_upload_bytes=_int_env(env, "ATLAS_MAX_UPLOAD_BYTES", defaults.max_upload_bytes),
+        max_rows=_int_env(env, "ATLAS_MAX_ROWS", defaults.max_rows),
+        tile_url=env.get("ATLAS_TILE_URL", defaults.tile_url),
+        tile_attribution=env.get("ATLAS_TILE_ATTRIBUTION", defaults.tile_attribution),
+    )

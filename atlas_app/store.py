@@ -1,0 +1,263 @@
+"""The one module that talks to the database: SQLite by default, PostgreSQL when configured."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from .errors import StoreError
+from .schema import FIELD_NAMES
+from .tables import import_batches, organisations, registry_meta
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+INSERT_CHUNK = 1000
+
+
+@dataclass(frozen=True)
+class Batch:
+    """One committed import: which file, when, and how many rows it added."""
+
+    id: int
+    filename: str
+    sha256: str
+    source: str | None
+    row_count: int
+    created_at: dt.datetime
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+
+
+def _as_utc(value: dt.datetime | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    return value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None \
+        else value.astimezone(dt.timezone.utc)
+
+
+def _sqlite_engine(url: sa.URL) -> sa.Engine:
+    if url.database and url.database != ":memory:":
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(url, connect_args={"timeout": 30})
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        # Take over transaction control from pysqlite so that writers can BEGIN IMMEDIATE
+        # and wait on the busy timeout instead of failing with "database is locked".
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        write = conn.get_execution_options().get("atlas_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine
+
+
+class Store:
+    """The registry's database. Every write is one transaction that bumps the revision."""
+
+    def __init__(self, url: str) -> None:
+        try:
+            parsed = sa.make_url(url)
+        except sa.exc.ArgumentError as exc:
+            raise StoreError(f"ATLAS_DATABASE_URL is not a database URL: {url!r}") from exc
+        if parsed.drivername == "postgresql":
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        self.url = parsed
+        self.engine = (_sqlite_engine(parsed) if parsed.get_backend_name() == "sqlite"
+                       else sa.create_engine(parsed, pool_pre_ping=True))
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    # -- schema -------------------------------------------------------------------------
+
+    def _alembic_config(self) -> Config:
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS))
+        cfg.set_main_option("sqlalchemy.url",
+                            self.url.render_as_string(hide_password=False).replace("%", "%%"))
+        return cfg
+
+    def upgrade(self) -> str:
+        """Create the schema or bring it up to date in place; return the new revision."""
+        cfg = self._alembic_config()
+        try:
+            with self.engine.begin() as conn:
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+        except sa.exc.OperationalError as exc:
+            raise StoreError(f"cannot open the database {self.url!r}: {exc.orig}") from exc
+        return self.schema_revision() or ""
+
+    def schema_revision(self) -> str | None:
+        with self.engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+
+    def schema_is_current(self) -> bool:
+        head = ScriptDirectory.from_config(self._alembic_config()).get_current_head()
+        return self.schema_revision() == head
+
+    # -- transactions -------------------------------------------------------------------
+
+    @contextmanager
+    def write(self):
+        """A write transaction (BEGIN IMMEDIATE on SQLite) that bumps the revision."""
+        try:
+            with self.engine.execution_options(atlas_write=True).begin() as conn:
+                yield conn
+                conn.execute(registry_meta.update()
+                             .where(registry_meta.c.key == "revision")
+                             .values(value=sa.cast(sa.cast(registry_meta.c.value, sa.Integer)
+                                                   + 1, sa.String)))
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(f"the database refused the change, nothing was written: "
+                             f"{getattr(exc, 'orig', exc)}") from exc
+
+    def revision(self) -> int:
+        """A number that changes whenever the registry does (cache key for views)."""
+        with self.engine.connect() as conn:
+            value = conn.execute(sa.select(registry_meta.c.value)
+                                 .where(registry_meta.c.key == "revision")).scalar()
+        return int(value or 0)
+
+    # -- writes -------------------------------------------------------------------------
+
+    def add_organisations(self, records: Sequence[dict], *, filename: str | None = None,
+                          sha256: str | None = None, source: str | None = None,
+                          created_by: str | None = None) -> tuple[list[int], int | None]:
+        """Insert validated records atomically; return (their ids, the batch id).
+
+        Records that carry an ``id`` keep it (restoring an export); others are numbered by
+        the database. Either every record is written or none is.
+        """
+        now = utcnow()
+        ids: list[int] = []
+        with self.write() as conn:
+            batch_id = None
+            if filename is not None:
+                batch_id = conn.execute(import_batches.insert().values(
+                    filename=filename, sha256=sha256 or "", source=source,
+                    row_count=len(records), created_by=created_by, created_at=now)
+                ).inserted_primary_key[0]
+            rows = [self._row(r, now, batch_id) for r in records]
+            with_id = [r for r in rows if r.get("id") is not None]
+            if with_id:
+                taken = self._existing_ids(conn, [r["id"] for r in with_id])
+                if taken:
+                    raise StoreError(f"id(s) already in the registry: "
+                                     f"{', '.join(map(str, sorted(taken)[:10]))}")
+                for start in range(0, len(with_id), INSERT_CHUNK):
+                    conn.execute(organisations.insert(), with_id[start:start + INSERT_CHUNK])
+                self._advance_id_sequence(conn)
+            without_id = [r for r in rows if r.get("id") is None]
+            for start in range(0, len(without_id), INSERT_CHUNK):
+                chunk = without_id[start:start + INSERT_CHUNK]
+                for row in chunk:
+                    row.pop("id")
+                new_ids = conn.execute(
+                    organisations.insert().returning(organisations.c.id,
+                                                     sort_by_parameter_order=True),
+                    chunk).scalars().all()
+                for row, new_id in zip(chunk, new_ids):
+                    row["id"] = new_id
+            ids = [r["id"] for r in rows]
+        return ids, batch_id
+
+    @staticmethod
+    def _row(record: dict, now: dt.datetime, batch_id: int | None) -> dict:
+        row = {name: record.get(name) for name in FIELD_NAMES}
+        row["tags"] = list(record.get("tags") or [])
+        row["created_at"] = record.get("created_at") or now
+        row["updated_at"] = record.get("updated_at") or row["created_at"]
+        row["batch_id"] = batch_id
+        return row
+
+    def _advance_id_sequence(self, conn: sa.Connection) -> None:
+        if self.dialect == "postgresql":
+            conn.exec_driver_sql(
+                "SELECT setval(pg_get_serial_sequence('organisations', 'id'), "
+                "GREATEST((SELECT MAX(id) FROM organisations), "
+                "(SELECT last_value FROM organisations_id_seq)))")
+
+    @staticmethod
+    def _existing_ids(conn: sa.Connection, ids: Iterable[int]) -> set[int]:
+        ids = list(ids)
+        found: set[int] = set()
+        for start in range(0, len(ids), INSERT_CHUNK):
+            chunk = ids[start:start + INSERT_CHUNK]
+            found.update(conn.execute(sa.select(organisations.c.id)
+                                      .where(organisations.c.id.in_(chunk))).scalars())
+        return found
+
+    # -- reads --------------------------------------------------------------------------
+
+    def existing_ids(self, ids: Iterable[int]) -> set[int]:
+        with self.engine.connect() as conn:
+            return self._existing_ids(conn, ids)
+
+    def count(self) -> int:
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(sa.func.count()).select_from(organisations)).scalar()
+
+    def find_batch(self, sha256: str) -> Batch | None:
+        """The earlier import of the file with this SHA-256, if any."""
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(import_batches)
+                               .where(import_batches.c.sha256 == sha256)
+                               .order_by(import_batches.c.id)).mappings().first()
+        if row is None:
+            return None
+        return Batch(row["id"], row["filename"], row["sha256"], row["source"],
+                     row["row_count"], _as_utc(row["created_at"]))
+
+    def get_organisation(self, org_id: int) -> dict | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(organisations)
+                               .where(organisations.c.id == org_id)).mappings().first()
+        return self._normalise(dict(row)) if row else None
+
+    def frame(self, statuses: Sequence[str] | None = ("published",)) -> pd.DataFrame:
+        """The registry as a DataFrame (one row per organisation, FIELD_NAMES columns)."""
+        query = sa.select(*[organisations.c[name] for name in FIELD_NAMES])
+        if statuses is not None:
+            query = query.where(organisations.c.status.in_(list(statuses)))
+        with self.engine.connect() as conn:
+            rows = [self._normalise(dict(r)) for r in conn.execute(
+                query.order_by(organisations.c.id)).mappings()]
+        frame = pd.DataFrame(rows, columns=list(FIELD_NAMES))
+        frame["latitude"] = frame["latitude"].astype("float64")
+        frame["longitude"] = frame["longitude"].astype("float64")
+        frame["id"] = frame["id"].astype("int64")
+        return frame
+
+    @staticmethod
+    def _normalise(row: dict) -> dict:
+        for key in ("created_at", "updated_at"):
+            if key in row:
+                row[key] = _as_utc(row[key])
+        if row.get("tags") is None:
+            row["tags"] = []
+        return row

@@ -1,0 +1,67 @@
+"""The database tables (SQLAlchemy Core). Migrations in ``migrations/`` create them."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from .schema import KINDS, LOCATION_SOURCES, PRECISIONS, STATUSES
+
+metadata = sa.MetaData()
+
+
+def _enum_check(column: str, values: tuple[str, ...]) -> sa.CheckConstraint:
+    allowed = ", ".join(f"'{v}'" for v in values)
+    return sa.CheckConstraint(f"{column} IN ({allowed})", name=f"ck_organisations_{column}")
+
+
+import_batches = sa.Table(
+    "import_batches", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("filename", sa.String(500), nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False, index=True),
+    sa.Column("source", sa.String(500)),
+    sa.Column("row_count", sa.Integer, nullable=False),
+    sa.Column("created_by", sa.String(254)),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sqlite_autoincrement=True,
+)
+
+organisations = sa.Table(
+    "organisations", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("description_en", sa.Text),
+    sa.Column("description_fr", sa.Text),
+    sa.Column("website", sa.String(500)),
+    sa.Column("email", sa.String(254)),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("sector", sa.String(64), nullable=False, index=True),
+    sa.Column("tags", sa.JSON, nullable=False),
+    sa.Column("legal_form", sa.String(200)),
+    sa.Column("country", sa.String(2), nullable=False, index=True),
+    sa.Column("city", sa.String(200), nullable=False),
+    sa.Column("postcode", sa.String(20)),
+    sa.Column("address", sa.Text),
+    sa.Column("latitude", sa.Float),
+    sa.Column("longitude", sa.Float),
+    sa.Column("location_precision", sa.String(16), nullable=False),
+    sa.Column("location_source", sa.String(16), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False, index=True),
+    sa.Column("source", sa.String(500)),
+    sa.Column("batch_id", sa.Integer, sa.ForeignKey("import_batches.id")),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    _enum_check("kind", KINDS),
+    _enum_check("status", STATUSES),
+    _enum_check("location_precision", PRECISIONS),
+    _enum_check("location_source", LOCATION_SOURCES),
+    sa.CheckConstraint("(latitude IS NULL) = (longitude IS NULL)",
+                       name="ck_organisations_coordinates_pair"),
+    sqlite_autoincrement=True,
+)
+
+registry_meta = sa.Table(
+    "registry_meta", metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.String(200), nullable=False),
+)
