@@ -201,6 +201,10 @@ def main(argv: list[str] | None = None) -> int:
     except AtlasError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader of our output went away (``atlas stats | head``): not an error.
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("interrupted; nothing half-written was kept", file=sys.stderr)
         return 130
