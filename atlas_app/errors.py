@@ -28,7 +28,17 @@ class DuplicateUploadError(AtlasError, ValueError):
 
 
 class StoreError(AtlasError, OSError):
-    """The database refused or failed an operation; the transaction was rolled back."""
+    """The database refused or failed an operation; the transaction was rolled back.
+
+    ``row_index`` is the position of the refused record in the batch, when known.
+    """
+
+    def __init__(self, message: str, row_index: int | None = None) -> None:
+        super().__init__(message)
+        self.row_index = row_index
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
 
 
 class ExportError(AtlasError, OSError):

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .columns import ColumnMapping, resolve_columns
-from .errors import DuplicateUploadError, FileReadError
+from .errors import DuplicateUploadError, FileReadError, StoreError
 from .matching import Candidate, find_matches
 from .reader import RawTable, check_size, read_bytes
 from .schema import STATUSES, Taxonomy
@@ -192,9 +192,15 @@ def import_bytes(data: bytes, filename: str, store: Store, taxonomy: Taxonomy,
         return report
     if progress:
         progress("commit", 0, len(accepted))
-    report.ids, report.batch_id = store.add_organisations(
-        [r for _, r in accepted], filename=filename, sha256=digest, source=source,
-        created_by=options.created_by)
+    try:
+        report.ids, report.batch_id = store.add_organisations(
+            [r for _, r in accepted], filename=filename, sha256=digest, source=source,
+            created_by=options.created_by)
+    except StoreError as exc:
+        if exc.row_index is None:
+            raise
+        line = accepted[exc.row_index][0]
+        raise StoreError(f"{where} {line}: {exc}", row_index=exc.row_index) from exc
     report.written = len(report.ids)
     if progress:
         progress("commit", len(accepted), len(accepted))

@@ -192,7 +192,7 @@ def _read_csv(text: str, max_rows: int) -> RawTable:
                 rows.append(RawRow(line, dict(zip(headers, record))))
             _check_row_count(len(rows), max_rows)
     except csv.Error as exc:
-        raise FileReadError(f"broken quoting starting at line {line}: a double quote opens a "
+        raise FileReadError(f"broken quoting starting at line {start}: a double quote opens a "
                             f"value that never closes ({exc}) — close the quote or remove it; "
                             "nothing was imported") from None
     if headers is None or not rows:

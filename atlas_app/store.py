@@ -46,9 +46,19 @@ def _as_utc(value: dt.datetime | None) -> dt.datetime | None:
         else value.astimezone(dt.timezone.utc)
 
 
+def _first_line(error: object) -> str:
+    """A database message without PostgreSQL's multi-line DETAIL (which echoes the row)."""
+    return (str(error).strip().splitlines() or [""])[0]
+
+
 def _sqlite_engine(url: sa.URL) -> sa.Engine:
     if url.database and url.database != ":memory:":
-        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        folder = Path(url.database).parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create the database folder {folder}: "
+                             f"{exc.strerror or exc}") from exc
     engine = sa.create_engine(url, connect_args={"timeout": 30})
 
     @sa.event.listens_for(engine, "connect")
@@ -132,9 +142,11 @@ class Store:
                              .where(registry_meta.c.key == "revision")
                              .values(value=sa.cast(sa.cast(registry_meta.c.value, sa.Integer)
                                                    + 1, sa.String)))
+        except StoreError:
+            raise
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(f"the database refused the change, nothing was written: "
-                             f"{getattr(exc, 'orig', exc)}") from exc
+                             f"{_first_line(getattr(exc, 'orig', exc))}") from exc
 
     def revision(self) -> int:
         """A number that changes whenever the registry does (cache key for views)."""
@@ -170,21 +182,43 @@ class Store:
                     raise StoreError(f"id(s) already in the registry: "
                                      f"{', '.join(map(str, sorted(taken)[:10]))}")
                 for start in range(0, len(with_id), INSERT_CHUNK):
-                    conn.execute(organisations.insert(), with_id[start:start + INSERT_CHUNK])
+                    self._insert_chunk(conn, with_id[start:start + INSERT_CHUNK], rows,
+                                       returning=False)
                 self._advance_id_sequence(conn)
             without_id = [r for r in rows if r.get("id") is None]
             for start in range(0, len(without_id), INSERT_CHUNK):
                 chunk = without_id[start:start + INSERT_CHUNK]
                 for row in chunk:
                     row.pop("id")
-                new_ids = conn.execute(
-                    organisations.insert().returning(organisations.c.id,
-                                                     sort_by_parameter_order=True),
-                    chunk).scalars().all()
+                new_ids = self._insert_chunk(conn, chunk, rows, returning=True)
                 for row, new_id in zip(chunk, new_ids):
                     row["id"] = new_id
             ids = [r["id"] for r in rows]
         return ids, batch_id
+
+    @staticmethod
+    def _insert_chunk(conn: sa.Connection, chunk: list[dict], rows: list[dict], *,
+                      returning: bool) -> list[int]:
+        """Insert a chunk; when the database refuses it, find and name the refused row."""
+        statement = organisations.insert()
+        if returning:
+            statement = statement.returning(organisations.c.id, sort_by_parameter_order=True)
+        try:
+            with conn.begin_nested():
+                result = conn.execute(statement, chunk)
+                return list(result.scalars()) if returning else []
+        except sa.exc.DBAPIError as exc:
+            for row in chunk:
+                try:
+                    with conn.begin_nested():
+                        conn.execute(organisations.insert(), [row])
+                except sa.exc.DBAPIError as row_exc:
+                    index = next(i for i, r in enumerate(rows) if r is row)
+                    raise StoreError(f"the database refused row {index + 1} "
+                                     f"({row.get('name')!r}): {_first_line(row_exc.orig)} — nothing was "
+                                     "written", row_index=index) from row_exc
+            raise StoreError(f"the database refused the change, nothing was written: "
+                             f"{_first_line(exc.orig)}") from exc
 
     @staticmethod
     def _row(record: dict, now: dt.datetime, batch_id: int | None) -> dict:

@@ -1,0 +1,96 @@
+"""Build the folium map of organisations: one dot per organisation, one colour per sector.
+
+Every text that reaches the map goes through :func:`safe_text`. folium writes popup and
+tooltip HTML into JavaScript template literals, so HTML escaping alone is not enough:
+backticks, ``${`` and backslashes are also turned into entities.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+
+import folium
+import pandas as pd
+from folium.plugins import MarkerCluster
+
+from .countries import country_name
+from .schema import KIND_LABELS, Taxonomy
+
+EUROPE_CENTRE = (50.0, 10.0)
+EUROPE_ZOOM = 4
+FALLBACK_COLOUR = "#777777"
+
+
+def safe_text(value: object) -> str:
+    """Text made inert for HTML *and* for a JavaScript template literal."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    escaped = html.escape(str(value), quote=True)
+    return escaped.replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
+
+
+def safe_url(url: object) -> str | None:
+    """An http(s) URL fit for an href, or None. Registry URLs are validated on the way
+    in; this is the last line of defence for anything else."""
+    if not isinstance(url, str):
+        return None
+    lowered = url.strip().lower()
+    if not (lowered.startswith("https://") or lowered.startswith("http://")):
+        return None
+    if any(ch.isspace() or ch in "\"'<>`\\" for ch in url):
+        return None
+    return safe_text(url.strip())
+
+
+def popup_html(org: dict, taxonomy: Taxonomy, lang: str = "en") -> str:
+    """The HTML shown when a dot is clicked."""
+    sector = taxonomy.get(org.get("sector") or "")
+    kind = KIND_LABELS.get(org.get("kind") or "", ("", ""))[1 if lang == "fr" else 0]
+    first, second = ("description_fr", "description_en") if lang == "fr" \
+        else ("description_en", "description_fr")
+    description = org.get(first) or org.get(second) or ""
+    place = ", ".join(p for p in (org.get("city"), country_name(org.get("country") or "", lang))
+                      if p)
+    parts = [f"<strong>{safe_text(org.get('name'))}</strong>",
+             f"<div>{safe_text(sector.label(lang) if sector else org.get('sector'))}"
+             f" · {safe_text(kind)}</div>",
+             f"<div>{safe_text(place)}</div>"]
+    if description:
+        parts.append(f"<p>{safe_text(description)}</p>")
+    url = safe_url(org.get("website"))
+    if url:
+        parts.append(f'<a href="{url}" target="_blank" rel="noopener noreferrer nofollow">'
+                     f"{url}</a>")
+    return "".join(parts)
+
+
+def build_map(frame: pd.DataFrame, taxonomy: Taxonomy, *, lang: str = "en",
+              tile_url: str = "", tile_attribution: str = "",
+              cluster: bool = True) -> folium.Map:
+    """A folium map of the located rows of ``frame``, coloured by sector."""
+    fmap = folium.Map(location=EUROPE_CENTRE, zoom_start=EUROPE_ZOOM, tiles=None,
+                      control_scale=True, prefer_canvas=True)
+    if tile_url:
+        folium.TileLayer(tiles=tile_url, attr=tile_attribution or " ", name="basemap",
+                         max_zoom=19).add_to(fmap)
+    layer = MarkerCluster(name="organisations", options={"showCoverageOnHover": False}) \
+        if cluster else folium.FeatureGroup(name="organisations")
+    layer.add_to(fmap)
+    located = frame[frame["latitude"].notna() & frame["longitude"].notna()]
+    colours = {s.id: s.colour for s in taxonomy.sectors}
+    for org in located.to_dict("records"):
+        colour = colours.get(org["sector"], FALLBACK_COLOUR)
+        folium.CircleMarker(
+            location=(float(org["latitude"]), float(org["longitude"])),
+            radius=7, color="#ffffff", weight=1.5, fill=True, fill_color=colour,
+            fill_opacity=0.9,
+            popup=folium.Popup(popup_html(org, taxonomy, lang), max_width=320),
+            tooltip=folium.Tooltip(safe_text(org["name"])),
+        ).add_to(layer)
+    if len(located):
+        south, west = located["latitude"].min(), located["longitude"].min()
+        north, east = located["latitude"].max(), located["longitude"].max()
+        if north - south > 0.01 or east - west > 0.01:
+            fmap.fit_bounds([(south, west), (north, east)], padding=(20, 20), max_zoom=12)
+    return fmap

@@ -1,0 +1,39 @@
+"""Cached resources for the Streamlit app: settings, store, taxonomy, registry frames.
+
+Frames are cached by the registry's revision (a small integer read from the database),
+never by hashing a DataFrame, so a write anywhere shows on the next rerun.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from atlas_app.schema import Taxonomy, load_taxonomy
+from atlas_app.settings import Settings, load_settings
+from atlas_app.store import Store
+
+
+@st.cache_resource
+def get_settings() -> Settings:
+    return load_settings()
+
+
+@st.cache_resource
+def get_store() -> Store:
+    return Store(get_settings().resolved_database_url)
+
+
+@st.cache_resource
+def get_taxonomy() -> Taxonomy:
+    return load_taxonomy(get_settings().data_dir)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _published_frame(revision: int) -> pd.DataFrame:
+    return get_store().frame(statuses=("published",))
+
+
+def published_frame() -> pd.DataFrame:
+    """Published organisations, cached until the registry's revision changes."""
+    return _published_frame(get_store().revision())

@@ -1,0 +1,89 @@
+"""Shared fixtures: settings, the taxonomy, and stores on SQLite and on a real PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import uuid
+import warnings
+
+import pytest
+
+from atlas_app.schema import load_taxonomy
+from atlas_app.settings import PACKAGE_DATA, Settings
+from atlas_app.store import Store
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+POSTGRES_ADMIN_URL = os.environ.get("ATLAS_TEST_POSTGRES_URL",
+                                    "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+@pytest.fixture(scope="session")
+def taxonomy():
+    return load_taxonomy(PACKAGE_DATA)
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return Settings(database_url=f"sqlite:///{tmp_path / 'atlas.db'}")
+
+
+@pytest.fixture
+def sqlite_store(tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 'atlas.db'}")
+    store.upgrade()
+    yield store
+    store.dispose()
+
+
+def _postgres_unavailable(reason: str):
+    message = (f"\n{'=' * 70}\nPostgreSQL tests NOT RUN: {reason}\n"
+               f"Start a server at {POSTGRES_ADMIN_URL} or set ATLAS_TEST_POSTGRES_URL.\n"
+               f"{'=' * 70}")
+    if IN_CI:
+        pytest.fail("PostgreSQL is required in CI (CI=true) but " + reason)
+    warnings.warn(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """Admin connection details for a reachable PostgreSQL server, or a loud skip."""
+    try:
+        import psycopg
+
+        with psycopg.connect(POSTGRES_ADMIN_URL, connect_timeout=3, autocommit=True):
+            pass
+    except Exception as exc:  # any failure means "no server here"
+        _postgres_unavailable(f"cannot connect ({exc.__class__.__name__}: {exc})")
+    return POSTGRES_ADMIN_URL
+
+
+@pytest.fixture
+def postgres_url(postgres_server):
+    """A fresh, empty database for one test; dropped afterwards."""
+    import psycopg
+    from sqlalchemy import make_url
+
+    name = f"atlas_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(postgres_server, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = make_url(postgres_server).set(database=name).render_as_string(hide_password=False)
+    yield url
+    with psycopg.connect(postgres_server, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def postgres_store(postgres_url):
+    store = Store(postgres_url)
+    store.upgrade()
+    yield store
+    store.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request):
+    """The same test on both databases."""
+    if request.param == "sqlite":
+        return request.getfixturevalue("sqlite_store")
+    return request.getfixturevalue("postgres_store")

@@ -1,0 +1,101 @@
+"""The store on SQLite and on a real PostgreSQL: schema, writes, ids, atomicity, revision."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+import pytest
+
+from atlas_app.errors import StoreError
+from atlas_app.store import Store
+from atlas_app.tables import organisations
+
+
+def record(**overrides):
+    base = dict(name="Lab", kind="support", sector="health", country="FR", city="Paris",
+                tags=["a"], location_precision="none", location_source="none",
+                status="published")
+    base.update(overrides)
+    return base
+
+
+def test_upgrade_is_idempotent_and_current(store):
+    assert store.schema_is_current()
+    revision = store.schema_revision()
+    assert store.upgrade() == revision
+
+
+def test_written_rows_read_back_with_their_values(store):
+    ids, batch = store.add_organisations(
+        [record(name="Café `Le Lab`", tags=["x", "y"], latitude=48.85, longitude=2.35,
+                location_precision="exact", location_source="provided"),
+         record(name="B", postcode="01000")], filename="f.csv", sha256="abc")
+    first = store.get_organisation(ids[0])
+    assert first["name"] == "Café `Le Lab`" and first["tags"] == ["x", "y"]
+    assert (first["latitude"], first["longitude"]) == (48.85, 2.35)
+    assert first["created_at"].tzinfo is not None
+    assert store.get_organisation(ids[1])["postcode"] == "01000"
+    assert store.find_batch("abc").id == batch and store.find_batch("abc").row_count == 2
+
+
+def test_revision_changes_with_every_write(store):
+    before = store.revision()
+    store.add_organisations([record()])
+    assert store.revision() == before + 1
+
+
+def test_a_failing_row_rolls_back_the_whole_write(store):
+    before = store.count()
+    rows = [record(name=f"ok {i}") for i in range(5)] + [record(kind="invalid-kind")]
+    with pytest.raises(StoreError, match="nothing was written"):
+        store.add_organisations(rows, filename="bad.csv", sha256="bad")
+    assert store.count() == before
+    assert store.find_batch("bad") is None
+
+
+def test_explicit_ids_are_kept_and_new_ids_never_reuse_them(store):
+    ids, _ = store.add_organisations([record(id=40), record(id=7)])
+    assert sorted(ids) == [7, 40]
+    new_ids, _ = store.add_organisations([record(), record()])
+    assert min(new_ids) > 40
+    with pytest.raises(StoreError, match="already in the registry: 40"):
+        store.add_organisations([record(id=40)])
+
+
+def test_ids_are_never_reused_after_a_delete(store):
+    ids, _ = store.add_organisations([record(), record()])
+    with store.write() as conn:
+        conn.execute(sa.delete(organisations).where(organisations.c.id == max(ids)))
+    again, _ = store.add_organisations([record()])
+    assert again[0] > max(ids)
+
+
+def test_frame_filters_by_status(store):
+    store.add_organisations([record(status="published"), record(status="pending"),
+                             record(status="archived")])
+    assert list(store.frame()["status"]) == ["published"]
+    assert sorted(store.frame(statuses=None)["status"]) == ["archived", "pending", "published"]
+
+
+def test_unreachable_database_is_a_store_error(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(StoreError):
+        Store(f"sqlite:///{blocker}/sub/atlas.db").upgrade()
+
+
+def test_existing_database_is_upgraded_in_place_without_losing_rows(tmp_path):
+    """An older schema (the first migration) with rows is brought to head intact."""
+    from alembic import command
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    old = Store(url)
+    cfg = old._alembic_config()
+    command.upgrade(cfg, "0001")
+    with old.engine.begin() as conn:
+        conn.execute(organisations.insert().values(
+            id=3, name="Old row", kind="solution", sector="health", tags=[], country="DE",
+            city="Berlin", location_precision="none", location_source="none",
+            status="published", created_at=sa.func.now(), updated_at=sa.func.now()))
+    old.upgrade()
+    assert old.schema_is_current()
+    assert old.get_organisation(3)["name"] == "Old row"
