@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .columns import ColumnMapping, resolve_columns
 from .errors import DuplicateUploadError, FileReadError, StoreError
-from .matching import Candidate, find_matches
+from .matching import Candidate, DuplicateIndex, find_matches
 from .reader import RawTable, check_size, read_bytes
 from .schema import STATUSES, Taxonomy
 from .settings import Settings
@@ -144,15 +144,14 @@ def _duplicate_warnings(accepted: list[tuple[int, dict]], store: Store, where: s
     for line, (org_id, reason) in in_registry.items():
         warnings.append(Problem(line, "name", "", f"possible duplicate of #{org_id} ({reason})",
                                 "check it is a different organisation", "warning", where))
-    earlier: list[Candidate] = []
+    earlier = DuplicateIndex()
     for cand in new:
-        match = find_matches([cand], earlier)
-        if cand.ref in match and cand.ref not in in_registry:
-            other, reason = match[cand.ref]
+        match = earlier.match(cand)
+        if match is not None and cand.ref not in in_registry:
             warnings.append(Problem(cand.ref, "name", cand.name, f"duplicate of {where} "
-                                    f"{other} ({reason})", "keep one of the two rows",
+                                    f"{match[0]} ({match[1]})", "keep one of the two rows",
                                     "warning", where))
-        earlier.append(cand)
+        earlier.add(cand)
     return warnings
 
 

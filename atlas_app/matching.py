@@ -41,32 +41,36 @@ def place_key(c: Candidate) -> tuple[str, str]:
     return (c.country or "", name_key(c.city or ""))
 
 
-def find_matches(new: Iterable[Candidate], existing: Iterable[Candidate]
-                 ) -> dict[int, tuple[int, str]]:
-    """For each new candidate that resembles one in ``existing``: (existing ref, reason).
+class DuplicateIndex:
+    """Organisations indexed by website domain and by place, to find resemblances fast."""
 
-    A candidate is never compared with itself (same ref in both), so a file can be
-    checked against itself by passing it twice.
-    """
-    by_site: dict[str, Candidate] = {}
-    by_place: dict[tuple[str, str], list[Candidate]] = {}
-    for c in existing:
+    def __init__(self, candidates: Iterable[Candidate] = ()) -> None:
+        self._by_site: dict[str, Candidate] = {}
+        self._by_place: dict[tuple[str, str], list[tuple[str, Candidate]]] = {}
+        for c in candidates:
+            self.add(c)
+
+    def add(self, c: Candidate) -> None:
         key = website_key(c.website)
         if key:
-            by_site.setdefault(key, c)
-        by_place.setdefault(place_key(c), []).append(c)
-    matches: dict[int, tuple[int, str]] = {}
-    for c in new:
+            self._by_site.setdefault(key, c)
+        self._by_place.setdefault(place_key(c), []).append((name_key(c.name), c))
+
+    def match(self, c: Candidate) -> tuple[int, str] | None:
+        """(ref, reason) of an indexed organisation that ``c`` resembles, or None."""
         key = website_key(c.website)
-        other = by_site.get(key) if key else None
+        other = self._by_site.get(key) if key else None
         if other is not None and other.ref != c.ref:
-            matches[c.ref] = (other.ref, f"same website domain {key}")
-            continue
+            return other.ref, f"same website domain {key}"
         mine = name_key(c.name)
-        for other in by_place.get(place_key(c), ()):
-            if other.ref == c.ref:
-                continue
-            if fuzz.ratio(mine, name_key(other.name)) >= NAME_SIMILARITY:
-                matches[c.ref] = (other.ref, f"same or close name in {c.city}")
-                break
-    return matches
+        for name, other in self._by_place.get(place_key(c), ()):
+            if other.ref != c.ref and fuzz.ratio(mine, name) >= NAME_SIMILARITY:
+                return other.ref, f"same or close name in {c.city}"
+        return None
+
+
+def find_matches(new: Iterable[Candidate], existing: Iterable[Candidate]
+                 ) -> dict[int, tuple[int, str]]:
+    """For each new candidate that resembles one in ``existing``: (existing ref, reason)."""
+    index = DuplicateIndex(existing)
+    return {c.ref: m for c in new if (m := index.match(c)) is not None}

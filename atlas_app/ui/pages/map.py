@@ -61,10 +61,12 @@ def render() -> None:
         country=shown["country"].map(country_name),
         kind=shown["kind"].map(lambda k: KIND_LABELS.get(k, (k,))[0]),
     )
-    st.dataframe(table[["name", "sector", "kind", "city", "country", "website"]],
-                 key="atlas_table", hide_index=True, width="stretch",
-                 column_config={"website": st.column_config.LinkColumn("website"),
-                                "name": st.column_config.TextColumn("name", width="medium")})
+    with st.container(key="organisation-list"):
+        st.dataframe(table[["name", "sector", "kind", "city", "country", "website"]],
+                     hide_index=True, width="stretch",
+                     column_config={"website": st.column_config.LinkColumn("website"),
+                                    "name": st.column_config.TextColumn("name",
+                                                                        width="medium")})
 
 
 render()

@@ -1,0 +1,38 @@
+# Two commands on a fresh machine: `make run` (set up and start the app) and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8501
+
+.PHONY: run test setup init serve clean-db datapackage
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Re-installs only when pyproject.toml changes.
+$(VENV)/.installed-app: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@ $(VENV)/.installed-app
+
+setup: $(VENV)/.installed-app
+
+## Create or upgrade the database and load the seed registry when it is empty.
+init: setup
+	$(BIN)/atlas init --seed
+
+## Set everything up and start the app on http://localhost:$(PORT)
+run: init
+	$(BIN)/atlas serve --port $(PORT)
+
+## Set up and run the whole test suite (SQLite, PostgreSQL, AppTest, browser).
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest
+
+## Regenerate data/datapackage.json after changing the schema or the sectors.
+datapackage: setup
+	$(BIN)/atlas schema > data/datapackage.json

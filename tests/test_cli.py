@@ -1,0 +1,115 @@
+"""The `atlas` command as a user runs it: exit codes, messages, reports."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from atlas_app.cli import main
+from tests.factories import make_registry, to_csv
+
+ROOT = Path(__file__).resolve().parent.parent
+SUSY = ROOT.parent / "shared" / "data" / "susy" / "ssedas-partners.geojson"
+
+
+@pytest.fixture
+def atlas(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("ATLAS_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+
+    def run(*argv):
+        code = main([str(a) for a in argv])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    assert run("init")[0] == 0
+    return run
+
+
+def test_init_seed_loads_the_seed_once(atlas):
+    code, out, _ = atlas("init", "--seed")
+    assert code == 0 and "organisation(s) written" in out
+    code, out, _ = atlas("init", "--seed")
+    assert "seed not loaded" in out
+
+
+def test_commands_refuse_a_database_that_is_not_set_up(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("ATLAS_DATABASE_URL", f"sqlite:///{tmp_path / 'none.db'}")
+    assert main(["stats"]) == 2
+    assert "run: atlas init" in capsys.readouterr().err
+
+
+def test_import_exit_codes_and_json_report(atlas, tmp_path):
+    rows = make_registry(4)
+    rows[2]["website"] = "javascript:alert(1)"
+    path = tmp_path / "orgs.csv"
+    path.write_bytes(to_csv(rows))
+    report_path = tmp_path / "report.json"
+    code, out, _ = atlas("import", path, "--report-json", report_path)
+    assert code == 1
+    assert "error: line 4, website 'javascript:alert(1)': website must be" in out
+    assert "nothing was written" in out
+    report = json.loads(report_path.read_text())
+    assert (report["accepted"], report["rejected"], report["written"]) == (3, 1, 0)
+    assert report["problems"][0]["line"] == 4
+
+    code, out, _ = atlas("import", path, "--skip-invalid")
+    assert code == 1 and "3 organisation(s) written" in out
+
+    path.write_bytes(to_csv(make_registry(2, seed=7)))
+    assert atlas("import", path)[0] == 0
+    assert atlas("import", tmp_path / "missing.csv")[0] == 2
+    path.write_bytes(b"")
+    code, _, err = atlas("import", path)
+    assert code == 2 and "no data rows" in err
+
+
+def test_export_filters_and_writes_a_file(atlas, tmp_path):
+    path = tmp_path / "orgs.csv"
+    path.write_bytes(to_csv(make_registry(30)))
+    atlas("import", path)
+    out_path = tmp_path / "fr.geojson"
+    code, _, err = atlas("export", "--format", "geojson", "--country", "fr", "-o", out_path)
+    doc = json.loads(out_path.read_text())
+    assert code == 0
+    assert {f["properties"]["country"] for f in doc["features"]} == {"FR"}
+    assert f"exported {len(doc['features'])} of 30 organisations · country is France" in err
+    code, _, err = atlas("export", "--sector", "nope")
+    assert code == 2 and "unknown sector" in err
+
+
+def test_stats_json(atlas, tmp_path):
+    path = tmp_path / "orgs.csv"
+    path.write_bytes(to_csv(make_registry(10, located_share=0.5)))
+    atlas("import", path, "--status", "pending")
+    code, out, _ = atlas("stats", "--json")
+    stats = json.loads(out)
+    assert stats["total"] == 10 and stats["by_status"] == {"pending": 10}
+    assert stats["located"] + stats["unlocated"] == 10
+
+
+@pytest.mark.skipif(not SUSY.exists(), reason="shared SUSY dataset not present")
+def test_susy_dry_run_reports_problems_and_skip_invalid_imports_the_rest(atlas):
+    code, _, err = atlas("import", SUSY, "--dry-run")
+    assert code == 2 and "missing required column(s): kind, sector" in err
+    mapping = ROOT / "data" / "mappings" / "ssedas.toml"
+    code, out, _ = atlas("import", SUSY, "--dry-run", "--mapping", mapping)
+    assert code == 1
+    assert "country 'Frace': is not a country we recognise — did you mean France (FR)?" in out
+    assert "website 'update6': website must be an http:// or https:// address" in out
+    summary = out.strip().splitlines()[-1]
+    assert summary.startswith("1,794 row(s):") and "nothing was written" in summary
+    code, out, _ = atlas("import", SUSY, "--skip-invalid", "--mapping", mapping)
+    written = int(out.strip().splitlines()[-1].split(". ")[1].split()[0].replace(",", ""))
+    code, stats, _ = atlas("stats", "--json")
+    assert json.loads(stats)["by_status"] == {"pending": written}
+    assert written > 1500
+
+
+def test_console_script_is_installed():
+    result = subprocess.run([Path(sys.executable).parent / "atlas", "--help"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0 and "import" in result.stdout
