@@ -13,7 +13,7 @@ from atlas_app.cli import main
 from tests.factories import make_registry, to_csv
 
 ROOT = Path(__file__).resolve().parent.parent
-SUSY = ROOT.parent / "shared" / "data" / "susy" / "ssedas-partners.geojson"
+SUSY = ROOT / "tests" / "data" / "ssedas-partners.geojson"
 
 
 @pytest.fixture
@@ -91,7 +91,6 @@ def test_stats_json(atlas, tmp_path):
     assert stats["located"] + stats["unlocated"] == 10
 
 
-@pytest.mark.skipif(not SUSY.exists(), reason="shared SUSY dataset not present")
 def test_susy_dry_run_reports_problems_and_skip_invalid_imports_the_rest(atlas):
     code, _, err = atlas("import", SUSY, "--dry-run")
     assert code == 2 and "missing required column(s): kind, sector" in err
