@@ -12,6 +12,8 @@ from .columns import ColumnMapping
 from .errors import AtlasError, UsageError
 from .export import EXPORT_FORMATS, datapackage_descriptor, export_bytes, write_atomically
 from .filters import Filters, apply_filters, describe_filters
+from .gazetteer import Gazetteer
+from .geocoding import PAUSE_KEY, Locator, OnlineGeocoder, attributions, locate_pending
 from .ingest import ImportOptions, ImportReport, import_path
 from .schema import KINDS, STATUSES, load_taxonomy
 from .settings import load_settings
@@ -29,19 +31,62 @@ def _store(settings) -> Store:
     return store
 
 
+def _locator(settings, store: Store | None = None) -> Locator:
+    gazetteer = Gazetteer.load(settings.cache_dir, settings.data_dir)
+    online = OnlineGeocoder(settings.geocoder_url, settings.geocoder_user_agent,
+                            settings.geocoder_timeout) if settings.geocoder_url else None
+    return Locator(gazetteer, store, online, min_interval=settings.geocoder_min_interval)
+
+
 def cmd_init(args, settings) -> int:
     store = Store(settings.resolved_database_url)
     revision = store.upgrade()
     print(f"database ready at schema revision {revision}: {store.url!r}")
+    locator = _locator(settings, store)
+    print(f"offline gazetteer ready: {len(locator.gazetteer):,} places")
     if args.seed:
         if store.count():
             print(f"registry already holds {store.count():,} organisations; seed not loaded")
         else:
             report = import_path(settings.data_dir / SEED_FILE, store,
                                  load_taxonomy(settings.data_dir), settings,
-                                 ImportOptions(source=SEED_SOURCE))
+                                 ImportOptions(source=SEED_SOURCE), locator=locator)
             _print_report(report)
             return report.exit_code
+    return 0
+
+
+def cmd_geocode(args, settings) -> int:
+    store = _store(settings)
+    if args.unpause:
+        store.set_meta(PAUSE_KEY, None)
+        print("online geocoding resumed")
+    if args.online and not settings.geocoder_url:
+        raise UsageError("--online needs ATLAS_GEOCODER_URL (a Nominatim API, e.g. "
+                         "https://nominatim.openstreetmap.org or your own instance)")
+    locator = _locator(settings, store)
+
+    def progress(done: int, total: int) -> None:
+        if sys.stderr.isatty() or done == total or done % 100 == 0:
+            end = "\n" if done == total else ""
+            print(f"\rlocating: {done:,}/{total:,}", end=end, file=sys.stderr, flush=True)
+
+    report = locate_pending(store, locator, online=args.online, retry_failed=args.retry_failed,
+                            limit=args.limit, progress=progress)
+    if report.paused:
+        print(f"online geocoding is paused: {report.paused} — after fixing the cause, run "
+              "atlas geocode --online --unpause")
+    counts = ", ".join(f"{n:,} {status.replace('_', ' ')}"
+                       for status, n in sorted((report.counts or {}).items()))
+    print(f"{report.considered:,} organisation(s) considered" + (f": {counts}" if counts else ""))
+    for credit in attributions(bool(settings.geocoder_url)):
+        print(credit)
+    if args.list:
+        for row in store.unlocated(("todo", "offline_miss", "deferred", "not_found",
+                                    "ambiguous")):
+            print(f"#{row['id']} {row['name']} — {row['city']}, {row['country']}: "
+                  f"{row['geocode_status'].replace('_', ' ')}"
+                  + (f" ({row['location_note']})" if row["location_note"] else ""))
     return 0
 
 
@@ -59,7 +104,7 @@ def cmd_import(args, settings) -> int:
                             allow_repeat=args.allow_repeat)
     store = _store(settings)
     report = import_path(args.path, store, load_taxonomy(settings.data_dir), settings,
-                         options, progress=_progress)
+                         options, progress=_progress, locator=_locator(settings, store))
     _print_report(report)
     if args.report_json:
         write_atomically(Path(args.report_json),
@@ -167,6 +212,18 @@ def build_parser() -> argparse.ArgumentParser:
                    help="import a file even if the same file was imported before")
     p.add_argument("--report-json", metavar="FILE", help="write the report as JSON")
     p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("geocode", help="locate organisations that have no coordinates")
+    p.add_argument("--limit", type=int, help="at most N organisations this run")
+    p.add_argument("--online", action="store_true",
+                   help="also ask the online geocoder (ATLAS_GEOCODER_URL), 1 request/s")
+    p.add_argument("--retry-failed", action="store_true",
+                   help="try again those not found or ambiguous before")
+    p.add_argument("--unpause", action="store_true",
+                   help="resume online geocoding after a 403 paused it")
+    p.add_argument("--list", action="store_true",
+                   help="list the organisations still unlocated, with the reason")
+    p.set_defaults(func=cmd_geocode)
 
     p = sub.add_parser("export", help="export organisations")
     p.add_argument("--format", choices=EXPORT_FORMATS, default="csv")

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .columns import ColumnMapping, resolve_columns
 from .errors import DuplicateUploadError, FileReadError, StoreError
+from .geocoding import Locator, Query
 from .matching import Candidate, DuplicateIndex, find_matches
 from .reader import RawTable, check_size, read_bytes
 from .schema import STATUSES, Taxonomy
@@ -155,9 +156,48 @@ def _duplicate_warnings(accepted: list[tuple[int, dict]], store: Store, where: s
     return warnings
 
 
+def locate_records(accepted: list[tuple[int, dict]], locator: Locator, where: str,
+                   progress: Progress | None = None) -> list[Problem]:
+    """Check given coordinates and locate the rest offline, in place; return warnings.
+
+    Rows that cannot be located are kept, unlocated, with the reason.
+    """
+    problems: list[Problem] = []
+    total = len(accepted)
+    for n, (line, r) in enumerate(accepted, start=1):
+        if r["latitude"] is not None:
+            verdict, lat, lon, note = locator.check_given(r["latitude"], r["longitude"],
+                                                          r["country"])
+            if verdict == "swapped":
+                r.update(latitude=lat, longitude=lon, location_note=note)
+                problems.append(Problem(line, "latitude", "", note, "check the corrected "
+                                        "position on the map", "warning", where))
+            elif verdict == "outside":
+                r.update(geocode_status="review", location_note=note)
+                problems.append(Problem(line, "latitude", f"{lat}, {lon}", note,
+                                        "the row is kept and listed for review", "warning",
+                                        where))
+        else:
+            outcome = locator.offline(Query(r["city"], r["country"], r["postcode"],
+                                            r["address"]))
+            r["geocode_status"], r["location_note"] = outcome.status, outcome.note or None
+            if outcome.located:
+                r.update(latitude=outcome.latitude, longitude=outcome.longitude,
+                         location_precision=outcome.precision, location_source=outcome.source)
+            else:
+                problems.append(Problem(line, "city", r["city"] or "", f"not located: "
+                                        f"{outcome.note}", "the organisation is kept without "
+                                        "coordinates; add a postcode or set them by hand",
+                                        "warning", where))
+        if progress and (n % 1000 == 0 or n == total):
+            progress("locate", n, total)
+    return problems
+
+
 def import_bytes(data: bytes, filename: str, store: Store, taxonomy: Taxonomy,
                  settings: Settings, options: ImportOptions = ImportOptions(),
-                 progress: Progress | None = None) -> ImportReport:
+                 progress: Progress | None = None,
+                 locator: Locator | None = None) -> ImportReport:
     """Import one file's bytes; FileReadError/MappingError mean nothing could be imported."""
     status = _status(options)
     digest = sha256_of(data)
@@ -183,6 +223,8 @@ def import_bytes(data: bytes, filename: str, store: Store, taxonomy: Taxonomy,
     accepted, id_problems = _check_ids(accepted, store, where)
     problems.extend(id_problems)
     problems.extend(_duplicate_warnings(accepted, store, where))
+    if locator is not None:
+        problems.extend(locate_records(accepted, locator, where, progress))
     problems.sort(key=lambda p: (p.line, p.severity != "error"))
     report.problems = problems
     report.accepted = len(accepted)
@@ -208,7 +250,8 @@ def import_bytes(data: bytes, filename: str, store: Store, taxonomy: Taxonomy,
 
 def import_path(path: Path, store: Store, taxonomy: Taxonomy, settings: Settings,
                 options: ImportOptions = ImportOptions(),
-                progress: Progress | None = None) -> ImportReport:
+                progress: Progress | None = None,
+                locator: Locator | None = None) -> ImportReport:
     """Import a file from disk (refused before reading when over the size limit)."""
     path = Path(path)
     try:
@@ -216,4 +259,4 @@ def import_path(path: Path, store: Store, taxonomy: Taxonomy, settings: Settings
         data = path.read_bytes()
     except OSError as exc:
         raise FileReadError(f"cannot open {path}: {exc.strerror or exc}") from exc
-    return import_bytes(data, path.name, store, taxonomy, settings, options, progress)
+    return import_bytes(data, path.name, store, taxonomy, settings, options, progress, locator)

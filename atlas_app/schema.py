@@ -40,6 +40,9 @@ KIND_SYNONYMS = {
     "solution": ("solution", "solutions", "tool", "outil", "service", "alternative"),
 }
 STATUSES = ("published", "pending", "archived")
+# Where an organisation stands in the geocoding chain (internal; not a file column).
+GEOCODE_STATUSES = ("todo", "located", "review", "offline_miss", "deferred", "not_found",
+                    "ambiguous")
 PRECISIONS = ("exact", "address", "locality", "region", "country", "none")
 LOCATION_SOURCES = ("provided", "manual", "gazetteer", "online", "none")
 
@@ -96,6 +99,8 @@ FIELDS: tuple[Field, ...] = (
           synonyms=("location precision",)),
     Field("location_source", "string", "Where the coordinates came from.",
           enum=LOCATION_SOURCES, synonyms=("location source",)),
+    Field("location_note", "string", "How the location was found, or why it was not.",
+          max_length=TEXT_LIMIT, synonyms=("location note",)),
     Field("status", "string", "published (on the public map), pending (awaiting review) "
           "or archived (hidden, never deleted).", enum=STATUSES,
           synonyms=("status", "statut", "etat")),

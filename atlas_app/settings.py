@@ -29,6 +29,11 @@ class Settings:
         Files above either limit are refused before parsing.
     tile_url, tile_attribution:
         Basemap tiles. Empty ``tile_url`` means no tile server at all.
+    cache_dir:
+        Where the offline gazetteer's index is cached.
+    geocoder_url, geocoder_user_agent, geocoder_timeout, geocoder_min_interval:
+        The optional online geocoder (Nominatim API). Empty URL: offline only. The
+        public Nominatim allows one request per second: keep the interval at 1 there.
     """
 
     database_url: str = DEFAULT_DATABASE_URL
@@ -37,6 +42,11 @@ class Settings:
     max_rows: int = 200_000
     tile_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
     tile_attribution: str = "&copy; OpenStreetMap contributors"
+    cache_dir: Path = PROJECT_ROOT / "var" / "cache"
+    geocoder_url: str = ""
+    geocoder_user_agent: str = "social-tech-atlas/0.1 (https://socialgoodaccelerator.eu)"
+    geocoder_timeout: int = 10
+    geocoder_min_interval: float = 1.0
 
     @property
     def resolved_database_url(self) -> str:
@@ -62,6 +72,19 @@ def _int_env(env: dict[str, str], name: str, default: int) -> int:
     return value
 
 
+def _float_env(env: dict[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number of seconds, instead got: {raw!r}") from None
+    if value < 0:
+        raise ConfigError(f"{name} must not be negative, instead got: {value}")
+    return value
+
+
 def load_settings(env: dict[str, str] | None = None) -> Settings:
     """Build Settings from environment variables (``ATLAS_*``)."""
     env = dict(os.environ if env is None else env)
@@ -73,4 +96,10 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         max_rows=_int_env(env, "ATLAS_MAX_ROWS", defaults.max_rows),
         tile_url=env.get("ATLAS_TILE_URL", defaults.tile_url),
         tile_attribution=env.get("ATLAS_TILE_ATTRIBUTION", defaults.tile_attribution),
+        cache_dir=Path(env["ATLAS_CACHE_DIR"]) if env.get("ATLAS_CACHE_DIR") else defaults.cache_dir,
+        geocoder_url=env.get("ATLAS_GEOCODER_URL", "").strip(),
+        geocoder_user_agent=env.get("ATLAS_GEOCODER_USER_AGENT") or defaults.geocoder_user_agent,
+        geocoder_timeout=_int_env(env, "ATLAS_GEOCODER_TIMEOUT", defaults.geocoder_timeout),
+        geocoder_min_interval=_float_env(env, "ATLAS_GEOCODER_MIN_INTERVAL",
+                                         defaults.geocoder_min_interval),
     )

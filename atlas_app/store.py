@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from alembic.script import ScriptDirectory
 
 from .errors import StoreError
 from .schema import FIELD_NAMES
-from .tables import import_batches, organisations, registry_meta
+from .tables import geocode_cache, import_batches, organisations, registry_meta
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 INSERT_CHUNK = 1000
@@ -227,6 +228,8 @@ class Store:
         row["created_at"] = record.get("created_at") or now
         row["updated_at"] = record.get("updated_at") or row["created_at"]
         row["batch_id"] = batch_id
+        row["geocode_status"] = record.get("geocode_status") or (
+            "located" if row.get("latitude") is not None else "todo")
         return row
 
     def _advance_id_sequence(self, conn: sa.Connection) -> None:
@@ -295,3 +298,91 @@ class Store:
         if row.get("tags") is None:
             row["tags"] = []
         return row
+
+    # -- geocoding ------------------------------------------------------------------------
+
+    def unlocated(self, geocode_statuses: Sequence[str], limit: int | None = None) -> list[dict]:
+        """Organisations without coordinates in the given geocoding states, by id."""
+        query = (sa.select(organisations.c.id, organisations.c.name, organisations.c.city,
+                           organisations.c.country, organisations.c.postcode,
+                           organisations.c.address, organisations.c.geocode_status,
+                           organisations.c.location_note)
+                 .where(organisations.c.location_source == "none",
+                        organisations.c.geocode_status.in_(list(geocode_statuses)))
+                 .order_by(organisations.c.id))
+        if limit:
+            query = query.limit(limit)
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(query).mappings()]
+
+    def apply_locations(self, updates: Sequence[tuple[int, object]]) -> int:
+        """Record geocoding outcomes in one transaction; return how many rows changed.
+
+        Only rows still without a location are touched, so coordinates set by hand (or
+        by a concurrent run) are never overwritten.
+        """
+        now = utcnow()
+        changed = 0
+        with self.write() as conn:
+            for org_id, outcome in updates:
+                if outcome.status == "paused":
+                    continue
+                values = {"geocode_status": outcome.status, "updated_at": now,
+                          "location_note": outcome.note[:500] or None}
+                if outcome.status == "located":
+                    values.update(latitude=outcome.latitude, longitude=outcome.longitude,
+                                  location_precision=outcome.precision,
+                                  location_source=outcome.source)
+                changed += conn.execute(
+                    organisations.update()
+                    .where(organisations.c.id == org_id,
+                           organisations.c.location_source == "none")
+                    .values(**values)).rowcount
+        return changed
+
+    def cached_answer(self, provider: str, query: str) -> dict | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(geocode_cache).where(
+                geocode_cache.c.provider == provider,
+                geocode_cache.c.query == query)).mappings().first()
+        return dict(row) if row else None
+
+    def cache_answer(self, provider: str, query: str, outcome) -> None:
+        """Remember an online answer (or "not found"); the first answer stored wins."""
+        row = {"provider": provider, "query": query, "found": outcome.status == "located",
+               "latitude": outcome.latitude, "longitude": outcome.longitude,
+               "precision": outcome.precision, "label": outcome.note[:500],
+               "created_at": utcnow()}
+        try:
+            with self.engine.execution_options(atlas_write=True).begin() as conn:
+                conn.execute(geocode_cache.insert().values(**row))
+        except sa.exc.IntegrityError:
+            pass
+
+    def get_meta(self, key: str) -> str | None:
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(registry_meta.c.value)
+                                .where(registry_meta.c.key == key)).scalar()
+
+    def set_meta(self, key: str, value: str | None) -> None:
+        """Set (or with None, remove) a registry setting such as the online pause."""
+        with self.engine.execution_options(atlas_write=True).begin() as conn:
+            conn.execute(registry_meta.delete().where(registry_meta.c.key == key))
+            if value is not None:
+                conn.execute(registry_meta.insert().values(key=key, value=value[:200]))
+
+    def reserve_slot(self, key: str, interval: float) -> float:
+        """App-wide rate limit: reserve the next free slot; return seconds to wait for it.
+
+        The slot lives in the database, so every process (app replicas, CLI runs) shares
+        one budget of one request per ``interval``.
+        """
+        query = sa.select(registry_meta.c.value).where(registry_meta.c.key == key)
+        if self.dialect == "postgresql":
+            query = query.with_for_update()
+        with self.engine.execution_options(atlas_write=True).begin() as conn:
+            now = time.time()
+            start = max(now, float(conn.execute(query).scalar() or 0))
+            conn.execute(registry_meta.update().where(registry_meta.c.key == key)
+                         .values(value=repr(start + interval)))
+        return start - now

@@ -46,6 +46,9 @@ organisations = sa.Table(
     sa.Column("longitude", sa.Float),
     sa.Column("location_precision", sa.String(16), nullable=False),
     sa.Column("location_source", sa.String(16), nullable=False),
+    sa.Column("location_note", sa.Text),
+    sa.Column("geocode_status", sa.String(16), nullable=False, server_default="todo",
+              index=True),
     sa.Column("status", sa.String(16), nullable=False, index=True),
     sa.Column("source", sa.String(500)),
     sa.Column("batch_id", sa.Integer, sa.ForeignKey("import_batches.id")),
@@ -58,6 +61,18 @@ organisations = sa.Table(
     sa.CheckConstraint("(latitude IS NULL) = (longitude IS NULL)",
                        name="ck_organisations_coordinates_pair"),
     sqlite_autoincrement=True,
+)
+
+geocode_cache = sa.Table(
+    "geocode_cache", metadata,
+    sa.Column("provider", sa.String(32), primary_key=True),
+    sa.Column("query", sa.String(700), primary_key=True),
+    sa.Column("found", sa.Boolean, nullable=False),
+    sa.Column("latitude", sa.Float),
+    sa.Column("longitude", sa.Float),
+    sa.Column("precision", sa.String(16)),
+    sa.Column("label", sa.String(500)),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
 )
 
 registry_meta = sa.Table(

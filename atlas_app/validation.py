@@ -176,7 +176,7 @@ def validate_record(cells: dict[str, str], taxonomy: Taxonomy, *, line: int = 0,
 
     record: dict[str, object] = {}
     for name in ("name", "description_en", "description_fr", "legal_form", "city",
-                 "postcode", "address"):
+                 "postcode", "address", "location_note"):
         record[name] = text.get(name) or None
     for name in ("kind", "sector", "country", "city", "name"):
         if not text.get(name) and not any(p.field == name for p in chk.problems):
@@ -316,6 +316,8 @@ def _check_location(text: dict[str, str], record: dict, chk: _RowChecker) -> Non
             precision != "none" else "exact"
         record["location_source"] = source if source in LOCATION_SOURCES and \
             source != "none" else "provided"
+        record["geocode_status"] = "located"
     else:
         record["location_precision"] = "none"
         record["location_source"] = "none"
+        record["geocode_status"] = "todo"
