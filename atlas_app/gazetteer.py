@@ -37,6 +37,19 @@ def place_key(name: str) -> str:
     return re.sub(r"[\W_]+", " ", folded).strip()
 
 
+def city_variants(city: str) -> list[str]:
+    """The city as written, then without a qualifier: ``Fano (PU)`` → ``Fano``;
+    ``Albal, Valencia`` → ``Albal``, then ``Valencia``; ``Dos Hermanas. SEVILLA``."""
+    variants = [city]
+    bare = re.sub(r"\s*\([^)]*\)\s*", " ", city).strip()
+    if bare and bare != city:
+        variants.append(bare)
+    parts = [p.strip() for p in re.split(r"\s+-\s*|\s*-\s+|,|\.\s+|/", bare) if p.strip()]
+    if len(parts) > 1:
+        variants.extend(p for p in parts if len(p) >= 3)
+    return list(dict.fromkeys(variants))
+
+
 @dataclass(frozen=True)
 class Place:
     """One GeoNames settlement."""
@@ -154,10 +167,16 @@ class Gazetteer:
         """Find ``city`` in ``country``; a French postcode narrows it to a region."""
         if not self.covers(country):
             return Lookup(None, "unsupported", f"the offline gazetteer does not cover {country}")
-        key = place_key(city)
-        candidates = self._index.get((country, key), ())
+        candidates, matched = (), city
+        for variant in city_variants(city):
+            candidates = self._index.get((country, place_key(variant)), ())
+            if candidates:
+                matched = variant
+                break
         if not candidates:
             return Lookup(None, "not_found", f"no place named {city!r} in {country} in GeoNames")
+        read_as = f" (read {city!r} as {matched!r})" if matched != city else ""
+        city = matched
         places = sorted((self._place(pid) for pid in candidates),
                         key=lambda p: -p.population)
         narrowed = self._narrow_by_postcode(places, country, postcode)
@@ -165,11 +184,12 @@ class Gazetteer:
             how = "the only match" if len(places) == 1 else \
                 f"chosen among {len(places)} places by postcode {postcode}"
             return Lookup(narrowed[0], "found", f"{narrowed[0].name} (GeoNames "
-                          f"{narrowed[0].geonameid}), {how}", len(places))
+                          f"{narrowed[0].geonameid}), {how}{read_as}", len(places))
         top, second = narrowed[0], narrowed[1]
         if top.population >= DOMINANCE * max(second.population, 1):
             return Lookup(top, "found", f"{top.name} (GeoNames {top.geonameid}), the most "
-                          f"populous of {len(narrowed)} places with that name", len(places))
+                          f"populous of {len(narrowed)} places with that name{read_as}",
+                          len(places))
         hint = "add the postcode" if country == "FR" and not postcode else "check the city"
         return Lookup(None, "ambiguous", f"{len(narrowed)} places named {city!r} in {country} "
                       f"of similar size — {hint}", len(places))

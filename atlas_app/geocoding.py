@@ -8,12 +8,14 @@ answer is "not found" (and cached, so it is never asked again).
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from geopy import exc as geopy_exc
+from geopy.adapters import RequestsAdapter
 from geopy.geocoders import Nominatim
 
 from .errors import ConfigError
@@ -72,10 +74,13 @@ class OnlineGeocoder:
             raise ConfigError(f"ATLAS_GEOCODER_URL must be an http(s) URL, instead got: {url!r}")
         if not user_agent.strip():
             raise ConfigError("ATLAS_GEOCODER_USER_AGENT must identify the application")
-        options = {"adapter_factory": adapter_factory} if adapter_factory else {}
+        # The adapter must not retry by itself: urllib3 would sleep for whatever
+        # Retry-After a server sends (an hour, say) and block the caller. We retry once,
+        # with a cap, in Locator.locate.
+        factory = adapter_factory or functools.partial(RequestsAdapter, max_retries=0)
         self._nominatim = Nominatim(domain=parts.netloc + parts.path.rstrip("/"),
                                     scheme=parts.scheme, user_agent=user_agent,
-                                    timeout=timeout, **options)
+                                    timeout=timeout, adapter_factory=factory)
 
     def geocode(self, query: Query) -> Outcome:
         structured = {"city": query.city, "country": query.country}

@@ -87,3 +87,12 @@ def store(request):
     if request.param == "sqlite":
         return request.getfixturevalue("sqlite_store")
     return request.getfixturevalue("postgres_store")
+
+
+@pytest.fixture(scope="session")
+def gazetteer():
+    """The real GeoNames index (built once into var/cache, then loaded from there)."""
+    from atlas_app.gazetteer import Gazetteer
+    from atlas_app.settings import load_settings
+
+    return Gazetteer.load(load_settings().cache_dir, PACKAGE_DATA)

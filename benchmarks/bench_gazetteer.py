@@ -1,0 +1,101 @@
+"""Offline gazetteer: load time, lookups per second, and accuracy on the SSEDAS file.
+
+Run: .venv/bin/python benchmarks/bench_gazetteer.py
+Baselines, measured in the same run: parsing GeoNames' JSON on every start (instead of
+loading our cached index) and a linear scan over all places (instead of the key index).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from atlas_app.countries import resolve_country  # noqa: E402
+from atlas_app.gazetteer import Gazetteer, place_key  # noqa: E402
+from atlas_app.settings import PACKAGE_DATA, load_settings  # noqa: E402
+
+SUSY = ROOT / "tests" / "data" / "ssedas-partners.geojson"
+
+
+def km(lat1, lon1, lat2, lon2):
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 6371 * 2 * math.asin(math.sqrt(a))
+
+
+def main() -> None:
+    cache = load_settings().cache_dir
+    Gazetteer.load(cache, PACKAGE_DATA)  # make sure the cache exists
+
+    probe = ("import time, sys; sys.path.insert(0, sys.argv[1]); "
+             "from atlas_app.gazetteer import Gazetteer; "
+             "from atlas_app.settings import PACKAGE_DATA, load_settings; "
+             "t = time.perf_counter(); Gazetteer.load(load_settings().cache_dir, PACKAGE_DATA); "
+             "print(time.perf_counter() - t)")
+    cold = min(float(subprocess.run([sys.executable, "-c", probe, str(ROOT)], check=True,
+                                    capture_output=True, text=True).stdout) for _ in range(3))
+    t = time.perf_counter()
+    gazetteer = Gazetteer.build(departements={})
+    naive_load = time.perf_counter() - t
+    print(f"cold index load in a new process: {cold:.2f} s (goal < 1 s; baseline: build from "
+          f"GeoNames JSON at every start {naive_load:.2f} s, {naive_load / cold:.1f}x slower)")
+
+    rng = random.Random(42)
+    sample = rng.sample(gazetteer._places, 2000)
+    queries = [(p[1], p[2]) for p in sample]
+    for city, country in queries[:200]:
+        gazetteer.lookup(city, country)  # warm-up
+    n = 20_000
+    t = time.perf_counter()
+    for i in range(n):
+        city, country = queries[i % len(queries)]
+        gazetteer.lookup(city, country)
+    rate = n / (time.perf_counter() - t)
+    scan_n = 20
+    t = time.perf_counter()
+    for city, country in queries[:scan_n]:
+        key = place_key(city)
+        [p for p in gazetteer._places if p[2] == country and place_key(p[1]) == key]
+    scan_rate = scan_n / (time.perf_counter() - t)
+    print(f"lookups: {rate:,.0f}/s  (goal ≥ 20,000/s; baseline linear scan {scan_rate:,.1f}/s, "
+          f"{rate / scan_rate:,.0f}x)")
+
+    doc = json.loads(SUSY.read_text(encoding="utf-8"))
+    within10 = within30 = not_found = ambiguous = no_input = 0
+    total = len(doc["features"])
+    for feature in doc["features"]:
+        props = feature["properties"]
+        country = resolve_country(props.get("addr:country") or "")
+        city = props.get("addr:city") or ""
+        if not country or not city:
+            no_input += 1
+            continue
+        result = gazetteer.lookup(city, country, props.get("addr:postcode"))
+        if result.place is None:
+            if result.status == "ambiguous":
+                ambiguous += 1
+            else:
+                not_found += 1
+            continue
+        lon, lat = feature["geometry"]["coordinates"][:2]
+        d = km(lat, lon, result.place.latitude, result.place.longitude)
+        within10 += d <= 10
+        within30 += d <= 30
+    asked = total - no_input
+    print(f"SSEDAS accuracy, city + country only: {asked} features with both "
+          f"({no_input} lack a city or a recognisable country)")
+    print(f"  within 10 km: {within10} ({within10 / asked:.0%}), within 30 km: {within30} "
+          f"({within30 / asked:.0%}), not found: {not_found}, ambiguous: {ambiguous}")
+
+
+if __name__ == "__main__":
+    main()
