@@ -16,7 +16,7 @@ from .gazetteer import Gazetteer
 from .geocoding import PAUSE_KEY, Locator, OnlineGeocoder, attributions, locate_pending
 from .ingest import ImportOptions, ImportReport, import_path
 from .schema import KINDS, STATUSES, load_taxonomy
-from .settings import load_settings
+from .settings import PROJECT_ROOT, load_settings
 from .stats import compute_stats
 from .store import Store
 
@@ -182,6 +182,8 @@ def cmd_serve(args, settings) -> int:
     app = Path(__file__).resolve().parent / "ui" / "app.py"
     argv = [sys.executable, "-m", "streamlit", "run", str(app),
             "--server.port", str(args.port), "--server.address", args.address]
+    # Streamlit reads .streamlit/config.toml from the working directory.
+    os.chdir(PROJECT_ROOT)
     os.execv(sys.executable, argv)
     return 0  # pragma: no cover - execv does not return
 

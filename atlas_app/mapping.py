@@ -12,7 +12,9 @@ import math
 
 import folium
 import pandas as pd
+from branca.element import MacroElement
 from folium.plugins import MarkerCluster
+from jinja2 import Template
 
 from .countries import country_name
 from .schema import KIND_LABELS, Taxonomy
@@ -20,6 +22,45 @@ from .schema import KIND_LABELS, Taxonomy
 EUROPE_CENTRE = (50.0, 10.0)
 EUROPE_ZOOM = 4
 FALLBACK_COLOUR = "#777777"
+
+# What the map needs from the browser, served by the app itself (atlas_app/ui/static,
+# filled by assets/vendor.mjs) instead of folium's CDNs.
+MAP_JS = (("leaflet", "vendor/leaflet/leaflet.js"), ("jquery", "vendor/jquery/jquery.min.js"))
+MAP_CSS = (("leaflet_css", "vendor/leaflet/leaflet.css"),)
+CLUSTER_JS = (("markerclusterjs", "vendor/markercluster/leaflet.markercluster.js"),)
+CLUSTER_CSS = (("markerclustercss", "vendor/markercluster/MarkerCluster.css"),
+               ("markerclusterdefaultcss", "vendor/markercluster/MarkerCluster.Default.css"))
+BASEMAP = "basemap/countries.json"
+
+
+def _local(assets: tuple[tuple[str, str], ...], base: str) -> list[tuple[str, str]]:
+    return [(name, f"{base.rstrip('/')}/{path}") for name, path in assets]
+
+
+class CountryOutlines(MacroElement):
+    """An offline basemap: Natural Earth country outlines fetched from the app itself."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            map.createPane("outlines");
+            map.getPane("outlines").style.zIndex = 200;
+            map.getContainer().style.background = "#dfe9f0";
+            fetch({{ this.url|tojson }})
+                .then(function (response) { return response.json(); })
+                .then(function (data) {
+                    L.geoJSON(data, {pane: "outlines", interactive: false,
+                        style: {color: "#8a9aa8", weight: 0.8, fillColor: "#f7f5f0",
+                                fillOpacity: 1}}).addTo(map);
+                });
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, url: str) -> None:
+        super().__init__()
+        self._name = "CountryOutlines"
+        self.url = url
 
 
 def safe_text(value: object) -> str:
@@ -67,15 +108,31 @@ def popup_html(org: dict, taxonomy: Taxonomy, lang: str = "en") -> str:
 
 def build_map(frame: pd.DataFrame, taxonomy: Taxonomy, *, lang: str = "en",
               tile_url: str = "", tile_attribution: str = "",
-              cluster: bool = True) -> folium.Map:
-    """A folium map of the located rows of ``frame``, coloured by sector."""
+              cluster: bool = True, asset_base: str | None = None) -> folium.Map:
+    """A folium map of the located rows of ``frame``, coloured by sector.
+
+    ``asset_base`` is the (relative) URL of the app's static folder: Leaflet and its
+    plugins then load from there instead of from CDNs, and with no ``tile_url`` the
+    offline country outlines are drawn instead of tiles.
+    """
     fmap = folium.Map(location=EUROPE_CENTRE, zoom_start=EUROPE_ZOOM, tiles=None,
                       control_scale=True, prefer_canvas=True)
+    # MarkerCluster needs the map's maxZoom, which is otherwise taken from a tile layer
+    # (folium passes its own min/max zoom arguments to the tiles only).
+    fmap.options.update(minZoom=2, maxZoom=18)
+    if asset_base is not None:
+        fmap.default_js = _local(MAP_JS, asset_base)
+        fmap.default_css = _local(MAP_CSS, asset_base)
     if tile_url:
         folium.TileLayer(tiles=tile_url, attr=tile_attribution or " ", name="basemap",
                          max_zoom=19).add_to(fmap)
+    elif asset_base is not None:
+        CountryOutlines(f"{asset_base.rstrip('/')}/{BASEMAP}").add_to(fmap)
     layer = MarkerCluster(name="organisations", options={"showCoverageOnHover": False}) \
         if cluster else folium.FeatureGroup(name="organisations")
+    if cluster and asset_base is not None:
+        layer.default_js = _local(CLUSTER_JS, asset_base)
+        layer.default_css = _local(CLUSTER_CSS, asset_base)
     layer.add_to(fmap)
     located = frame[frame["latitude"].notna() & frame["longitude"].notna()]
     colours = {s.id: s.colour for s in taxonomy.sectors}

@@ -12,6 +12,10 @@ from atlas_app.schema import KIND_LABELS, KINDS
 from atlas_app.ui import state
 from atlas_app.ui.resources import get_settings, get_taxonomy, published_frame
 
+# The map draws inside streamlit-folium's iframe at <base>/component/<name>/index.html;
+# this relative URL reaches <base>/app/static whatever the deployment's base path.
+ASSET_BASE = "../../app/static"
+
 
 def render() -> None:
     state.init_state()
@@ -53,7 +57,7 @@ def render() -> None:
         st.caption(f"{unlocated:,} of these organisations have no coordinates yet and are "
                    "listed in the table only.")
     st_folium(build_map(shown, taxonomy, tile_url=settings.tile_url,
-                        tile_attribution=settings.tile_attribution),
+                        tile_attribution=settings.tile_attribution, asset_base=ASSET_BASE),
               key="atlas_map", height=520, use_container_width=True, returned_objects=[])
 
     table = shown.assign(
