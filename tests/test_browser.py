@@ -1,0 +1,149 @@
+"""A real Streamlit server and Debian's chromium: the map draws, hostile text stays inert,
+and the page asks nothing of other hosts."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from atlas_app.ingest import ImportOptions, import_bytes
+from atlas_app.settings import Settings
+from atlas_app.store import Store
+from tests.conftest import IN_CI
+from tests.factories import make_organisation, make_registry, to_csv
+
+ROOT = Path(__file__).resolve().parent.parent
+HOSTILE = ["<img src=x onerror=\"globalThis.PWNED=1\">", "${globalThis.PWNED=1}",
+           "Foo\\`);globalThis.PWNED=1;//", "Café `Le Lab`",
+           "</script><script>globalThis.PWNED=1</script>"]
+
+pytestmark = pytest.mark.browser
+
+
+def _chromium() -> str:
+    path = shutil.which("chromium")
+    if path is None:
+        message = "Browser tests NOT RUN: Debian's chromium is not installed (apt-get install chromium)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory, taxonomy):
+    _chromium()
+    folder = tmp_path_factory.mktemp("browser")
+    url = f"sqlite:///{folder / 'atlas.db'}"
+    store = Store(url)
+    store.upgrade()
+    rows = make_registry(60, located_share=1.0)
+    rows += [make_organisation(name=name, description_en=name, website=f"https://h{i}.example",
+                               latitude=f"{44 + i}", longitude="5")
+             for i, name in enumerate(HOSTILE)]
+    import_bytes(to_csv(rows), "b.csv", store, taxonomy, Settings(database_url=url),
+                 ImportOptions())
+    store.dispose()
+    port = _free_port()
+    env = {**os.environ, "ATLAS_DATABASE_URL": url, "ATLAS_TILE_URL": ""}
+    proc = subprocess.Popen([sys.executable, "-m", "atlas_app.cli", "serve", "--port", str(port),
+                             "--address", "127.0.0.1"], env=env, cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        proc.kill()
+        pytest.fail("the Streamlit server did not answer: " + proc.stdout.read().decode()[-2000:])
+    yield base
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=_chromium(), args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        yield b
+        b.close()
+
+
+def map_frame(page):
+    page.wait_for_selector("iframe[title*='st_folium'], iframe[src*='st_folium']",
+                           timeout=30_000)
+    for _ in range(150):
+        for frame in page.frames:
+            if "st_folium" in frame.url:
+                try:
+                    if frame.evaluate("document.querySelectorAll('.marker-cluster, "
+                                      ".leaflet-interactive').length") > 0:
+                        return frame
+                except Exception:
+                    pass
+        time.sleep(0.2)
+    raise AssertionError("the map never drew any cluster or marker")
+
+
+def test_map_draws_with_zero_third_party_requests(app_url, browser):
+    page = browser.new_page(viewport={"width": 1300, "height": 900})
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(app_url)
+    frame = map_frame(page)
+    page.wait_for_timeout(1500)
+    assert frame.evaluate("typeof L") == "object"
+    assert frame.evaluate("document.querySelector('.leaflet-container').offsetHeight") > 300
+    summary = page.locator(".st-key-result-summary").inner_text()
+    assert summary.strip() == f"{60 + len(HOSTILE)} of {60 + len(HOSTILE)} organisations"
+    others = [u for u in requested if not u.startswith(app_url) and u.startswith("http")]
+    assert others == [], f"requests to other hosts: {others}"
+    assert errors == []
+    page.close()
+
+
+def test_hostile_names_are_shown_literally_and_never_run(app_url, browser):
+    page = browser.new_page(viewport={"width": 1300, "height": 900})
+    page.goto(app_url)
+    frame = map_frame(page)
+    tooltips = frame.evaluate("""() => {
+        const group = Object.values(window).find(v => v instanceof L.MarkerClusterGroup);
+        return group.getLayers().filter(l => l.getTooltip()).map(l => {
+            const div = document.createElement('div');
+            div.innerHTML = l.getTooltip().getContent(); return div.textContent.trim(); }); }""")
+    # Open every hostile popup: their HTML is parsed and inserted into the page.
+    frame.evaluate("""() => {
+        const group = Object.values(window).find(v => v instanceof L.MarkerClusterGroup);
+        const map = Object.values(window).find(v => v instanceof L.Map);
+        group.getLayers().forEach(l => { group.zoomToShowLayer(l, () => l.openPopup()); }); }""")
+    page.wait_for_timeout(2000)
+    for name in HOSTILE:
+        assert name in tooltips
+    assert frame.evaluate("typeof globalThis.PWNED") == "undefined"
+    assert page.evaluate("typeof globalThis.PWNED") == "undefined"
+    assert frame.evaluate("document.querySelectorAll('img[src=\"x\"]').length") == 0
+    page.close()
