@@ -31,10 +31,26 @@ CLUSTER_JS = (("markerclusterjs", "vendor/markercluster/leaflet.markercluster.js
 CLUSTER_CSS = (("markerclustercss", "vendor/markercluster/MarkerCluster.css"),
                ("markerclusterdefaultcss", "vendor/markercluster/MarkerCluster.Default.css"))
 BASEMAP = "basemap/countries.json"
+PLACES_CREDIT = "Places: © GeoNames (CC BY 4.0)"
 
 
 def _local(assets: tuple[tuple[str, str], ...], base: str) -> list[tuple[str, str]]:
     return [(name, f"{base.rstrip('/')}/{path}") for name, path in assets]
+
+
+class Attribution(MacroElement):
+    """A credit line in the map's attribution control."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text|tojson }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._name = "Attribution"
+        self.text = text
 
 
 class CountryOutlines(MacroElement):
@@ -128,6 +144,8 @@ def build_map(frame: pd.DataFrame, taxonomy: Taxonomy, *, lang: str = "en",
                          max_zoom=19).add_to(fmap)
     elif asset_base is not None:
         CountryOutlines(f"{asset_base.rstrip('/')}/{BASEMAP}").add_to(fmap)
+        Attribution("Country outlines: Natural Earth").add_to(fmap)
+    Attribution(PLACES_CREDIT).add_to(fmap)
     layer = MarkerCluster(name="organisations", options={"showCoverageOnHover": False}) \
         if cluster else folium.FeatureGroup(name="organisations")
     if cluster and asset_base is not None:

@@ -28,7 +28,8 @@ class Settings:
     max_upload_bytes, max_rows:
         Files above either limit are refused before parsing.
     tile_url, tile_attribution:
-        Basemap tiles. Empty ``tile_url`` means no tile server at all.
+        Basemap tiles (e.g. your own tile server). Empty ``tile_url`` (the default) means
+        no tile server at all: the map draws the offline country outlines.
     cache_dir:
         Where the offline gazetteer's index is cached.
     geocoder_url, geocoder_user_agent, geocoder_timeout, geocoder_min_interval:
@@ -40,8 +41,8 @@ class Settings:
     data_dir: Path = PACKAGE_DATA
     max_upload_bytes: int = 20 * 1024 * 1024
     max_rows: int = 200_000
-    tile_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-    tile_attribution: str = "&copy; OpenStreetMap contributors"
+    tile_url: str = ""
+    tile_attribution: str = ""
     cache_dir: Path = PROJECT_ROOT / "var" / "cache"
     geocoder_url: str = ""
     geocoder_user_agent: str = "social-tech-atlas/0.1 (https://socialgoodaccelerator.eu)"

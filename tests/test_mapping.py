@@ -63,3 +63,17 @@ def test_no_tile_server_means_no_tile_layer(taxonomy):
     html = build_map(frame(["A"]), taxonomy, tile_url="http://127.0.0.1:9/{z}/{x}/{y}.png",
                      tile_attribution="local").get_root().render()
     assert "http://127.0.0.1:9/{z}/{x}/{y}.png" in html
+
+
+def test_assets_come_from_the_app_and_exist(taxonomy):
+    import re
+    from pathlib import Path
+
+    static = Path(__file__).resolve().parent.parent / "atlas_app" / "ui" / "static"
+    html = build_map(frame(["A"]), taxonomy, asset_base="../../app/static").get_root().render()
+    links = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', html)
+    assert len(links) == 6
+    for link in links:
+        assert link.startswith("../../app/static/")
+        assert (static / link.removeprefix("../../app/static/")).is_file()
+    assert "basemap/countries.json" in html and "Natural Earth" in html and "GeoNames" in html
