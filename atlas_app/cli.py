@@ -76,6 +76,8 @@ def cmd_geocode(args, settings) -> int:
     if report.paused:
         print(f"online geocoding is paused: {report.paused} — after fixing the cause, run "
               "atlas geocode --online --unpause")
+    if report.stopped_online:
+        print(f"online geocoding stopped for this run: {report.stopped_online}")
     counts = ", ".join(f"{n:,} {status.replace('_', ' ')}"
                        for status, n in sorted((report.counts or {}).items()))
     print(f"{report.considered:,} organisation(s) considered" + (f": {counts}" if counts else ""))

@@ -183,6 +183,10 @@ ONLINE_PICKS = ("todo", "offline_miss", "deferred")
 RETRY_PICKS = ("offline_miss", "not_found", "ambiguous")
 
 
+MAX_CONSECUTIVE_FAILURES = 5
+MAX_BACKOFF = 30.0
+
+
 @dataclass
 class RunReport:
     """What one ``atlas geocode`` run did."""
@@ -190,6 +194,7 @@ class RunReport:
     considered: int = 0
     counts: dict[str, int] | None = None
     paused: str | None = None
+    stopped_online: str | None = None
 
     def add(self, status: str) -> None:
         self.counts = self.counts or {}
@@ -216,9 +221,22 @@ def locate_pending(store, locator: Locator, *, online: bool = False, retry_faile
     report.considered = len(rows)
     pending: list[tuple[int, Outcome]] = []
     step = 1 if online else batch_size
+    failures = 0
     for done, row in enumerate(rows, start=1):
         query = Query(row["city"], row["country"], row["postcode"], row["address"])
         outcome = locator.locate(query, use_online=online)
+        if outcome.status == "deferred":
+            # Back off while the service struggles; give up on it for this run after a
+            # few failures in a row (the rows stay deferred for the next run).
+            failures += 1
+            if failures >= MAX_CONSECUTIVE_FAILURES:
+                report.stopped_online = (f"{failures} online failures in a row (last: "
+                                         f"{outcome.note}); the rest of this run is offline")
+                online = False
+            else:
+                locator.sleep(min(2.0 ** failures, MAX_BACKOFF))
+        elif outcome.source == "online" or outcome.status == "not_found":
+            failures = 0
         if outcome.status == "paused":
             stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
             report.paused = f"{outcome.note} (since {stamp})"

@@ -128,6 +128,18 @@ def test_run_never_loses_a_row_and_pauses_on_403(store, taxonomy, settings, gaze
     assert again.paused and sum(stub.requests.values()) == 4
 
 
+def test_a_failing_service_is_backed_off_then_left_for_the_next_run(
+        sqlite_store, taxonomy, settings, gazetteer, stub):
+    seed_unlocated(sqlite_store, taxonomy, settings, gazetteer, ["Broken"] * 8 + ["Okcity"])
+    sleeps: list[float] = []
+    report = locate_pending(sqlite_store, online_locator(gazetteer, sqlite_store, stub, sleeps),
+                            online=True)
+    assert sleeps == [2.0, 4.0, 8.0, 16.0]
+    assert stub.requests["Broken"] == 5 and stub.requests["Okcity"] == 0
+    assert "5 online failures in a row" in report.stopped_online
+    assert len(sqlite_store.unlocated(("deferred", "offline_miss"))) == 9
+
+
 def test_manual_coordinates_are_never_overwritten(store, taxonomy, settings, gazetteer, stub):
     seed_unlocated(store, taxonomy, settings, gazetteer, ["Okcity"])
     [row] = store.unlocated(("offline_miss",))
