@@ -60,29 +60,18 @@ class Settings:
         return self.database_url
 
 
-def _int_env(env: dict[str, str], name: str, default: int) -> int:
+def _number_env(env: dict[str, str], name: str, default, kind=int, minimum=1):
+    """A numeric setting: ``kind`` (int or float) at least ``minimum``, else ConfigError."""
     raw = env.get(name)
     if raw is None or raw.strip() == "":
         return default
     try:
-        value = int(raw)
+        value = kind(raw)
     except ValueError:
-        raise ConfigError(f"{name} must be a whole number, instead got: {raw!r}") from None
-    if value <= 0:
-        raise ConfigError(f"{name} must be positive, instead got: {value}")
-    return value
-
-
-def _float_env(env: dict[str, str], name: str, default: float) -> float:
-    raw = env.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ConfigError(f"{name} must be a number of seconds, instead got: {raw!r}") from None
-    if value < 0:
-        raise ConfigError(f"{name} must not be negative, instead got: {value}")
+        expected = "a whole number" if kind is int else "a number"
+        raise ConfigError(f"{name} must be {expected}, instead got: {raw!r}") from None
+    if value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}, instead got: {value}")
     return value
 
 
@@ -93,14 +82,14 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     return Settings(
         database_url=env.get("ATLAS_DATABASE_URL") or defaults.database_url,
         data_dir=Path(env["ATLAS_DATA_DIR"]) if env.get("ATLAS_DATA_DIR") else defaults.data_dir,
-        max_upload_bytes=_int_env(env, "ATLAS_MAX_UPLOAD_BYTES", defaults.max_upload_bytes),
-        max_rows=_int_env(env, "ATLAS_MAX_ROWS", defaults.max_rows),
+        max_upload_bytes=_number_env(env, "ATLAS_MAX_UPLOAD_BYTES", defaults.max_upload_bytes),
+        max_rows=_number_env(env, "ATLAS_MAX_ROWS", defaults.max_rows),
         tile_url=env.get("ATLAS_TILE_URL", defaults.tile_url),
         tile_attribution=env.get("ATLAS_TILE_ATTRIBUTION", defaults.tile_attribution),
         cache_dir=Path(env["ATLAS_CACHE_DIR"]) if env.get("ATLAS_CACHE_DIR") else defaults.cache_dir,
         geocoder_url=env.get("ATLAS_GEOCODER_URL", "").strip(),
         geocoder_user_agent=env.get("ATLAS_GEOCODER_USER_AGENT") or defaults.geocoder_user_agent,
-        geocoder_timeout=_int_env(env, "ATLAS_GEOCODER_TIMEOUT", defaults.geocoder_timeout),
-        geocoder_min_interval=_float_env(env, "ATLAS_GEOCODER_MIN_INTERVAL",
-                                         defaults.geocoder_min_interval),
+        geocoder_timeout=_number_env(env, "ATLAS_GEOCODER_TIMEOUT", defaults.geocoder_timeout),
+        geocoder_min_interval=_number_env(env, "ATLAS_GEOCODER_MIN_INTERVAL",
+                                           defaults.geocoder_min_interval, float, 0),
     )
