@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
 
-.PHONY: run test setup init serve clean-db datapackage
+.PHONY: run test setup init serve datapackage messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,3 +36,10 @@ test: $(VENV)/.installed-test
 ## Regenerate data/datapackage.json after changing the schema or the sectors.
 datapackage: setup
 	$(BIN)/atlas schema > data/datapackage.json
+
+## Extract translatable messages and merge them into every catalogue (then translate).
+messages: setup
+	$(BIN)/pybabel extract -k _ -k N_ --no-location --omit-header -o atlas_app/locale/atlas.pot atlas_app
+	for po in atlas_app/locale/*.po; do \
+		$(BIN)/pybabel update --omit-header -i atlas_app/locale/atlas.pot -o $$po \
+			-l $$(basename $$po .po) --no-fuzzy-matching; done

@@ -5,22 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-from babel.numbers import format_decimal
-
 from .countries import country_name
+from .i18n import translator
 from .schema import KIND_LABELS, Taxonomy, fold
 
 SEARCHED_COLUMNS = ("name", "description_en", "description_fr", "city", "tags")
-
-PHRASES = {
-    "en": {"of": "{shown} of {total} organisations", "country": "country is {v}",
-           "sector": "sector is {v}", "kind": "kind is {v}", "q": "text contains “{v}”",
-           "or": " or "},
-    "fr": {"of": "{shown} organisations sur {total}", "country": "pays : {v}",
-           "sector": "secteur : {v}", "kind": "type : {v}", "q": "texte contient « {v} »",
-           "or": " ou "},
-}
-
 
 @dataclass(frozen=True)
 class Filters:
@@ -68,19 +57,19 @@ def apply_filters(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:
 def describe_filters(filters: Filters, shown: int, total: int, taxonomy: Taxonomy,
                      lang: str = "en") -> str:
     """ "42 of 1,203 organisations · country is France · sector is Health & care" """
-    words = PHRASES.get(lang, PHRASES["en"])
-    parts = [words["of"].format(shown=format_decimal(shown, locale=lang),
-                                total=format_decimal(total, locale=lang))]
+    _ = translator(lang)
+    either = _(" or ")
+    parts = [_("{shown} of {total} organisations", shown=_.number(shown),
+               total=_.number(total))]
     if filters.countries:
         names = [country_name(c, lang) for c in filters.countries]
-        parts.append(words["country"].format(v=words["or"].join(names)))
+        parts.append(_("country is {value}", value=either.join(names)))
     if filters.sectors:
         labels = [s.label(lang) if (s := taxonomy.get(i)) else i for i in filters.sectors]
-        parts.append(words["sector"].format(v=words["or"].join(labels)))
+        parts.append(_("sector is {value}", value=either.join(labels)))
     if filters.kinds:
-        idx = 1 if lang == "fr" else 0
-        labels = [KIND_LABELS[k][idx] if k in KIND_LABELS else k for k in filters.kinds]
-        parts.append(words["kind"].format(v=words["or"].join(labels)))
+        labels = [_(KIND_LABELS.get(k, k)) for k in filters.kinds]
+        parts.append(_("kind is {value}", value=either.join(labels)))
     if filters.q.strip():
-        parts.append(words["q"].format(v=filters.q.strip()))
+        parts.append(_("text contains “{value}”", value=filters.q.strip()))
     return " · ".join(parts)

@@ -1,27 +1,32 @@
-"""Build the folium map of organisations: one dot per organisation, one colour per sector.
+"""Build the folium map: a fixed base map, and a data layer built in the browser from JSON.
 
-Every text that reaches the map goes through :func:`safe_text`. folium writes popup and
-tooltip HTML into JavaScript template literals, so HTML escaping alone is not enough:
-backticks, ``${`` and backslashes are also turned into entities.
+No folium object per organisation: the organisations travel as one compact JSON array,
+and a few lines of JavaScript make the dots, clusters, tooltips and popups. Text is put
+on the page with ``textContent`` (or escaped for Leaflet's tooltips), never as markup,
+and the JSON is escaped for a ``<script>`` block, so a hostile name is only ever text.
+
+The base map is deterministic, so streamlit-folium keeps it mounted; filters change only
+the data layer (a FeatureGroup), which updates in place.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import math
 
 import folium
 import pandas as pd
 from branca.element import MacroElement
-from folium.plugins import MarkerCluster
+from folium.elements import JSCSSMixin
 from jinja2 import Template
 
-from .countries import country_name
-from .schema import KIND_LABELS, Taxonomy
+from .i18n import N_, translator
+from .schema import Taxonomy
 
 EUROPE_CENTRE = (50.0, 10.0)
 EUROPE_ZOOM = 4
-FALLBACK_COLOUR = "#777777"
+DEFAULT_ASSET_BASE = "../../app/static"
 
 # What the map needs from the browser, served by the app itself (atlas_app/ui/static,
 # filled by assets/vendor.mjs) instead of folium's CDNs.
@@ -31,11 +36,50 @@ CLUSTER_JS = (("markerclusterjs", "vendor/markercluster/leaflet.markercluster.js
 CLUSTER_CSS = (("markerclustercss", "vendor/markercluster/MarkerCluster.css"),
                ("markerclusterdefaultcss", "vendor/markercluster/MarkerCluster.Default.css"))
 BASEMAP = "basemap/countries.json"
-PLACES_CREDIT = "Places: © GeoNames (CC BY 4.0)"
+PLACES_CREDIT = N_("Places: © GeoNames (CC BY 4.0)")
+OUTLINES_CREDIT = N_("Country outlines: Natural Earth")
+COORDINATE_DECIMALS = 5  # about a metre
 
 
 def _local(assets: tuple[tuple[str, str], ...], base: str) -> list[tuple[str, str]]:
     return [(name, f"{base.rstrip('/')}/{path}") for name, path in assets]
+
+
+def json_for_script(value: object) -> str:
+    """JSON that is safe inside a ``<script>`` block and a JavaScript string."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    for raw, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                         ("\u2028", "\\u2028"), ("\u2029", "\\u2029"), ("`", "\\u0060"),
+                         ("$", "\\u0024")):
+        text = text.replace(raw, escaped)
+    return text
+
+
+def safe_url(url: object) -> str | None:
+    """An http(s) URL fit for an href, or None (the last line of defence: registry URLs
+    are validated on the way in)."""
+    if not isinstance(url, str):
+        return None
+    lowered = url.strip().lower()
+    if not (lowered.startswith("https://") or lowered.startswith("http://")):
+        return None
+    if any(ch.isspace() or ch in "\"'<>`\\" for ch in url):
+        return None
+    return html.escape(url.strip(), quote=True)
+
+
+def map_payload(frame: pd.DataFrame, taxonomy: Taxonomy, lang: str = "en") -> dict:
+    """The data layer's JSON: sectors (id, label, colour) and one short row per located
+    organisation: [id, latitude, longitude, sector index, name, city]."""
+    located = frame[frame["latitude"].notna() & frame["longitude"].notna()]
+    sectors = list(taxonomy.sectors)
+    index = {s.id: i for i, s in enumerate(sectors)}
+    rows = [[int(i), round(float(lat), COORDINATE_DECIMALS), round(float(lon), COORDINATE_DECIMALS),
+             index.get(sector, -1), name, city or ""]
+            for i, lat, lon, sector, name, city in zip(
+                located["id"], located["latitude"], located["longitude"], located["sector"],
+                located["name"], located["city"])]
+    return {"sectors": [[s.id, s.label(lang), s.colour] for s in sectors], "rows": rows}
 
 
 class Attribution(MacroElement):
@@ -79,93 +123,120 @@ class CountryOutlines(MacroElement):
         self.url = url
 
 
-def safe_text(value: object) -> str:
-    """Text made inert for HTML *and* for a JavaScript template literal."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    escaped = html.escape(str(value), quote=True)
-    return escaped.replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
+class OrganisationLayer(JSCSSMixin, MacroElement):
+    """Dots coloured by sector, clustered, built in the browser from :func:`map_payload`."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (group) {
+            var data = {{ this.payload }};
+            var escapeHtml = function (text) {
+                return String(text).replace(/[&<>"']/g, function (c) {
+                    return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
+                            "'": "&#39;"}[c];
+                });
+            };
+            var popup = function (row) {
+                var box = document.createElement("div");
+                var name = document.createElement("strong");
+                name.textContent = row[4];
+                var about = document.createElement("div");
+                var sector = data.sectors[row[3]];
+                about.textContent = (sector ? sector[1] : "") + (row[5] ? " · " + row[5] : "");
+                box.appendChild(name);
+                box.appendChild(about);
+                return box;
+            };
+            var cluster = L.markerClusterGroup({chunkedLoading: true,
+                showCoverageOnHover: false, maxClusterRadius: 45});
+            var markers = data.rows.map(function (row) {
+                var sector = data.sectors[row[3]];
+                var marker = L.circleMarker([row[1], row[2]], {radius: 7, color: "#ffffff",
+                    weight: 1.5, fillColor: sector ? sector[2] : "#777777", fillOpacity: 0.92,
+                    orgId: row[0]});
+                marker.bindTooltip(escapeHtml(row[4]));
+                marker.bindPopup(function () { return popup(row); });
+                return marker;
+            });
+            cluster.addLayers(markers);
+            group.addLayer(cluster);
+            {% if this.fit %}
+            if (markers.length) {
+                var map = group._map || window.map;
+                var bounds = cluster.getBounds();
+                if (map && bounds.isValid()) {
+                    map.fitBounds(bounds.pad(0.1), {maxZoom: 9});
+                }
+            }
+            {% endif %}
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, payload: dict, asset_base: str, fit: bool = True) -> None:
+        super().__init__()
+        self._name = "OrganisationLayer"
+        self.payload = json_for_script(payload)
+        self.fit = fit
+        self.default_js = _local(CLUSTER_JS, asset_base)
+        self.default_css = _local(CLUSTER_CSS, asset_base)
 
 
-def safe_url(url: object) -> str | None:
-    """An http(s) URL fit for an href, or None. Registry URLs are validated on the way
-    in; this is the last line of defence for anything else."""
-    if not isinstance(url, str):
-        return None
-    lowered = url.strip().lower()
-    if not (lowered.startswith("https://") or lowered.startswith("http://")):
-        return None
-    if any(ch.isspace() or ch in "\"'<>`\\" for ch in url):
-        return None
-    return safe_text(url.strip())
+def build_base_map(*, tile_url: str = "", tile_attribution: str = "",
+                   asset_base: str = DEFAULT_ASSET_BASE, lang: str = "en") -> folium.Map:
+    """The map without data: same output for the same settings (so it stays mounted).
 
-
-def popup_html(org: dict, taxonomy: Taxonomy, lang: str = "en") -> str:
-    """The HTML shown when a dot is clicked."""
-    sector = taxonomy.get(org.get("sector") or "")
-    kind = KIND_LABELS.get(org.get("kind") or "", ("", ""))[1 if lang == "fr" else 0]
-    first, second = ("description_fr", "description_en") if lang == "fr" \
-        else ("description_en", "description_fr")
-    description = org.get(first) or org.get(second) or ""
-    place = ", ".join(p for p in (org.get("city"), country_name(org.get("country") or "", lang))
-                      if p)
-    parts = [f"<strong>{safe_text(org.get('name'))}</strong>",
-             f"<div>{safe_text(sector.label(lang) if sector else org.get('sector'))}"
-             f" · {safe_text(kind)}</div>",
-             f"<div>{safe_text(place)}</div>"]
-    if description:
-        parts.append(f"<p>{safe_text(description)}</p>")
-    url = safe_url(org.get("website"))
-    if url:
-        parts.append(f'<a href="{url}" target="_blank" rel="noopener noreferrer nofollow">'
-                     f"{url}</a>")
-    return "".join(parts)
-
-
-def build_map(frame: pd.DataFrame, taxonomy: Taxonomy, *, lang: str = "en",
-              tile_url: str = "", tile_attribution: str = "",
-              cluster: bool = True, asset_base: str | None = None) -> folium.Map:
-    """A folium map of the located rows of ``frame``, coloured by sector.
-
-    ``asset_base`` is the (relative) URL of the app's static folder: Leaflet and its
-    plugins then load from there instead of from CDNs, and with no ``tile_url`` the
-    offline country outlines are drawn instead of tiles.
+    ``asset_base`` is the relative URL of the app's static folder, where Leaflet and its
+    plugins are served. Without ``tile_url`` the offline country outlines are drawn.
     """
     fmap = folium.Map(location=EUROPE_CENTRE, zoom_start=EUROPE_ZOOM, tiles=None,
                       control_scale=True, prefer_canvas=True)
     # MarkerCluster needs the map's maxZoom, which is otherwise taken from a tile layer
     # (folium passes its own min/max zoom arguments to the tiles only).
     fmap.options.update(minZoom=2, maxZoom=18)
-    if asset_base is not None:
-        fmap.default_js = _local(MAP_JS, asset_base)
-        fmap.default_css = _local(MAP_CSS, asset_base)
+    fmap.default_js = _local(MAP_JS, asset_base)
+    fmap.default_css = _local(MAP_CSS, asset_base)
     if tile_url:
         folium.TileLayer(tiles=tile_url, attr=tile_attribution or " ", name="basemap",
                          max_zoom=19).add_to(fmap)
-    elif asset_base is not None:
+    else:
         CountryOutlines(f"{asset_base.rstrip('/')}/{BASEMAP}").add_to(fmap)
-        Attribution("Country outlines: Natural Earth").add_to(fmap)
-    Attribution(PLACES_CREDIT).add_to(fmap)
-    layer = MarkerCluster(name="organisations", options={"showCoverageOnHover": False}) \
-        if cluster else folium.FeatureGroup(name="organisations")
-    if cluster and asset_base is not None:
-        layer.default_js = _local(CLUSTER_JS, asset_base)
-        layer.default_css = _local(CLUSTER_CSS, asset_base)
-    layer.add_to(fmap)
-    located = frame[frame["latitude"].notna() & frame["longitude"].notna()]
-    colours = {s.id: s.colour for s in taxonomy.sectors}
-    for org in located.to_dict("records"):
-        colour = colours.get(org["sector"], FALLBACK_COLOUR)
-        folium.CircleMarker(
-            location=(float(org["latitude"]), float(org["longitude"])),
-            radius=7, color="#ffffff", weight=1.5, fill=True, fill_color=colour,
-            fill_opacity=0.9,
-            popup=folium.Popup(popup_html(org, taxonomy, lang), max_width=320),
-            tooltip=folium.Tooltip(safe_text(org["name"])),
-        ).add_to(layer)
-    if len(located):
-        south, west = located["latitude"].min(), located["longitude"].min()
-        north, east = located["latitude"].max(), located["longitude"].max()
-        if north - south > 0.01 or east - west > 0.01:
-            fmap.fit_bounds([(south, west), (north, east)], padding=(20, 20), max_zoom=12)
+        Attribution(translator(lang)(OUTLINES_CREDIT)).add_to(fmap)
+    Attribution(translator(lang)(PLACES_CREDIT)).add_to(fmap)
     return fmap
+
+
+def build_data_layer(frame: pd.DataFrame, taxonomy: Taxonomy, *, lang: str = "en",
+                     asset_base: str = DEFAULT_ASSET_BASE, fit: bool = True
+                     ) -> folium.FeatureGroup:
+    """The organisations of ``frame`` as one FeatureGroup holding the data layer."""
+    group = folium.FeatureGroup(name="organisations")
+    OrganisationLayer(map_payload(frame, taxonomy, lang), asset_base, fit).add_to(group)
+    return group
+
+
+def build_map(frame: pd.DataFrame, taxonomy: Taxonomy, *, lang: str = "en",
+              tile_url: str = "", tile_attribution: str = "",
+              asset_base: str = DEFAULT_ASSET_BASE) -> folium.Map:
+    """Base map and data layer together: a complete map for a standalone HTML page."""
+    fmap = build_base_map(tile_url=tile_url, tile_attribution=tile_attribution,
+                          asset_base=asset_base, lang=lang)
+    build_data_layer(frame, taxonomy, lang=lang, asset_base=asset_base).add_to(fmap)
+    return fmap
+
+
+def nearest_organisation(frame: pd.DataFrame, name: str | None,
+                         point: dict | None) -> int | None:
+    """The organisation a map click meant: by its tooltip (the name), then nearest."""
+    if frame.empty or (not name and not point):
+        return None
+    candidates = frame[frame["name"] == name] if name else frame
+    candidates = candidates[candidates["latitude"].notna()]
+    if candidates.empty:
+        return None
+    if point is None or len(candidates) == 1:
+        return int(candidates["id"].iloc[0])
+    lat, lng = float(point.get("lat", 0)), float(point.get("lng", 0))
+    distance = (candidates["latitude"] - lat) ** 2 + \
+        ((candidates["longitude"] - lng) * math.cos(math.radians(lat))) ** 2
+    return int(candidates.loc[distance.idxmin(), "id"])

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ConfigError
+from .i18n import N_
 
 
 @dataclass(frozen=True)
@@ -31,9 +32,10 @@ class Field:
 
 
 KINDS = ("support", "solution")
+# English labels; translations live in atlas_app/locale/<lang>.po.
 KIND_LABELS = {
-    "support": ("Supports digital transition", "Accompagne la transition numérique"),
-    "solution": ("Alternative digital solution", "Solution numérique alternative"),
+    "support": N_("Supports digital transition"),
+    "solution": N_("Alternative digital solution"),
 }
 KIND_SYNONYMS = {
     "support": ("support", "accompagnement", "accompagnateur", "enabler", "helps"),

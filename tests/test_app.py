@@ -1,4 +1,4 @@
-"""AppTest: the map page as a visitor sees it (widgets found by key)."""
+"""AppTest: the public pages as a visitor uses them (widgets found by key)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from atlas_app.display import md_escape
 from atlas_app.ingest import ImportOptions, import_bytes
 from atlas_app.settings import Settings
 from atlas_app.store import Store
@@ -19,24 +20,26 @@ APP = str(Path(__file__).resolve().parent.parent / "atlas_app" / "ui" / "app.py"
 def app_db(tmp_path, monkeypatch, taxonomy):
     url = f"sqlite:///{tmp_path / 'app.db'}"
     monkeypatch.setenv("ATLAS_DATABASE_URL", url)
-    monkeypatch.setenv("ATLAS_TILE_URL", "")
     store = Store(url)
     store.upgrade()
 
     def load(rows, **options):
-        import_bytes(to_csv(rows), f"f{len(rows)}.csv", store, taxonomy,
-                     Settings(database_url=url), ImportOptions(**options))
+        report = import_bytes(to_csv(rows), f"f{len(rows)}-{store.revision()}.csv", store,
+                              taxonomy, Settings(database_url=url), ImportOptions(**options))
+        return report.ids
     yield load
     store.dispose()
 
 
-def run_app():
+def run_app(**query):
     from streamlit.runtime.caching import cache_data_api, cache_resource_api
     cache_data_api.get_data_cache_stats_provider().clear_all()
     cache_resource_api.get_resource_cache_stats_provider().clear_all()
     at = AppTest.from_file(APP, default_timeout=30)
+    for key, value in query.items():
+        at.query_params[key] = value
     at.run()
-    assert not at.exception
+    assert not at.exception, at.exception
     return at
 
 
@@ -44,28 +47,107 @@ def summary(at) -> str:
     return at.get_by_key("result-summary").children[0].value
 
 
-def test_empty_registry_says_how_to_fill_it(app_db):
+def detail_text(at) -> str:
+    block = at.get_by_key("detail")
+    return "\n".join(str(getattr(e, "value", "")) for e in block)
+
+
+def test_empty_registry_says_so(app_db):
     at = run_app()
     assert "no published organisations yet" in at.info[0].value
 
 
-def test_summary_and_filters(app_db):
+def test_summary_filters_and_the_url_follows(app_db):
     app_db(make_registry(40))
     app_db([make_organisation(name="Hidden", website="https://h.org")], status="pending")
     at = run_app()
     assert summary(at) == "40 of 40 organisations"
-    at.multiselect(key="filter_countries").set_value(["FR"]).run()
+    at.multiselect(key="country").set_value(["FR"]).run()
     assert summary(at).endswith("of 40 organisations · country is France")
     shown = int(summary(at).split()[0])
     assert 0 < shown < 40
     assert len(at.get_by_key("organisation-list").dataframe[0].value) == shown
+    assert at.query_params["country"] == "FR"
+    at.pills(key="kind").set_value(["solution"]).run()
+    assert at.query_params["kind"] == "solution"
+    assert "kind is Alternative digital solution" in summary(at)
+
+
+def test_a_shared_link_opens_exactly_that_view_in_french(app_db):
+    ids = app_db([make_organisation(name="Le Lab", kind="solution", sector="health",
+                                    country="FR", city="Lyon", description_en="",
+                                    description_fr="Un laboratoire.",
+                                    website="https://lelab.example"),
+                  make_organisation(name="Other", website="https://other.example")])
+    at = run_app(lang="fr", country=["FR", "DE"], sector="health", kind="solution",
+                 q="lab", org=str(ids[0]))
+    assert summary(at) == ("1 organisations sur 2 · pays : France ou Allemagne · "
+                           "secteur : Santé et soin · type : Solution numérique alternative · "
+                           "texte contenant « lab »")
+    assert "Le Lab" in detail_text(at) and md_escape("Un laboratoire.") in detail_text(at)
+    assert at.query_params["org"] == str(ids[0]) and at.query_params["lang"] == "fr"
+    assert at.title[0].value == "Social Tech Atlas"
+    assert at.caption[0].value.startswith("Les organisations européennes")
+
+
+def test_a_mangled_link_still_opens(app_db):
+    app_db(make_registry(5))
+    at = run_app(country=["ZZ", "fr"], sector="nope", kind="maybe", org="x", lang="xx")
+    assert summary(at).endswith("· country is France") or summary(at).startswith("0 of 5")
+
+
+def test_language_switch(app_db):
+    app_db(make_registry(3))
+    at = run_app()
+    at.segmented_control(key="lang-switch").set_value("fr").run()
+    assert summary(at) == "3 organisations sur 3"
+    assert at.query_params["lang"] == "fr"
+    assert at.text_input(key="q").placeholder == "nom, ville, mot-clé…"
 
 
 def test_empty_result_offers_a_reset(app_db):
     app_db(make_registry(5))
     at = run_app()
-    at.text_input(key="filter_q").set_value("no such organisation").run()
+    at.text_input(key="q").set_value("no such organisation").run()
     assert summary(at).startswith("0 of 5")
     assert "No organisation matches" in at.warning[0].value
-    at.button(key="reset_empty").click().run()
+    at.button(key="reset-empty").click().run()
     assert summary(at) == "5 of 5 organisations"
+    assert "q" not in at.query_params
+
+
+def test_detail_falls_back_to_the_other_language_and_says_so(app_db):
+    [org] = app_db([make_organisation(description_en="", description_fr="Seulement en français")])
+    at = run_app(org=str(org))
+    text = detail_text(at)
+    assert "Seulement en français" in text
+    assert "(description available in French only)" in text
+    at.button(key="close-detail").click().run()
+    assert "org" not in at.query_params
+
+
+def test_hostile_text_in_the_detail_is_escaped_markdown(app_db):
+    name = "[click](javascript:alert(1)) :red[big] $x$ <b>bold</b>"
+    [org] = app_db([make_organisation(name=name)])
+    at = run_app(org=str(org))
+    heading = at.get_by_key("detail").subheader[0].value
+    assert heading.startswith("\\[click\\]\\(javascript\\:alert\\(1\\)\\)")
+    assert "\\<b\\>" in heading and "\\$x\\$" in heading
+
+
+def test_list_selection_opens_the_detail(app_db):
+    ids = app_db([make_organisation(name="Alpha", website="https://a.example"),
+                  make_organisation(name="Beta", website="https://b.example")])
+    at = run_app()
+    assert at.session_state["org-list-ids"] == ids
+    at.session_state["org"] = ids[1]
+    at.run()
+    assert "Beta" in detail_text(at)
+
+
+def test_about_page_in_french(app_db):
+    at = run_app(lang="fr")
+    at.switch_page("pages/about.py").run()
+    assert not at.exception
+    assert at.title[0].value == "À propos du Social Tech Atlas"
+    assert "CC BY 4.0" in " ".join(m.value for m in at.markdown)

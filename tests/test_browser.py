@@ -126,24 +126,68 @@ def test_map_draws_with_zero_third_party_requests(app_url, browser):
     page.close()
 
 
+CLUSTER = "Object.values(window.map._layers).find(l => l instanceof L.MarkerClusterGroup)"
+
+
 def test_hostile_names_are_shown_literally_and_never_run(app_url, browser):
     page = browser.new_page(viewport={"width": 1300, "height": 900})
     page.goto(app_url)
     frame = map_frame(page)
-    tooltips = frame.evaluate("""() => {
-        const group = Object.values(window).find(v => v instanceof L.MarkerClusterGroup);
-        return group.getLayers().filter(l => l.getTooltip()).map(l => {
+    tooltips = frame.evaluate(f"""() => {{
+        const group = {CLUSTER};
+        return group.getLayers().map(l => {{
             const div = document.createElement('div');
-            div.innerHTML = l.getTooltip().getContent(); return div.textContent.trim(); }); }""")
-    # Open every hostile popup: their HTML is parsed and inserted into the page.
-    frame.evaluate("""() => {
-        const group = Object.values(window).find(v => v instanceof L.MarkerClusterGroup);
-        const map = Object.values(window).find(v => v instanceof L.Map);
-        group.getLayers().forEach(l => { group.zoomToShowLayer(l, () => l.openPopup()); }); }""")
-    page.wait_for_timeout(2000)
+            div.innerHTML = l.getTooltip().getContent(); return div.textContent; }}); }}""")
     for name in HOSTILE:
         assert name in tooltips
+    # Put every popup and tooltip into the page, as opening them does.
+    frame.evaluate(f"""() => {{ const group = {CLUSTER};
+        group.getLayers().forEach(l => {{
+            const content = l.getPopup()._content;
+            document.body.appendChild(typeof content === 'function' ? content(l) : content);
+            const tip = document.createElement('div');
+            tip.innerHTML = l.getTooltip().getContent();
+            document.body.appendChild(tip); }}); }}""")
+    page.wait_for_timeout(1000)
+    texts = frame.evaluate("document.body.innerText")
+    for name in HOSTILE:
+        assert name in texts
     assert frame.evaluate("typeof globalThis.PWNED") == "undefined"
     assert page.evaluate("typeof globalThis.PWNED") == "undefined"
     assert frame.evaluate("document.querySelectorAll('img[src=\"x\"]').length") == 0
+    page.close()
+
+
+def test_clicking_a_dot_opens_its_detail_and_the_link_shares_it(app_url, browser):
+    page = browser.new_page(viewport={"width": 1300, "height": 900})
+    page.goto(app_url)
+    frame = map_frame(page)
+    target = "Café `Le Lab`"
+    frame.evaluate(f"""(name) => {{ const group = {CLUSTER};
+        const marker = group.getLayers().find(l => {{
+            const div = document.createElement('div');
+            div.innerHTML = l.getTooltip().getContent(); return div.textContent === name; }});
+        group.zoomToShowLayer(marker, () => marker.fire('click', {{latlng: marker.getLatLng()}}, true));
+        }}""", target)
+    detail = page.locator(".st-key-detail")
+    detail.get_by_role("heading", name=target).wait_for(timeout=15_000)
+    page.wait_for_function("() => window.location.search.includes('org=')", timeout=10_000)
+    shared = page.url
+    assert "org=" in shared
+    again = browser.new_page(viewport={"width": 1300, "height": 900})
+    again.goto(shared)
+    again.locator(".st-key-detail").get_by_role("heading", name=target).wait_for(timeout=15_000)
+    again.close()
+    page.close()
+
+
+def test_a_shared_french_link_is_french(app_url, browser):
+    page = browser.new_page(viewport={"width": 1300, "height": 900})
+    page.goto(f"{app_url}/?lang=fr&country=FR&sector=health")
+    map_frame(page)
+    summary = page.locator(".st-key-result-summary").inner_text().strip()
+    assert summary.startswith(("1 organisations sur", "0 organisations sur")) or \
+        " organisations sur " in summary
+    assert "pays : France" in summary and "secteur : Santé et soin" in summary
+    assert page.get_by_text("Réinitialiser les filtres").count() == 1
     page.close()

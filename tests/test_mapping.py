@@ -1,39 +1,66 @@
-"""The folium map: colours, clustering, and hostile text rendered inert (HOSTILE 1-5)."""
+"""The folium map: data as escaped JSON, local assets, deterministic base (HOSTILE 1-5)."""
 
 from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from atlas_app.mapping import build_map, popup_html, safe_text, safe_url
+from atlas_app.mapping import build_base_map, build_map, json_for_script, map_payload, \
+    nearest_organisation, safe_url
 
 HOSTILE_NAMES = ["<img src=x onerror=alert(1)>", "${globalThis.PWNED=1}",
                  "Foo\\`);globalThis.PWNED=1;//", "Café `Le Lab`",
-                 "</script><script>alert(1)</script>"]
+                 "</script><script>alert(1)</script>", "\u2028line"]
+STATIC = Path(__file__).resolve().parent.parent / "atlas_app" / "ui" / "static"
 
 
 def frame(names, **extra):
-    rows = [{"id": i + 1, "name": n, "description_en": extra.get("description", "d"),
-             "description_fr": None, "website": extra.get("website", "https://a.org"),
-             "kind": "support", "sector": "health", "country": "FR", "city": "Paris",
-             "tags": [], "latitude": 48.85 + i / 100, "longitude": 2.35}
-            for i, n in enumerate(names)]
+    rows = [{"id": i + 1, "name": n, "description_en": "d", "description_fr": None,
+             "website": "https://a.org", "kind": "support", "sector": extra.get("sector", "health"),
+             "country": "FR", "city": "Paris", "tags": [], "latitude": 48.85 + i / 100,
+             "longitude": 2.35} for i, n in enumerate(names)]
     return pd.DataFrame(rows)
 
 
 @pytest.mark.parametrize("name", HOSTILE_NAMES)
-def test_safe_text_leaves_nothing_active(name):
-    out = safe_text(name)
-    for dangerous in ("<", ">", "`", "${", "\\"):
-        assert dangerous not in out
-    assert "&" in out or name == out
+def test_json_for_script_keeps_text_inert_and_exact(name):
+    encoded = json_for_script({"name": name})
+    for dangerous in ("<", ">", "`", "\u2028"):
+        assert dangerous not in encoded
+    assert json.loads(encoded) == {"name": name}
 
 
 @pytest.mark.parametrize("name", HOSTILE_NAMES)
 def test_hostile_names_never_reach_the_page_raw(taxonomy, name):
-    html = build_map(frame([name], description=name), taxonomy).get_root().render()
-    assert name not in html
-    assert safe_text(name) in html
+    page = build_map(frame([name]), taxonomy).get_root().render()
+    assert name not in page
+    assert json_for_script(name) in page
+
+
+def test_payload_is_one_short_row_per_located_organisation(taxonomy):
+    f = frame(["A", "B", "C"], sector="education")
+    f.loc[1, ["latitude", "longitude"]] = None
+    payload = map_payload(f, taxonomy, lang="fr")
+    assert payload["rows"] == [[1, 48.85, 2.35, 0, "A", "Paris"], [3, 48.87, 2.35, 0, "C", "Paris"]]
+    assert payload["sectors"][0] == ["education", "Éducation et compétences", "#332288"]
+
+
+def test_no_folium_object_per_organisation(taxonomy):
+    page = build_map(frame([f"Org {i}" for i in range(200)]), taxonomy).get_root().render()
+    assert "L.circleMarker(" in page and page.count("L.circleMarker(") == 1
+    assert "bindTooltip(escapeHtml(" in page and "textContent" in page
+
+
+def test_base_map_is_the_same_whatever_the_data(taxonomy):
+    from streamlit_folium import _get_map_string, generate_js_hash
+
+    a = generate_js_hash(_get_map_string(build_base_map()), "k")
+    b = generate_js_hash(_get_map_string(build_base_map()), "k")
+    assert a == b
 
 
 def test_unsafe_urls_never_become_links():
@@ -42,38 +69,32 @@ def test_unsafe_urls_never_become_links():
     assert safe_url("https://x.org/a?b=1&c=2") == "https://x.org/a?b=1&amp;c=2"
 
 
-def test_popup_shows_sector_label_and_falls_back_to_other_language(taxonomy):
-    org = frame(["Lab"]).iloc[0].to_dict()
-    html = popup_html(org, taxonomy, lang="fr")
-    assert "Santé et soin" in html and "<p>d</p>" in html and "France" in html
-
-
-def test_each_dot_has_its_sector_colour_and_only_located_rows_are_drawn(taxonomy):
-    f = frame(["A", "B"])
-    f.loc[1, ["latitude", "longitude"]] = None
-    html = build_map(f, taxonomy).get_root().render()
-    assert html.count("L.circleMarker(") == 1
-    assert taxonomy.get("health").colour in html
-    assert "markerClusterGroup" in html
-
-
-def test_no_tile_server_means_no_tile_layer(taxonomy):
-    html = build_map(frame(["A"]), taxonomy, tile_url="").get_root().render()
-    assert "L.tileLayer(" not in html
-    html = build_map(frame(["A"]), taxonomy, tile_url="http://127.0.0.1:9/{z}/{x}/{y}.png",
+def test_no_tile_server_means_outlines_and_no_tile_layer(taxonomy):
+    page = build_map(frame(["A"]), taxonomy, tile_url="").get_root().render()
+    assert "L.tileLayer(" not in page and "basemap/countries.json" in page
+    page = build_map(frame(["A"]), taxonomy, tile_url="http://127.0.0.1:9/{z}/{x}/{y}.png",
                      tile_attribution="local").get_root().render()
-    assert "http://127.0.0.1:9/{z}/{x}/{y}.png" in html
+    assert "http://127.0.0.1:9/{z}/{x}/{y}.png" in page
 
 
 def test_assets_come_from_the_app_and_exist(taxonomy):
-    import re
-    from pathlib import Path
-
-    static = Path(__file__).resolve().parent.parent / "atlas_app" / "ui" / "static"
-    html = build_map(frame(["A"]), taxonomy, asset_base="../../app/static").get_root().render()
-    links = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', html)
+    page = build_map(frame(["A"]), taxonomy, asset_base="../../app/static").get_root().render()
+    links = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', page)
     assert len(links) == 6
     for link in links:
         assert link.startswith("../../app/static/")
-        assert (static / link.removeprefix("../../app/static/")).is_file()
-    assert "basemap/countries.json" in html and "Natural Earth" in html and "GeoNames" in html
+        assert (STATIC / link.removeprefix("../../app/static/")).is_file()
+    assert "Natural Earth" in page and "GeoNames" in page
+
+
+def test_credits_follow_the_language(taxonomy):
+    page = build_base_map(lang="fr").get_root().render()
+    assert "Contours des pays : Natural Earth" in page and "Lieux : \\u00a9 GeoNames" in page
+
+
+def test_a_click_finds_its_organisation():
+    f = frame(["A", "B", "A"])
+    assert nearest_organisation(f, "B", None) == 2
+    assert nearest_organisation(f, "A", {"lat": 48.87, "lng": 2.35}) == 3
+    assert nearest_organisation(f, None, {"lat": 48.86, "lng": 2.35}) == 2
+    assert nearest_organisation(f, "Nobody", {"lat": 0, "lng": 0}) is None

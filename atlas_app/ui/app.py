@@ -1,4 +1,4 @@
-"""Streamlit entrypoint: page setup and navigation only."""
+"""Streamlit entrypoint: page setup, the language switch and navigation only."""
 
 from __future__ import annotations
 
@@ -6,9 +6,18 @@ from pathlib import Path
 
 import streamlit as st
 
+from atlas_app.ui import lang, state
+from atlas_app.ui.resources import get_taxonomy
+
 PAGES = Path(__file__).resolve().parent / "pages"
 
-st.set_page_config(page_title="Social Tech Atlas", page_icon="🗺️", layout="wide")
-navigation = st.navigation([st.Page(PAGES / "map.py", title="Map", url_path="map",
-                                    default=True)])
+st.set_page_config(page_title="Social Tech Atlas", page_icon="🗺️", layout="wide",
+                   initial_sidebar_state="collapsed" if st.context.is_embedded else "auto")
+state.init_from_url(get_taxonomy())
+with st.sidebar:
+    _ = lang.language_switch()
+navigation = st.navigation([
+    st.Page(PAGES / "map.py", title=_("Map"), url_path="map", default=True),
+    st.Page(PAGES / "about.py", title=_("About"), url_path="about"),
+], position="hidden" if st.context.is_embedded else "top")
 navigation.run()

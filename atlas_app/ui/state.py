@@ -1,22 +1,81 @@
-"""Session-state keys (named once, here) and their initialiser."""
+"""Session-state keys, named once here; the view ⇄ URL synchronisation.
+
+The first run of a session seeds the widgets from the URL
+(``?lang=fr&country=FR&sector=health&kind=solution&q=…&org=12``); every run then writes
+the current view back, so the address bar is always a link to what is on screen.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
-COUNTRIES = "filter_countries"
-SECTORS = "filter_sectors"
-KINDS = "filter_kinds"
-QUERY = "filter_q"
+from atlas_app.filters import Filters
+from atlas_app.i18n import available_languages, choose_language
+from atlas_app.permalink import View, parse_view, view_params
+from atlas_app.schema import Taxonomy
 
-DEFAULTS: dict[str, object] = {COUNTRIES: [], SECTORS: [], KINDS: [], QUERY: ""}
+LANG = "lang"
+COUNTRY = "country"
+SECTOR = "sector"
+KIND = "kind"
+QUERY = "q"
+ORG = "org"
+MAP = "atlas-map"
+LIST = "org-list"
+LIST_IDS = "org-list-ids"
+LAST_MAP_CLICK = "last-map-click"
+SEEDED = "seeded-from-url"
+
+FILTER_DEFAULTS: dict[str, object] = {COUNTRY: [], SECTOR: [], KIND: [], QUERY: ""}
 
 
-def init_state() -> None:
-    for key, value in DEFAULTS.items():
-        st.session_state.setdefault(key, value if not isinstance(value, list) else list(value))
+def init_from_url(taxonomy: Taxonomy) -> None:
+    """Once per session: put the URL's view into the widgets' state."""
+    if st.session_state.get(SEEDED):
+        return
+    view = parse_view(st.query_params.get_all, taxonomy, available_languages())
+    st.session_state[LANG] = view.lang or choose_language(None, st.context.locale)
+    st.session_state[COUNTRY] = list(view.filters.countries)
+    st.session_state[SECTOR] = list(view.filters.sectors)
+    st.session_state[KIND] = list(view.filters.kinds)
+    st.session_state[QUERY] = view.filters.q
+    st.session_state[ORG] = view.org
+    st.session_state[SEEDED] = True
+
+
+def current_filters() -> Filters:
+    return Filters(tuple(st.session_state.get(COUNTRY) or ()),
+                   tuple(st.session_state.get(SECTOR) or ()),
+                   tuple(st.session_state.get(KIND) or ()), st.session_state.get(QUERY) or "")
+
+
+def write_url() -> None:
+    """Make the address bar show the current view."""
+    view = View(st.session_state.get(LANG), current_filters(), st.session_state.get(ORG))
+    params = view_params(view)
+    if {k: st.query_params.get_all(k) for k in st.query_params} != \
+            {k: v if isinstance(v, list) else [v] for k, v in params.items()}:
+        st.query_params.from_dict(params)
 
 
 def reset_filters() -> None:
-    for key, value in DEFAULTS.items():
-        st.session_state[key] = value if not isinstance(value, list) else list(value)
+    """Callback: every filter back to its default."""
+    for key, value in FILTER_DEFAULTS.items():
+        st.session_state[key] = list(value) if isinstance(value, list) else value
+    st.session_state[ORG] = None
+
+
+def selected_org() -> int | None:
+    return st.session_state.get(ORG)
+
+
+def select_org(org_id: int | None) -> None:
+    st.session_state[ORG] = org_id
+
+
+def on_list_select() -> None:
+    """Callback of the list view: the chosen row opens in the detail panel."""
+    rows = st.session_state[LIST].selection.rows
+    ids = st.session_state.get(LIST_IDS, [])
+    if rows and rows[0] < len(ids):
+        select_org(ids[rows[0]])

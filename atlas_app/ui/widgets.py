@@ -1,0 +1,52 @@
+"""Reusable pieces of the public pages: the sector legend and the detail panel."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from atlas_app.display import Detail, md_escape
+from atlas_app.i18n import Translator
+from atlas_app.schema import Taxonomy
+from atlas_app.ui import state
+
+
+def sector_legend(taxonomy: Taxonomy, _: Translator) -> list[str]:
+    """The legend: one pill per sector, in its colour; clicking pills filters by sector."""
+    rules = "\n".join(
+        f".st-key-{state.SECTOR} button:nth-of-type({n}) p::before "
+        f"{{content: ''; display: inline-block; width: .8em; height: .8em; "
+        f"border-radius: 50%; margin-right: .4em; background: {s.colour}; "
+        f"border: 1px solid #fff; box-shadow: 0 0 0 1px #999;}}"
+        for n, s in enumerate(taxonomy.sectors, start=1))
+    st.html(f"<style>{rules}</style>")
+    chosen = st.pills(_("Sectors (click to show only some)"), list(taxonomy.ids),
+                      selection_mode="multi", key=state.SECTOR,
+                      format_func=lambda sid: taxonomy.get(sid).label(_.lang))
+    return list(chosen or [])
+
+
+def detail_panel(detail: Detail | None, _: Translator) -> None:
+    """The selected organisation, or a hint when none is selected."""
+    with st.container(key="detail", border=True):
+        if detail is None:
+            st.caption(_("Click a dot on the map or a row in the list to see an "
+                         "organisation here."))
+            return
+        st.subheader(md_escape(detail.name))
+        st.markdown(f"**{md_escape(detail.sector)}** · {md_escape(detail.kind)}")
+        st.caption(md_escape(detail.place))
+        if detail.description:
+            st.markdown(md_escape(detail.description))
+            if detail.description_lang:
+                st.caption(_("(description available in English only)")
+                           if detail.description_lang == "en"
+                           else _("(description available in French only)"))
+        if detail.website:
+            st.link_button(_("Visit the website"), detail.website)
+            st.caption(md_escape(detail.website))
+        if detail.tags:
+            st.caption(_("Keywords: {tags}", tags=md_escape(", ".join(detail.tags))))
+        st.caption(md_escape(detail.location))
+        if detail.source:
+            st.caption(_("Source: {source}", source=md_escape(detail.source)))
+        st.button(_("Close"), key="close-detail", on_click=state.select_org, args=(None,))
