@@ -32,13 +32,15 @@ DEFAULT_ASSET_BASE = "../../app/static"
 # filled by assets/vendor.mjs) instead of folium's CDNs.
 MAP_JS = (("leaflet", "vendor/leaflet/leaflet.js"), ("jquery", "vendor/jquery/jquery.min.js"))
 MAP_CSS = (("leaflet_css", "vendor/leaflet/leaflet.css"),)
-CLUSTER_JS = (("markerclusterjs", "vendor/markercluster/leaflet.markercluster.js"),)
+CLUSTER_JS = (("supercluster", "vendor/supercluster/supercluster.min.js"),)
 CLUSTER_CSS = (("markerclustercss", "vendor/markercluster/MarkerCluster.css"),
                ("markerclusterdefaultcss", "vendor/markercluster/MarkerCluster.Default.css"))
 BASEMAP = "basemap/countries.json"
 PLACES_CREDIT = N_("Places: © GeoNames (CC BY 4.0)")
 OUTLINES_CREDIT = N_("Country outlines: Natural Earth")
 COORDINATE_DECIMALS = 5  # about a metre
+SPREAD_DEGREES = 0.0009  # about 100 m between organisations that share a point
+GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
 
 
 def _local(assets: tuple[tuple[str, str], ...], base: str) -> list[tuple[str, str]]:
@@ -68,17 +70,36 @@ def safe_url(url: object) -> str | None:
     return html.escape(url.strip(), quote=True)
 
 
+def spread_duplicates(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Display positions: organisations sharing a point (say, a city centre) are laid out
+    on a small sunflower spiral around it (about 100 m apart) so each can be clicked.
+    Only the map moves them; the registry keeps the real coordinates."""
+    seen: dict[tuple[float, float], int] = {}
+    out = []
+    for lat, lon in points:
+        k = seen.get((lat, lon), 0)
+        seen[(lat, lon)] = k + 1
+        if k:
+            radius, angle = SPREAD_DEGREES * math.sqrt(k), k * GOLDEN_ANGLE
+            lat_out = lat + radius * math.sin(angle)
+            lon_out = lon + radius * math.cos(angle) / max(math.cos(math.radians(lat)), 0.2)
+            lat, lon = round(lat_out, COORDINATE_DECIMALS), round(lon_out, COORDINATE_DECIMALS)
+        out.append((lat, lon))
+    return out
+
+
 def map_payload(frame: pd.DataFrame, taxonomy: Taxonomy, lang: str = "en") -> dict:
     """The data layer's JSON: sectors (id, label, colour) and one short row per located
     organisation: [id, latitude, longitude, sector index, name, city]."""
     located = frame[frame["latitude"].notna() & frame["longitude"].notna()]
     sectors = list(taxonomy.sectors)
     index = {s.id: i for i, s in enumerate(sectors)}
-    rows = [[int(i), round(float(lat), COORDINATE_DECIMALS), round(float(lon), COORDINATE_DECIMALS),
-             index.get(sector, -1), name, city or ""]
-            for i, lat, lon, sector, name, city in zip(
-                located["id"], located["latitude"], located["longitude"], located["sector"],
-                located["name"], located["city"])]
+    points = spread_duplicates([(round(float(lat), COORDINATE_DECIMALS),
+                                 round(float(lon), COORDINATE_DECIMALS))
+                                for lat, lon in zip(located["latitude"], located["longitude"])])
+    rows = [[int(i), lat, lon, index.get(sector, -1), name, city or ""]
+            for i, (lat, lon), sector, name, city in zip(
+                located["id"], points, located["sector"], located["name"], located["city"])]
     return {"sectors": [[s.id, s.label(lang), s.colour] for s in sectors], "rows": rows}
 
 
@@ -124,7 +145,8 @@ class CountryOutlines(MacroElement):
 
 
 class OrganisationLayer(JSCSSMixin, MacroElement):
-    """Dots coloured by sector, clustered, built in the browser from :func:`map_payload`."""
+    """Dots coloured by sector, clustered with Supercluster, built in the browser from
+    :func:`map_payload`. Only what the viewport shows exists as Leaflet layers."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
@@ -147,28 +169,68 @@ class OrganisationLayer(JSCSSMixin, MacroElement):
                 box.appendChild(about);
                 return box;
             };
-            var cluster = L.markerClusterGroup({chunkedLoading: true,
-                showCoverageOnHover: false, maxClusterRadius: 45});
-            var markers = data.rows.map(function (row) {
-                var sector = data.sectors[row[3]];
+            var pointMarker = function (i) {
+                var row = data.rows[i], sector = data.sectors[row[3]];
                 var marker = L.circleMarker([row[1], row[2]], {radius: 7, color: "#ffffff",
                     weight: 1.5, fillColor: sector ? sector[2] : "#777777", fillOpacity: 0.92,
                     orgId: row[0]});
                 marker.bindTooltip(escapeHtml(row[4]));
                 marker.bindPopup(function () { return popup(row); });
                 return marker;
-            });
-            cluster.addLayers(markers);
-            group.addLayer(cluster);
-            {% if this.fit %}
-            if (markers.length) {
-                var map = group._map || window.map;
-                var bounds = cluster.getBounds();
-                if (map && bounds.isValid()) {
-                    map.fitBounds(bounds.pad(0.1), {maxZoom: 9});
+            };
+            var clusterMarker = function (cluster, map) {
+                var count = cluster.properties.point_count;
+                var size = count < 10 ? "small" : count < 100 ? "medium" : "large";
+                var label = document.createElement("span");
+                label.textContent = cluster.properties.point_count_abbreviated;
+                var inner = document.createElement("div");
+                inner.appendChild(label);
+                var latlng = [cluster.geometry.coordinates[1], cluster.geometry.coordinates[0]];
+                var marker = L.marker(latlng, {icon: L.divIcon({html: inner.outerHTML,
+                    className: "marker-cluster marker-cluster-" + size,
+                    iconSize: L.point(40, 40)}), keyboard: true, title: String(count)});
+                marker.on("click", function () {
+                    map.setView(latlng, Math.min(index.getClusterExpansionZoom(
+                        cluster.properties.cluster_id), map.getMaxZoom()));
+                });
+                return marker;
+            };
+            var index = new Supercluster({radius: 50, maxZoom: 16}).load(
+                data.rows.map(function (row, i) {
+                    return {type: "Feature", properties: {i: i},
+                            geometry: {type: "Point", coordinates: [row[2], row[1]]}};
+                }));
+            var layer = L.featureGroup();
+            var draw = function () {
+                var map = group._map;
+                if (!map) { return; }
+                var b = map.getBounds().pad(0.2);
+                var west = Math.max(-180, b.getWest()), east = Math.min(180, b.getEast());
+                var items = index.getClusters([west, Math.max(-85, b.getSouth()), east,
+                                               Math.min(85, b.getNorth())],
+                                              Math.round(map.getZoom()));
+                layer.clearLayers();
+                items.forEach(function (item) {
+                    layer.addLayer(item.properties.cluster ? clusterMarker(item, map)
+                                                           : pointMarker(item.properties.i));
+                });
+            };
+            var onAdd = function () {
+                var map = group._map;
+                group.addLayer(layer);
+                {% if this.fit %}
+                if (data.rows.length) {
+                    var bounds = L.latLngBounds(data.rows.map(function (r) { return [r[1], r[2]]; }));
+                    map.fitBounds(bounds.pad(0.1), {maxZoom: 9, animate: false});
                 }
-            }
-            {% endif %}
+                {% endif %}
+                map.on("moveend", draw);
+                group.once("remove", function () { map.off("moveend", draw); });
+                draw();
+            };
+            // A handle for tests and debugging; the newest data layer wins.
+            window.atlasLayer = {data: data, layer: layer, pointMarker: pointMarker, redraw: draw};
+            if (group._map) { onAdd(); } else { group.once("add", onAdd); }
         })({{ this._parent.get_name() }});
         {% endmacro %}
     """)
