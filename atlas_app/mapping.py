@@ -235,10 +235,10 @@ class OrganisationLayer(JSCSSMixin, MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, payload: dict, asset_base: str, fit: bool = True) -> None:
+    def __init__(self, payload: dict | str, asset_base: str, fit: bool = True) -> None:
         super().__init__()
         self._name = "OrganisationLayer"
-        self.payload = json_for_script(payload)
+        self.payload = payload if isinstance(payload, str) else json_for_script(payload)
         self.fit = fit
         self.default_js = _local(CLUSTER_JS, asset_base)
         self.default_css = _local(CLUSTER_CSS, asset_base)
@@ -252,7 +252,7 @@ def build_base_map(*, tile_url: str = "", tile_attribution: str = "",
     plugins are served. Without ``tile_url`` the offline country outlines are drawn.
     """
     fmap = folium.Map(location=EUROPE_CENTRE, zoom_start=EUROPE_ZOOM, tiles=None,
-                      control_scale=True, prefer_canvas=True)
+                      prefer_canvas=True)
     # MarkerCluster needs the map's maxZoom, which is otherwise taken from a tile layer
     # (folium passes its own min/max zoom arguments to the tiles only).
     fmap.options.update(minZoom=2, maxZoom=18)
@@ -268,12 +268,17 @@ def build_base_map(*, tile_url: str = "", tile_attribution: str = "",
     return fmap
 
 
-def build_data_layer(frame: pd.DataFrame, taxonomy: Taxonomy, *, lang: str = "en",
-                     asset_base: str = DEFAULT_ASSET_BASE, fit: bool = True
-                     ) -> folium.FeatureGroup:
-    """The organisations of ``frame`` as one FeatureGroup holding the data layer."""
+def build_data_layer(frame: pd.DataFrame | None, taxonomy: Taxonomy, *, lang: str = "en",
+                     asset_base: str = DEFAULT_ASSET_BASE, fit: bool = True,
+                     payload_json: str | None = None) -> folium.FeatureGroup:
+    """The organisations of ``frame`` as one FeatureGroup holding the data layer.
+
+    ``payload_json`` (``json_for_script(map_payload(…))``, e.g. from a cache) replaces
+    ``frame``.
+    """
     group = folium.FeatureGroup(name="organisations")
-    OrganisationLayer(map_payload(frame, taxonomy, lang), asset_base, fit).add_to(group)
+    payload = payload_json if payload_json is not None else map_payload(frame, taxonomy, lang)
+    OrganisationLayer(payload, asset_base, fit).add_to(group)
     return group
 
 

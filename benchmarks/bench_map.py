@@ -8,7 +8,9 @@ For each size it measures
   and a Tooltip per organisation in a MarkerCluster, the usual folium recipe);
 * bytes sent for the map;
 * time until clusters are visible in headless Chromium, loading the same HTML from a
-  local server with the same locally served Leaflet files.
+  local server with the same locally served Leaflet files (ours clusters with
+  Supercluster, the baseline with Leaflet.markercluster; run `npm install` in assets/
+  first, the baseline's plugin is taken from there).
 """
 
 from __future__ import annotations
@@ -31,13 +33,17 @@ import folium  # noqa: E402
 from folium.plugins import MarkerCluster  # noqa: E402
 from streamlit_folium import _get_feature_group_string, _get_map_string  # noqa: E402
 
-from atlas_app.mapping import CLUSTER_CSS, CLUSTER_JS, MAP_CSS, MAP_JS, _local, \
-    build_base_map, build_data_layer, build_map  # noqa: E402
+from atlas_app.mapping import CLUSTER_CSS, MAP_CSS, MAP_JS, _local, build_base_map, \
+    build_data_layer, build_map  # noqa: E402
 from atlas_app.schema import load_taxonomy  # noqa: E402
 from atlas_app.settings import PACKAGE_DATA  # noqa: E402
 from synthetic import synthetic_frame  # noqa: E402
 
 STATIC = ROOT / "atlas_app" / "ui" / "static"
+# The naive baseline uses folium's MarkerCluster plugin (Leaflet.markercluster), which the
+# app no longer ships: take it from the npm packages (cd assets && npm install).
+MARKERCLUSTER_JS = ROOT / "assets" / "node_modules" / "leaflet.markercluster" / "dist" / \
+    "leaflet.markercluster.js"
 NAIVE_LIMIT_SECONDS = 120
 
 
@@ -58,8 +64,8 @@ def naive(frame, taxonomy) -> tuple[float, int, str]:
     fmap.options.update(maxZoom=18)
     fmap.default_js, fmap.default_css = _local(MAP_JS, "static"), _local(MAP_CSS, "static")
     cluster = MarkerCluster()
-    cluster.default_js, cluster.default_css = _local(CLUSTER_JS, "static"), \
-        _local(CLUSTER_CSS, "static")
+    cluster.default_js = [("markercluster", "static/leaflet.markercluster.js")]
+    cluster.default_css = _local(CLUSTER_CSS, "static")
     cluster.add_to(fmap)
     for row in frame.itertuples():
         folium.CircleMarker((row.latitude, row.longitude), radius=7,
@@ -89,6 +95,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as folder, sync_playwright() as p:
         shutil.copytree(STATIC, Path(folder) / "static")
+        shutil.copy(MARKERCLUSTER_JS, Path(folder) / "static")
         handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=folder)
         http.server.SimpleHTTPRequestHandler.log_message = lambda *a: None
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)

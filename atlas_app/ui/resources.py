@@ -9,6 +9,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from atlas_app.filters import Filters, apply_filters
+from atlas_app.mapping import json_for_script, map_payload
 from atlas_app.schema import Taxonomy, load_taxonomy
 from atlas_app.settings import Settings, load_settings
 from atlas_app.store import Store
@@ -37,3 +39,14 @@ def _published_frame(revision: int) -> pd.DataFrame:
 def published_frame() -> pd.DataFrame:
     """Published organisations, cached until the registry's revision changes."""
     return _published_frame(get_store().revision())
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _map_payload_json(revision: int, filters: Filters, lang: str) -> str:
+    frame = apply_filters(_published_frame(revision), filters)
+    return json_for_script(map_payload(frame, get_taxonomy(), lang))
+
+
+def map_payload_json(filters: Filters, lang: str) -> str:
+    """The map's data for a view, cached by registry revision, filters and language."""
+    return _map_payload_json(get_store().revision(), filters, lang)

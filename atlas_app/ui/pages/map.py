@@ -12,7 +12,8 @@ from atlas_app.filters import apply_filters, describe_filters
 from atlas_app.mapping import build_base_map, build_data_layer, nearest_organisation
 from atlas_app.schema import KIND_LABELS, KINDS
 from atlas_app.ui import lang, state
-from atlas_app.ui.resources import get_settings, get_taxonomy, published_frame
+from atlas_app.ui.resources import get_settings, get_taxonomy, map_payload_json, \
+    published_frame
 from atlas_app.ui.widgets import detail_panel, sector_legend
 
 # The map draws inside streamlit-folium's iframe at <base>/component/<name>/index.html;
@@ -67,8 +68,9 @@ def _render_view(frame, settings, taxonomy, _, embedded: bool) -> None:
         clicked = st_folium(
             build_base_map(tile_url=settings.tile_url, tile_attribution=settings.tile_attribution,
                            asset_base=ASSET_BASE, lang=_.lang),
-            feature_group_to_add=build_data_layer(shown, taxonomy, lang=_.lang,
-                                                  asset_base=ASSET_BASE),
+            feature_group_to_add=build_data_layer(
+                None, taxonomy, lang=_.lang, asset_base=ASSET_BASE,
+                payload_json=map_payload_json(filters, _.lang)),
             key=state.MAP, height=480, use_container_width=True,
             returned_objects=["last_object_clicked", "last_object_clicked_tooltip",
                               "last_object_clicked_count"])
