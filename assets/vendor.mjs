@@ -40,7 +40,7 @@ const inView = (geometry) => JSON.stringify(geometry.coordinates).match(/-?\d+\.
   .some((pair) => { const [x, y] = pair.split(",").map(Number); return x > -35 && x < 65 && y > 25 && y < 75; });
 const features = countries.features
   .filter((f) => f.geometry && inView(f.geometry))
-  .map((f) => ({ type: "Feature", properties: { name: f.properties.name },
+  .map((f) => ({ type: "Feature", id: f.id, properties: { name: f.properties.name, isonumeric: Number(f.id) },
                  geometry: { type: f.geometry.type, coordinates: round(f.geometry.coordinates) } }));
 writeFileSync(join(out, "basemap/countries.json"),
               JSON.stringify({ type: "FeatureCollection", features }));

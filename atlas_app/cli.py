@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import sys
@@ -10,7 +11,8 @@ from pathlib import Path
 
 from .columns import ColumnMapping
 from .errors import AtlasError, UsageError
-from .export import EXPORT_FORMATS, datapackage_descriptor, export_bytes, write_atomically
+from .export import EXPORT_FORMATS, Citation, datapackage_descriptor, export_bytes, \
+    write_atomically
 from .filters import Filters, apply_filters, describe_filters
 from .gazetteer import Gazetteer
 from .geocoding import PAUSE_KEY, Locator, OnlineGeocoder, attributions, locate_pending
@@ -146,7 +148,9 @@ def cmd_export(args, settings) -> int:
     filters = Filters(tuple(c.upper() for c in args.country), tuple(args.sector),
                       tuple(args.kind), args.q or "")
     shown = apply_filters(frame, filters)
-    data = export_bytes(shown, args.format, taxonomy, settings.data_dir)
+    citation = Citation(store.revision(), dt.date.today(),
+                        describe_filters(filters, len(shown), len(frame), taxonomy))
+    data = export_bytes(shown, args.format, taxonomy, settings.data_dir, citation)
     if args.output in (None, "-"):
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

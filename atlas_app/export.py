@@ -15,6 +15,7 @@ import os
 import tempfile
 import zipfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -131,8 +132,53 @@ def table_schema(taxonomy: Taxonomy) -> dict:
     return {"fields": fields, "primaryKey": ["id"], "missingValues": [""]}
 
 
+ATLAS_URL = "https://socialgoodaccelerator.eu"
+DATA_SOURCES = (
+    "Social Tech Atlas registry (CC BY 4.0), compiled from organisations' own websites",
+    "Place names and coordinates: GeoNames (CC BY 4.0)",
+    "Country names: Unicode CLDR",
+)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """How to cite an export: the registry version it came from and when."""
+
+    revision: int
+    retrieved: dt.date
+    view: str = ""
+    url: str = ATLAS_URL
+
+    @property
+    def version(self) -> str:
+        return f"r{self.revision}"
+
+    def text(self) -> str:
+        view = f" ({self.view})" if self.view else ""
+        return (f"Social Tech Atlas contributors. Social Tech Atlas: European organisations "
+                f"using digital technology for the common good, registry version "
+                f"{self.version}{view}. Social Good Accelerator. {self.url}. Retrieved "
+                f"{self.retrieved.isoformat()}. Licence: CC BY 4.0.")
+
+    def bibtex(self) -> str:
+        note = f"Retrieved {self.retrieved.isoformat()}"
+        if self.view:
+            note += f"; view: {self.view}"
+        fields = {
+            "author": "{Social Tech Atlas contributors}",
+            "title": "Social Tech Atlas: European organisations using digital technology "
+                     "for the common good",
+            "version": self.version, "publisher": "Social Good Accelerator",
+            "year": str(self.retrieved.year), "url": self.url,
+            "note": note + "; licence CC BY 4.0",
+        }
+        body = ",\n".join(f"  {key} = {{{value}}}" for key, value in fields.items())
+        return f"@misc{{social_tech_atlas_{self.retrieved:%Y%m%d}_{self.version},\n{body}\n}}"
+
+
 def datapackage_descriptor(taxonomy: Taxonomy, *, path: str = "organisations.csv",
-                           created: str | None = None) -> dict:
+                           created: str | None = None,
+                           citation: Citation | None = None) -> dict:
     """The Frictionless data package that describes an export of the registry."""
     descriptor = {
         "profile": "data-package",
@@ -162,19 +208,54 @@ def datapackage_descriptor(taxonomy: Taxonomy, *, path: str = "organisations.csv
     }
     if created:
         descriptor["created"] = created
+    if citation is not None:
+        descriptor["version"] = citation.version
+        descriptor["citation"] = citation.text()
     return descriptor
 
 
-def datapackage_bytes(frame: pd.DataFrame, taxonomy: Taxonomy, sectors_csv: bytes) -> bytes:
-    """A zip with organisations.csv, sectors.csv and datapackage.json."""
+def datapackage_bytes(frame: pd.DataFrame, taxonomy: Taxonomy, sectors_csv: bytes,
+                      citation: Citation | None = None) -> bytes:
+    """A zip with organisations.csv, sectors.csv, datapackage.json (and CITATION.txt)."""
     created = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("datapackage.json", json.dumps(
-            datapackage_descriptor(taxonomy, created=created), indent=2, ensure_ascii=False))
+            datapackage_descriptor(taxonomy, created=created, citation=citation), indent=2,
+            ensure_ascii=False))
         zf.writestr("organisations.csv", csv_bytes(frame))
         zf.writestr("sectors.csv", sectors_csv)
+        if citation is not None:
+            zf.writestr("CITATION.txt", citation.text() + "\n\n" + citation.bibtex() + "\n\n"
+                        + "Sources:\n" + "\n".join(f"- {s}" for s in DATA_SOURCES) + "\n")
     return buffer.getvalue()
+
+
+def xlsx_bytes(frame: pd.DataFrame, citation: Citation | None = None) -> bytes:
+    """An Excel workbook: the organisations (formulas neutralised, numbers as numbers)
+    and an "About" sheet with the licence, sources and citation."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("organisations")
+    sheet.append(list(FIELD_NAMES))
+    for row in frame_to_rows(frame):
+        sheet.append([_number(name, value) for name, value in zip(FIELD_NAMES, row)])
+    about = workbook.create_sheet("about")
+    about.append(["Licence", LICENCE["title"] + " — " + LICENCE["path"]])
+    for source in DATA_SOURCES:
+        about.append(["Source", source])
+    if citation is not None:
+        about.append(["Citation", citation.text()])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _number(name: str, text: str) -> object:
+    if name in NUMERIC and text:
+        return int(text) if name == "id" else float(text)
+    return text
 
 
 def write_atomically(path: Path, data: bytes | Callable[[BinaryIO], None]) -> None:
@@ -204,10 +285,11 @@ def write_atomically(path: Path, data: bytes | Callable[[BinaryIO], None]) -> No
                 pass
 
 
-EXPORT_FORMATS = ("csv", "csv-excel", "geojson", "datapackage")
+EXPORT_FORMATS = ("csv", "csv-excel", "geojson", "xlsx", "datapackage")
 
 
-def export_bytes(frame: pd.DataFrame, fmt: str, taxonomy: Taxonomy, data_dir: Path) -> bytes:
+def export_bytes(frame: pd.DataFrame, fmt: str, taxonomy: Taxonomy, data_dir: Path,
+                 citation: Citation | None = None) -> bytes:
     """Render ``frame`` in one of EXPORT_FORMATS."""
     if fmt == "csv":
         return csv_bytes(frame)
@@ -215,6 +297,9 @@ def export_bytes(frame: pd.DataFrame, fmt: str, taxonomy: Taxonomy, data_dir: Pa
         return csv_bytes(frame, excel=True)
     if fmt == "geojson":
         return geojson_bytes(frame)
+    if fmt == "xlsx":
+        return xlsx_bytes(frame, citation)
     if fmt == "datapackage":
-        return datapackage_bytes(frame, taxonomy, (Path(data_dir) / "sectors.csv").read_bytes())
+        return datapackage_bytes(frame, taxonomy, (Path(data_dir) / "sectors.csv").read_bytes(),
+                                 citation)
     raise ValueError(f"format must be one of {', '.join(EXPORT_FORMATS)}, instead got: {fmt!r}")

@@ -307,3 +307,40 @@ def nearest_organisation(frame: pd.DataFrame, name: str | None,
     distance = (candidates["latitude"] - lat) ** 2 + \
         ((candidates["longitude"] - lng) * math.cos(math.radians(lat))) ** 2
     return int(candidates.loc[distance.idxmin(), "id"])
+
+
+CHOROPLETH_COLOURS = ("#e0f3f8", "#abd9e9", "#74add1", "#4575b4", "#313695")  # ColorBrewer
+
+
+def choropleth_class(value: float | None, bounds: list[float]) -> int | None:
+    """Index of the class a value falls in (None: no organisation or no data)."""
+    if value is None or value != value or value <= 0 or not bounds:
+        return None
+    return next((i for i, bound in enumerate(bounds) if value <= bound), len(bounds) - 1)
+
+
+def build_choropleth(outlines: dict, values: dict[str, float], labels: dict[str, str],
+                     bounds: list[float], *, asset_base: str = DEFAULT_ASSET_BASE,
+                     lang: str = "en") -> folium.Map:
+    """Europe's countries coloured by ``values`` (ISO code → number), one class per bound.
+
+    ``outlines`` is the basemap GeoJSON whose features carry ``properties.code``.
+    """
+    fmap = build_base_map(asset_base=asset_base, lang=lang, tile_url="")
+    palette = CHOROPLETH_COLOURS[-len(bounds):] if bounds else ()
+    features = []
+    for feature in outlines["features"]:
+        code = feature["properties"].get("code")
+        value = values.get(code) if code else None
+        cls = choropleth_class(value, list(bounds))
+        features.append({**feature, "properties": {
+            "code": code or "", "label": labels.get(code, feature["properties"]["name"]),
+            "fill": palette[cls] if cls is not None else "#f7f5f0"}})
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features}, name="choropleth",
+        style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": "#8a9aa8",
+                                  "weight": 0.8, "fillOpacity": 0.9},
+        highlight_function=lambda f: {"weight": 2.5, "color": "#332288"},
+        tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
+    ).add_to(fmap)
+    return fmap

@@ -31,13 +31,15 @@ def app_db(tmp_path, monkeypatch, taxonomy):
     store.dispose()
 
 
-def run_app(**query):
+def run_app(page=None, **query):
     from streamlit.runtime.caching import cache_data_api, cache_resource_api
     cache_data_api.get_data_cache_stats_provider().clear_all()
     cache_resource_api.get_resource_cache_stats_provider().clear_all()
     at = AppTest.from_file(APP, default_timeout=30)
     for key, value in query.items():
         at.query_params[key] = value
+    if page:
+        at.switch_page(page)
     at.run()
     assert not at.exception, at.exception
     return at
@@ -146,8 +148,33 @@ def test_list_selection_opens_the_detail(app_db):
 
 
 def test_about_page_in_french(app_db):
-    at = run_app(lang="fr")
-    at.switch_page("pages/about.py").run()
-    assert not at.exception
+    at = run_app("screens/about.py", lang="fr")
     assert at.title[0].value == "À propos du Social Tech Atlas"
     assert "CC BY 4.0" in " ".join(m.value for m in at.markdown)
+
+
+@pytest.mark.parametrize("view", ["focus", "compare", "choropleth", "crosstab"])
+def test_each_research_view_renders_the_filtered_data(app_db, view):
+    app_db(make_registry(40))
+    at = run_app("screens/research.py", view=view, country=["FR", "PT"])
+    text = at.get_by_key("research-summary").children[0].value
+    assert text.endswith("· country is France or Portugal")
+    assert at.query_params["view"] == view
+    assert at.get_by_key("download-datapackage") is not None
+
+
+def test_compare_table_matches_the_counts(app_db):
+    app_db(make_registry(60))
+    at = run_app("screens/research.py", view="compare", country=["FR", "DE"])
+    table = at.get_by_key("compare-table").dataframe[0].value
+    shown = int(at.get_by_key("research-summary").children[0].value.split()[0])
+    assert table["organisations"].sum() == shown
+    assert set(table["name"]) <= {"France", "Germany"}
+
+
+def test_research_in_french_with_citation(app_db):
+    app_db(make_registry(10))
+    at = run_app("screens/research.py", lang="fr", view="crosstab")
+    assert at.title[0].value == "Recherche"
+    assert any("registry version r" in c.value for c in at.code)
+    assert any(c.value.startswith("@misc{social_tech_atlas_") for c in at.code)

@@ -228,3 +228,28 @@ def test_a_filter_change_updates_the_map_in_place(app_url, browser):
     after = same_frame.evaluate(f"{NAMES}.length")
     assert 0 < after < before
     page.close()
+
+
+def test_choropleth_draws_and_a_country_click_focuses_it(app_url, browser):
+    page = browser.new_page(viewport={"width": 1300, "height": 1000})
+    page.goto(f"{app_url}/research?view=choropleth")
+    page.wait_for_selector("iframe[src*='st_folium']", timeout=30_000)
+    frame = None
+    for _ in range(150):
+        frame = next((f for f in page.frames if "st_folium" in f.url), None)
+        if frame and frame.evaluate("typeof window.map === 'object' && !!window.map"):
+            break
+        page.wait_for_timeout(200)
+    coloured = frame.evaluate("""() => { let n = 0; window.map.eachLayer(l => {
+        if (l.feature && l.options && l.options.fillColor && l.options.fillColor !== '#f7f5f0') n++; });
+        return n; }""")
+    assert coloured >= 5, "countries with organisations are coloured"
+    x, y = frame.evaluate("""() => { const p = window.map.latLngToContainerPoint([46.6, 2.4]);
+        const box = window.map.getContainer().getBoundingClientRect();
+        return [p.x + box.left, p.y + box.top]; }""")
+    box = stable_box(page, "iframe[src*='st_folium']")
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    page.wait_for_function("() => window.location.search.includes('view=focus') && "
+                           "window.location.search.includes('country=FR')", timeout=15_000)
+    page.locator(".st-key-research-summary").get_by_text("country is France").wait_for()
+    page.close()

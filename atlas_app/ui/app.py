@@ -9,7 +9,7 @@ import streamlit as st
 from atlas_app.ui import lang, state
 from atlas_app.ui.resources import get_taxonomy
 
-PAGES = Path(__file__).resolve().parent / "pages"
+PAGES = Path(__file__).resolve().parent / "screens"
 
 st.set_page_config(page_title="Social Tech Atlas", page_icon="🗺️", layout="wide",
                    initial_sidebar_state="collapsed" if st.context.is_embedded else "auto")
@@ -18,6 +18,7 @@ with st.sidebar:
     _ = lang.language_switch()
 navigation = st.navigation([
     st.Page(PAGES / "map.py", title=_("Map"), url_path="map", default=True),
+    st.Page(PAGES / "research.py", title=_("Research"), url_path="research"),
     st.Page(PAGES / "about.py", title=_("About"), url_path="about"),
 ], position="hidden" if st.context.is_embedded else "top")
 navigation.run()

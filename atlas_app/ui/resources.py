@@ -50,3 +50,14 @@ def _map_payload_json(revision: int, filters: Filters, lang: str) -> str:
 def map_payload_json(filters: Filters, lang: str) -> str:
     """The map's data for a view, cached by registry revision, filters and language."""
     return _map_payload_json(get_store().revision(), filters, lang)
+
+
+@st.cache_resource
+def get_outlines() -> dict:
+    """Country outlines for the choropleth (from the app's own static folder)."""
+    from pathlib import Path
+
+    from atlas_app.research import country_outlines
+
+    return country_outlines(Path(__file__).resolve().parent / "static" / "basemap" /
+                            "countries.json")
