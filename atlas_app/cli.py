@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import logging
 import os
 import sys
+import uuid
 from pathlib import Path
 
+from .backup import backup, restore
 from .columns import ColumnMapping
 from .errors import AtlasError, UsageError
 from .export import EXPORT_FORMATS, Citation, datapackage_descriptor, export_bytes, \
@@ -178,6 +181,18 @@ def cmd_stats(args, settings) -> int:
     return 0
 
 
+def cmd_backup(args, settings) -> int:
+    size = backup(_store(settings), args.path)
+    print(f"backup written to {args.path} ({size:,} bytes)")
+    return 0
+
+
+def cmd_restore(args, settings) -> int:
+    count = restore(Store(settings.resolved_database_url), args.path, force=args.force)
+    print(f"restored {count:,} organisations from {args.path}")
+    return 0
+
+
 def cmd_schema(args, settings) -> int:
     print(json.dumps(datapackage_descriptor(load_taxonomy(settings.data_dir)), indent=2,
                      ensure_ascii=False))
@@ -247,6 +262,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_stats)
 
+    p = sub.add_parser("backup", help="write a consistent backup of the registry")
+    p.add_argument("path", type=Path)
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", help="restore a backup (into an empty registry)")
+    p.add_argument("path", type=Path)
+    p.add_argument("--force", action="store_true", help="replace a registry that has rows")
+    p.set_defaults(func=cmd_restore)
+
     p = sub.add_parser("schema", help="print the Frictionless data package descriptor")
     p.set_defaults(func=cmd_schema)
 
@@ -273,6 +297,24 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted; nothing half-written was kept", file=sys.stderr)
         return 130
+    except Exception:  # a bug: a short message here, the traceback in the log only
+        incident = uuid.uuid4().hex[:8]
+        log_path = PROJECT_ROOT / "var" / "log" / "atlas.log"
+        try:
+            log_path.parent.mkdir(parents=True, exist_ok=True)
+            handler = logging.FileHandler(log_path, encoding="utf-8")
+            handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+            logger = logging.getLogger("atlas.incidents")
+            logger.addHandler(handler)
+            logger.exception("incident %s in: atlas %s", incident,
+                             " ".join(argv or sys.argv[1:]))
+            logger.removeHandler(handler)
+            handler.close()
+        except OSError:
+            pass
+        print(f"error: something went wrong on our side (incident {incident}); nothing "
+              f"half-written was kept. The details are in {log_path}.", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":

@@ -112,3 +112,20 @@ def test_console_script_is_installed():
     result = subprocess.run([Path(sys.executable).parent / "atlas", "--help"],
                             capture_output=True, text=True)
     assert result.returncode == 0 and "import" in result.stdout
+
+
+def test_a_bug_shows_an_incident_id_and_logs_the_traceback(atlas, monkeypatch, tmp_path):
+    """HOSTILE 36: a short message with an incident id; the traceback goes to the log."""
+    import atlas_app.cli as cli
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("secret internal detail")
+
+    monkeypatch.setattr(cli, "compute_stats", broken)
+    monkeypatch.setattr(cli, "PROJECT_ROOT", tmp_path)
+    code, out, err = atlas("stats")
+    assert code == 3
+    assert "incident " in err and "secret internal detail" not in err + out
+    incident = err.split("incident ")[1][:8]
+    log = (tmp_path / "var" / "log" / "atlas.log").read_text()
+    assert incident in log and "secret internal detail" in log and "Traceback" in log
