@@ -5,6 +5,7 @@ All-or-nothing by default; ``skip_invalid`` writes the valid rows and reports th
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -131,13 +132,24 @@ def _check_ids(accepted: list[tuple[int, dict]], store: Store, where: str
     return kept, problems
 
 
-def _duplicate_warnings(accepted: list[tuple[int, dict]], store: Store, where: str
-                        ) -> list[Problem]:
-    """Warn about rows resembling another row of the file or the registry (never merged)."""
-    new = [Candidate(line, r["name"], r["country"], r["city"], r["website"])
-           for line, r in accepted]
+def _duplicate_warnings(accepted: list[tuple[int, dict]], store: Store, where: str,
+                        locator: Locator | None = None) -> list[Problem]:
+    """Warn about rows resembling another row of the file or the registry (never merged).
+
+    With a gazetteer, places are compared by their GeoNames id, so ``Lisbon`` and
+    ``Lisboa`` are the same place.
+    """
+    @functools.lru_cache(maxsize=None)
+    def place(city: str | None, country: str | None) -> str | None:
+        if locator is None or not city or not country:
+            return None
+        found = locator.gazetteer.lookup(city, country).place
+        return f"geonames:{found.geonameid}" if found else None
+
+    new = [Candidate(line, r["name"], r["country"], r["city"], r["website"],
+                     place(r["city"], r["country"])) for line, r in accepted]
     registry = store.frame(statuses=None)
-    existing = [Candidate(int(i), n, c, t, w) for i, n, c, t, w in zip(
+    existing = [Candidate(int(i), n, c, t, w, place(t, c)) for i, n, c, t, w in zip(
         registry["id"], registry["name"], registry["country"], registry["city"],
         registry["website"])]
     warnings = []
@@ -222,7 +234,7 @@ def import_bytes(data: bytes, filename: str, store: Store, taxonomy: Taxonomy,
     where = table.rows[0].where if table.rows else "line"
     accepted, id_problems = _check_ids(accepted, store, where)
     problems.extend(id_problems)
-    problems.extend(_duplicate_warnings(accepted, store, where))
+    problems.extend(_duplicate_warnings(accepted, store, where, locator))
     if locator is not None:
         problems.extend(locate_records(accepted, locator, where, progress))
     problems.sort(key=lambda p: (p.line, p.severity != "error"))

@@ -23,6 +23,7 @@ class Candidate:
     country: str | None
     city: str | None
     website: str | None
+    place: str | None = None  # a key for the city: a GeoNames id when known
 
 
 def website_key(url: str | None) -> str | None:
@@ -38,7 +39,8 @@ def name_key(name: str) -> str:
 
 
 def place_key(c: Candidate) -> tuple[str, str]:
-    return (c.country or "", name_key(c.city or ""))
+    """Same place, same key: ``Lisbon`` and ``Lisboa`` share their GeoNames id."""
+    return (c.country or "", c.place or name_key(c.city or ""))
 
 
 class DuplicateIndex:

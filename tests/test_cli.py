@@ -129,3 +129,20 @@ def test_a_bug_shows_an_incident_id_and_logs_the_traceback(atlas, monkeypatch, t
     incident = err.split("incident ")[1][:8]
     log = (tmp_path / "var" / "log" / "atlas.log").read_text()
     assert incident in log and "secret internal detail" in log and "Traceback" in log
+
+
+def test_public_export_is_published_only_and_staff_export_has_every_status(atlas, tmp_path):
+    """HOSTILE 43."""
+    path = tmp_path / "orgs.csv"
+    path.write_bytes(to_csv(make_registry(6)))
+    atlas("import", path)
+    path.write_bytes(to_csv(make_registry(4, seed=8)))
+    atlas("import", path, "--status", "pending")
+    public, staff = tmp_path / "public.csv", tmp_path / "staff.csv"
+    atlas("export", "-o", public)
+    atlas("export", "--all", "-o", staff)
+    import csv as _csv
+    public_rows = list(_csv.DictReader(public.open(encoding="utf-8")))
+    staff_rows = list(_csv.DictReader(staff.open(encoding="utf-8")))
+    assert {r["status"] for r in public_rows} == {"published"} and len(public_rows) == 6
+    assert {r["status"] for r in staff_rows} == {"published", "pending"} and len(staff_rows) == 10

@@ -128,3 +128,18 @@ def test_constants_and_status(store, taxonomy, settings):
                  source="partner list")
     org = store.get_organisation(report.ids[0])
     assert (org["kind"], org["status"], org["source"]) == ("solution", "pending", "partner list")
+
+
+def test_lisbon_and_lisboa_are_the_same_place(store, taxonomy, settings, gazetteer):
+    from atlas_app.geocoding import Locator
+
+    first = run(to_csv([make_organisation(name="Casa do Impacto", city="Lisboa", country="PT",
+                                          website="https://a.example")]), store, taxonomy,
+                settings)
+    report = import_bytes(to_csv([make_organisation(name="Casa do Impacto", city="Lisbon",
+                                                    country="Portugal",
+                                                    website="https://b.example")]),
+                          "again.csv", store, taxonomy, settings, ImportOptions(),
+                          locator=Locator(gazetteer))
+    [warning] = [p for p in report.problems if "possible duplicate" in p.message]
+    assert f"#{first.ids[0]}" in warning.message and report.written == 1
