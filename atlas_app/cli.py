@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import getpass
 import json
 import logging
 import os
@@ -11,6 +12,7 @@ import sys
 import uuid
 from pathlib import Path
 
+from .accounts import add_account, list_accounts, remove_account
 from .backup import backup, restore
 from .columns import ColumnMapping
 from .errors import AtlasError, UsageError
@@ -193,6 +195,29 @@ def cmd_restore(args, settings) -> int:
     return 0
 
 
+def cmd_staff(args, settings) -> int:
+    store = _store(settings)
+    if args.action == "list":
+        for account in list_accounts(store):
+            print(account.email)
+        return 0
+    if not args.email:
+        raise UsageError(f"atlas staff {args.action} needs an e-mail address")
+    if args.action == "remove":
+        remove_account(store, args.email)
+        print(f"removed {args.email}; its sessions are ended")
+        return 0
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("password: ")
+        if getpass.getpass("again: ") != password:
+            raise UsageError("the two passwords differ")
+    account = add_account(store, args.email, password)
+    print(f"staff account {account.email} added")
+    return 0
+
+
 def cmd_schema(args, settings) -> int:
     print(json.dumps(datapackage_descriptor(load_taxonomy(settings.data_dir)), indent=2,
                      ensure_ascii=False))
@@ -270,6 +295,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", type=Path)
     p.add_argument("--force", action="store_true", help="replace a registry that has rows")
     p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser("staff", help="manage staff accounts")
+    p.add_argument("action", choices=("add", "list", "remove"))
+    p.add_argument("email", nargs="?")
+    p.add_argument("--password-stdin", action="store_true",
+                   help="read the password from standard input instead of a prompt")
+    p.set_defaults(func=cmd_staff)
 
     p = sub.add_parser("schema", help="print the Frictionless data package descriptor")
     p.set_defaults(func=cmd_schema)

@@ -51,6 +51,15 @@ CASES: dict[int, tuple[str, ...]] = {
     29: ("test_ingest.py::test_the_same_file_twice_is_recognised",),
     30: ("test_ingest.py::test_database_error_rolls_back_everything",),
     31: ("test_faults.py::test_two_uploads_at_once_while_the_public_browses",),
+    32: ("test_staff_app.py::test_signed_out_visitors_have_no_staff_page_and_are_refused_by_url",
+         "test_staff_app.py::test_every_write_checks_the_session_again"),
+    33: ("test_accounts.py::test_repeated_failures_lock_with_back_off_and_every_attempt_is_logged",
+         "test_accounts.py::test_back_off_grows_with_more_failures",
+         "test_accounts.py::test_unknown_account_gets_the_same_answer_and_the_same_work"),
+    34: ("test_accounts.py::test_passwords_are_stored_as_argon2_hashes_and_non_ascii_works",
+         "test_staff_app.py::test_staff_add_an_organisation_with_the_upload_rules"),
+    35: ("test_staff_app.py::test_signing_out_in_one_tab_stops_writes_from_another",
+         "test_accounts.py::test_signing_out_ends_every_session_of_the_account"),
     36: ("test_cli.py::test_a_bug_shows_an_incident_id_and_logs_the_traceback",),
     37: ("test_geocoding.py::test_online_answers_are_told_apart",
          "test_geocoding.py::test_429_with_retry_after_waits_and_tries_once_more",
@@ -69,10 +78,5 @@ CASES: dict[int, tuple[str, ...]] = {
     43: ("test_cli.py::test_public_export_is_published_only_and_staff_export_has_every_status",),
 }
 
-# Cases that need the staff workspace (issue #5: sign-in, uploads in the app).
-PENDING: dict[int, str] = {
-    32: "staff pages and sign-in do not exist yet (#5)",
-    33: "staff accounts and throttled sign-in do not exist yet (#5)",
-    34: "staff passwords do not exist yet (#5)",
-    35: "staff sessions do not exist yet (#5)",
-}
+# Cases that cannot be tested here, with the reason (none at the moment).
+PENDING: dict[int, str] = {}

@@ -8,6 +8,7 @@ import streamlit as st
 
 from atlas_app.ui import lang, state
 from atlas_app.ui.resources import get_taxonomy
+from atlas_app.ui.staff_session import current_staff
 
 PAGES = Path(__file__).resolve().parent / "screens"
 
@@ -16,9 +17,15 @@ st.set_page_config(page_title="Social Tech Atlas", page_icon="🗺️", layout="
 state.init_from_url(get_taxonomy())
 with st.sidebar:
     _ = lang.language_switch()
-navigation = st.navigation([
+pages = [
     st.Page(PAGES / "map.py", title=_("Map"), url_path="map", default=True),
     st.Page(PAGES / "research.py", title=_("Research"), url_path="research"),
     st.Page(PAGES / "about.py", title=_("About"), url_path="about"),
-], position="hidden" if st.context.is_embedded else "top")
+    st.Page(PAGES / "signin.py", title=_("Staff sign-in"), url_path="signin"),
+]
+# Staff pages exist only for a signed-in session: by URL they are refused otherwise
+# (and every staff write checks the session again).
+if current_staff() is not None:
+    pages.append(st.Page(PAGES / "staff.py", title=_("Staff workspace"), url_path="staff"))
+navigation = st.navigation(pages, position="hidden" if st.context.is_embedded else "top")
 navigation.run()

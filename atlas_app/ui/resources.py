@@ -61,3 +61,12 @@ def get_outlines() -> dict:
 
     return country_outlines(Path(__file__).resolve().parent / "static" / "basemap" /
                             "countries.json")
+
+
+@st.cache_resource
+def get_gazetteer():
+    """The offline gazetteer (index cached in var/cache; loads in about 0.3 s)."""
+    from atlas_app.gazetteer import Gazetteer
+
+    settings = get_settings()
+    return Gazetteer.load(settings.cache_dir, settings.data_dir)

@@ -1,0 +1,63 @@
+"""Staff edits that leave a trace: who, when, what, and the values before and after."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+
+from .errors import UsageError
+from .schema import FIELD_NAMES, STATUSES
+from .store import Store, utcnow
+from .tables import audit_log, organisations
+
+
+def _jsonable(row: dict | None) -> dict | None:
+    if row is None:
+        return None
+    return {k: (v.isoformat() if isinstance(v, dt.datetime) else v) for k, v in row.items()
+            if k in FIELD_NAMES}
+
+
+def add_organisation(store: Store, record: dict, actor: str) -> int:
+    """Add one validated organisation and record it in the audit log."""
+    [org_id], _ = store.add_organisations([record], created_by=actor)
+    after = store.get_organisation(org_id)
+    with store.write() as conn:
+        conn.execute(audit_log.insert().values(at=utcnow(), actor=actor, action="create",
+                                               organisation_id=org_id, before=None,
+                                               after=_jsonable(after)))
+    return org_id
+
+
+def set_status(store: Store, org_id: int, status: str, actor: str) -> None:
+    """Publish, hold back (pending) or archive an organisation; never deletes it."""
+    if status not in STATUSES:
+        raise UsageError(f"status must be one of {', '.join(STATUSES)}, instead got: {status!r}")
+    before = store.get_organisation(org_id)
+    if before is None:
+        raise UsageError(f"no organisation #{org_id}")
+    if before["status"] == status:
+        return
+    with store.write() as conn:
+        conn.execute(organisations.update().where(organisations.c.id == org_id)
+                     .values(status=status, updated_at=utcnow()))
+        after = dict(before, status=status)
+        conn.execute(audit_log.insert().values(
+            at=utcnow(), actor=actor, action={"archived": "archive", "published": "publish",
+                                              "pending": "hold"}[status],
+            organisation_id=org_id, before=_jsonable(before), after=_jsonable(after)))
+
+
+def recent_changes(store: Store, limit: int = 50, org_id: int | None = None) -> list[dict]:
+    query = sa.select(audit_log).order_by(audit_log.c.id.desc()).limit(limit)
+    if org_id is not None:
+        query = query.where(audit_log.c.organisation_id == org_id)
+    with store.engine.connect() as conn:
+        return [dict(r) for r in conn.execute(query).mappings()]
+
+
+def changed_fields(change: dict) -> list[str]:
+    before, after = change.get("before") or {}, change.get("after") or {}
+    return sorted(k for k in set(before) | set(after)
+                  if before.get(k) != after.get(k) and k != "updated_at")

@@ -1,0 +1,31 @@
+"""Staff sign-in and sign-out."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from atlas_app.accounts import SignInError, sign_in
+from atlas_app.ui import lang
+from atlas_app.ui.resources import get_store
+from atlas_app.ui.staff_session import TOKEN, current_staff, do_sign_out
+
+_ = lang.current()
+st.title(_("Staff sign-in"))
+account = current_staff()
+if account is not None:
+    st.success(_("Signed in as {email}.", email=account.email))
+    st.button(_("Sign out everywhere"), key="sign-out", on_click=do_sign_out)
+    st.stop()
+
+with st.form("sign-in", border=True):
+    email = st.text_input(_("E-mail address"), key="signin-email", autocomplete="username")
+    password = st.text_input(_("Password"), type="password", key="signin-password",
+                             autocomplete="current-password")
+    submitted = st.form_submit_button(_("Sign in"))
+if submitted:
+    try:
+        _account, st.session_state[TOKEN] = sign_in(get_store(), email, password)
+    except SignInError as exc:
+        st.error(_(exc.template, **exc.values))
+    else:
+        st.rerun()

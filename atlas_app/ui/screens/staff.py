@@ -1,0 +1,25 @@
+"""The staff workspace: add organisations, publish / hold / archive them, read the audit log."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from atlas_app.ui import lang
+from atlas_app.ui.resources import get_store, get_taxonomy
+from atlas_app.ui.staff_session import do_sign_out, require_staff
+from atlas_app.ui.staff_widgets import add_form, audit_table, status_actions
+
+_ = lang.current()
+account = require_staff()
+with st.sidebar:
+    st.caption(_("Signed in as {email}.", email=account.email))
+    st.button(_("Sign out everywhere"), key="staff-sign-out", on_click=do_sign_out)
+st.title(_("Staff workspace"))
+taxonomy = get_taxonomy()
+st.subheader(_("Add an organisation"))
+add_form(taxonomy, _)
+st.subheader(_("Publish, hold or archive"))
+frame = get_store().frame(statuses=None)
+status_actions(frame, _)
+st.subheader(_("Recent changes"))
+audit_table(_)

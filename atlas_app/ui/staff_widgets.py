@@ -1,0 +1,82 @@
+"""The staff forms: add an organisation, change a status, read the audit log."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from atlas_app.audit import add_organisation, changed_fields, recent_changes, set_status
+from atlas_app.countries import EUROPE, country_name
+from atlas_app.display import md_escape
+from atlas_app.geocoding import Locator
+from atlas_app.i18n import Translator
+from atlas_app.ingest import locate_records
+from atlas_app.schema import KIND_LABELS, KINDS, Taxonomy
+from atlas_app.ui.resources import get_gazetteer, get_store
+from atlas_app.ui.staff_session import require_staff
+from atlas_app.validation import validate_record
+
+
+def add_form(taxonomy: Taxonomy, _: Translator) -> None:
+    with st.form("add-org", clear_on_submit=False):
+        name = st.text_input(_("Name"), key="add-name")
+        cols = st.columns(2)
+        kind = cols[0].selectbox(_("Kind"), KINDS, key="add-kind",
+                                 format_func=lambda k: _(KIND_LABELS[k]))
+        sector = cols[1].selectbox(_("Sector"), taxonomy.ids, key="add-sector",
+                                   format_func=lambda s: taxonomy.get(s).label(_.lang))
+        country = cols[0].selectbox(_("Country"), sorted(EUROPE, key=country_name),
+                                    key="add-country", format_func=lambda c: country_name(c, _.lang))
+        city = cols[1].text_input(_("City"), key="add-city")
+        website = st.text_input(_("Website"), key="add-website", placeholder="https://")
+        description_en = st.text_area(_("Description (English)"), key="add-description-en")
+        description_fr = st.text_area(_("Description (French)"), key="add-description-fr")
+        publish = st.checkbox(_("Publish now"), key="add-publish")
+        submitted = st.form_submit_button(_("Add the organisation"))
+    if not submitted:
+        return
+    account = require_staff()
+    cells = {"name": name, "kind": kind, "sector": sector, "country": country, "city": city,
+             "website": website, "description_en": description_en,
+             "description_fr": description_fr}
+    record, problems = validate_record(cells, taxonomy, line=1,
+                                       default_status="published" if publish else "pending",
+                                       default_source=f"added by {account.email}")
+    for problem in problems:
+        (st.error if problem.severity == "error" else st.warning)(
+            f"**{md_escape(problem.field or '')}** — {md_escape(problem.message)} — "
+            f"{md_escape(problem.fix)}")
+    if record is None:
+        return
+    locate_records([(1, record)], Locator(get_gazetteer()), "line")
+    org_id = add_organisation(get_store(), record, account.email)
+    st.success(_("Added as #{id}.", id=org_id))
+
+
+def status_actions(frame: pd.DataFrame, _: Translator) -> None:
+    if frame.empty:
+        st.info(_("The registry is empty."))
+        return
+    labels = dict(zip(frame["id"], frame["name"] + " — " + frame["status"]))
+    org_id = st.selectbox(_("Organisation"), list(labels), key="status-org",
+                          format_func=lambda i: f"#{i} {labels[i]}")
+    cols = st.columns(3)
+    for col, (status, label) in zip(cols, (("published", _("Publish")),
+                                           ("pending", _("Hold for review")),
+                                           ("archived", _("Archive")))):
+        if col.button(label, key=f"set-{status}"):
+            account = require_staff()
+            set_status(get_store(), int(org_id), status, account.email)
+            st.rerun()
+
+
+def audit_table(_: Translator) -> None:
+    changes = recent_changes(get_store())
+    if not changes:
+        st.caption(_("No change recorded yet."))
+        return
+    st.dataframe(pd.DataFrame([{
+        _("When"): c["at"], _("Who"): c["actor"], _("What"): c["action"],
+        _("Organisation"): c["organisation_id"],
+        _("Fields"): ", ".join(changed_fields(c))} for c in changes]),
+        hide_index=True, key="audit-table")

@@ -1,0 +1,98 @@
+"""Staff accounts: hashing, throttling, lock-out, sessions (HOSTILE 32-35)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import sqlalchemy as sa
+
+from atlas_app import accounts
+from atlas_app.accounts import SignInError, add_account, list_accounts, lock_remaining, \
+    remove_account, session_account, sign_in, sign_out
+from atlas_app.errors import UsageError
+from atlas_app.tables import auth_log, staff_accounts
+
+PASSWORD = "Passwörd-très-sûr"
+
+
+def test_passwords_are_stored_as_argon2_hashes_and_non_ascii_works(store):
+    add_account(store, "Ana@Example.org", PASSWORD)
+    with store.engine.connect() as conn:
+        stored = conn.execute(sa.select(staff_accounts.c.password_hash)).scalar()
+    assert stored.startswith("$argon2id$") and PASSWORD not in stored
+    account, token = sign_in(store, " ana@EXAMPLE.org ", PASSWORD)
+    assert account.email == "ana@example.org" and session_account(store, token) == account
+
+
+def test_accounts_are_listed_and_removed_with_their_sessions(store):
+    add_account(store, "a@example.org", PASSWORD)
+    add_account(store, "b@example.org", PASSWORD)
+    with pytest.raises(UsageError, match="already exists"):
+        add_account(store, "A@example.org", PASSWORD)
+    with pytest.raises(UsageError, match="at least 10"):
+        add_account(store, "c@example.org", "short")
+    _, token = sign_in(store, "a@example.org", PASSWORD)
+    remove_account(store, "a@example.org")
+    assert [a.email for a in list_accounts(store)] == ["b@example.org"]
+    assert session_account(store, token) is None
+
+
+def test_unknown_account_gets_the_same_answer_and_the_same_work(store, monkeypatch):
+    add_account(store, "ana@example.org", PASSWORD)
+    verified = []
+    real = accounts._hasher
+
+    class Counting:
+        def verify(self, hashed, password):
+            verified.append(hashed)
+            return real.verify(hashed, password)
+
+    monkeypatch.setattr(accounts, "_hasher", Counting())
+    answers = []
+    for email in ("ana@example.org", "nobody@example.org"):
+        with pytest.raises(SignInError) as exc:
+            sign_in(store, email, "wrong password!")
+        answers.append(str(exc.value))
+    assert answers[0] == answers[1] == accounts.WRONG
+    assert len(verified) == 2 and verified[1] == accounts._DUMMY_HASH
+
+
+def test_repeated_failures_lock_with_back_off_and_every_attempt_is_logged(store):
+    add_account(store, "ana@example.org", PASSWORD)
+    for _ in range(accounts.FREE_ATTEMPTS):
+        with pytest.raises(SignInError, match="Wrong"):
+            sign_in(store, "ana@example.org", "guess")
+    with pytest.raises(SignInError, match="Too many attempts"):
+        sign_in(store, "ana@example.org", PASSWORD)  # even the right password waits
+    assert lock_remaining(store, "ana@example.org") > dt.timedelta(seconds=20)
+    # An unknown address is locked the same way: no hint that an account exists.
+    for _ in range(accounts.FREE_ATTEMPTS):
+        with pytest.raises(SignInError):
+            sign_in(store, "ghost@example.org", "guess")
+    with pytest.raises(SignInError, match="Too many attempts"):
+        sign_in(store, "ghost@example.org", "guess")
+    later = accounts.utcnow() + dt.timedelta(hours=2)
+    assert lock_remaining(store, "ana@example.org", now=later) == dt.timedelta(0)
+    with store.engine.connect() as conn:
+        outcomes = [r[0] for r in conn.execute(sa.select(auth_log.c.outcome)
+                                               .where(auth_log.c.email == "ana@example.org"))]
+    assert outcomes == ["wrong"] * 5 + ["locked"]
+
+
+def test_back_off_grows_with_more_failures(store, monkeypatch):
+    add_account(store, "ana@example.org", PASSWORD)
+    with store.engine.begin() as conn:
+        now = accounts.utcnow()
+        conn.execute(auth_log.insert(), [{"email": "ana@example.org", "at": now,
+                                          "outcome": "wrong"}] * 8)
+    wait = lock_remaining(store, "ana@example.org", now=now)
+    assert dt.timedelta(minutes=3) < wait <= dt.timedelta(minutes=4)  # 30 s × 2³
+
+
+def test_signing_out_ends_every_session_of_the_account(store):
+    add_account(store, "ana@example.org", PASSWORD)
+    _, tab_one = sign_in(store, "ana@example.org", PASSWORD)
+    _, tab_two = sign_in(store, "ana@example.org", PASSWORD)
+    sign_out(store, tab_one)
+    assert session_account(store, tab_one) is None and session_account(store, tab_two) is None
