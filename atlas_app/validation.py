@@ -41,10 +41,11 @@ class Problem:
     where: str = "line"
 
     def describe(self) -> str:
+        """``line 4, website 'javascript:x': website must be … — give the full address…``"""
         value = self.value if len(self.value) <= 60 else self.value[:57] + "…"
-        field = f" {self.field}" if self.field else ""
-        shown = f" {value!r}:" if self.value else ":"
-        return f"{self.where} {self.line},{field}{shown} {self.message} — {self.fix}"
+        where = f"{self.where} {self.line}" + (f", {self.field}" if self.field else "")
+        shown = f" {value!r}" if self.value else ""
+        return f"{where}{shown}: {self.message} — {self.fix}"
 
     def as_dict(self) -> dict[str, object]:
         return {"line": self.line, "where": self.where, "field": self.field,

@@ -146,3 +146,64 @@ def test_public_export_is_published_only_and_staff_export_has_every_status(atlas
     staff_rows = list(_csv.DictReader(staff.open(encoding="utf-8")))
     assert {r["status"] for r in public_rows} == {"published"} and len(public_rows) == 6
     assert {r["status"] for r in staff_rows} == {"published", "pending"} and len(staff_rows) == 10
+
+
+HEADER = "name,city,country,kind,sector\n"
+HOSTILE_FILES = [
+    # (case, file name, bytes, exit code, text the user reads)
+    (10, "bom.csv", ("\ufeff" + HEADER + "Lab,Paris,FR,support,health\n").encode(), 0,
+     "1 organisation(s) written"),
+    (11, "excel.csv", "nom;ville;pays;type;secteur\r\nCafé Numérique;Orléans;France;support;"
+     "health\r\n".encode("cp1252"), 0, "read as Windows-1252"),
+    (12, "utf16.csv", (HEADER + "Łódź Lab,Łódź,PL,support,health\n").encode("utf-16"), 0,
+     "UTF-16"),
+    (12, "binary.csv", b"name,city\x00\x00\x01", 2, "binary file"),
+    (14, "extra.csv", (HEADER + "A,Paris,FR,support,health\nB,Lyon, big,FR,support,health\n")
+     .encode(), 1, "line 3: 6 fields instead of 5"),
+    (15, "short.csv", (HEADER + "A,Paris,FR,support,health\nB,Lyon\n").encode(), 1,
+     "line 3: 2 fields instead of 5"),
+    (16, "quote.csv", (HEADER + 'A,"Paris,FR,support,health\nB,Lyon,FR,support,health\n')
+     .encode(), 2, "broken quoting starting at line 2"),
+    (18, "dup.csv", b"name,city,City \nA,B,C\n", 2, "same name"),
+    (19, "missing.csv", b"nom;pays;type;secteur\nA;FR;support;health\n", 2,
+     "missing required column(s): city — header was: nom, pays, type, secteur"),
+    (20, "empty.csv", b"", 2, "no data rows"),
+    (20, "header-only.csv", HEADER.encode(), 2, "no data rows"),
+    (22, "long.csv", (HEADER + "x" * 10_000 + ",Paris,FR,support,health\n").encode(), 1,
+     "name 'xxxx"),
+]
+
+
+@pytest.mark.parametrize("case, name, data, code, message", HOSTILE_FILES,
+                         ids=[f"case{c}-{n}" for c, n, *_ in HOSTILE_FILES])
+def test_hostile_files_through_the_command(atlas, tmp_path, case, name, data, code, message):
+    """HOSTILE 10-22 as staff meet them: `atlas import FILE`."""
+    path = tmp_path / name
+    path.write_bytes(data)
+    got, out, err = atlas("import", path)
+    assert got == code
+    assert message in out + err
+    if code:
+        assert "written as upload" not in out
+
+
+def test_a_13_workbook_renamed_csv_through_the_command(atlas, tmp_path):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.append(["name", "city", "country", "kind", "sector"])
+    workbook.active.append(["Lab", "Paris", "FR", "support", "health"])
+    workbook.save(tmp_path / "orgs.xlsx")
+    (tmp_path / "orgs.csv").write_bytes((tmp_path / "orgs.xlsx").read_bytes())
+    code, _, err = atlas("import", tmp_path / "orgs.csv")
+    assert code == 2 and "this is an Excel workbook" in err
+    code, out, _ = atlas("import", tmp_path / "orgs.xlsx")
+    assert code == 0 and "1 organisation(s) written" in out
+
+
+def test_21_over_the_limit_is_refused_before_reading(atlas, tmp_path, monkeypatch):
+    monkeypatch.setenv("ATLAS_MAX_UPLOAD_BYTES", "1000")
+    path = tmp_path / "big.csv"
+    path.write_bytes((HEADER + "A,Paris,FR,support,health\n" * 100).encode())
+    code, _, err = atlas("import", path)
+    assert code == 2 and "the limit is" in err and "split it" in err
