@@ -9,6 +9,7 @@ M = "test_mapping.py::test_hostile_names_never_reach_the_page_raw"
 J = "test_mapping.py::test_json_for_script_keeps_text_inert_and_exact"
 D = "test_app.py::test_hostile_text_in_the_detail_is_escaped_markdown"
 W = "test_validation.py::test_unsafe_or_malformed_websites_are_rejected"
+CLI = "test_cli.py::test_hostile_files_through_the_command"
 
 CASES: dict[int, tuple[str, ...]] = {
     1: (S, M, D), 2: (S, M, J), 3: (S, M, J), 4: (S, M, J), 5: (S, M, J),
@@ -80,3 +81,9 @@ CASES: dict[int, tuple[str, ...]] = {
 
 # Cases that cannot be tested here, with the reason (none at the moment).
 PENDING: dict[int, str] = {}
+
+# File cases as staff meet them, through `atlas import`.
+for _case in (10, 11, 12, 14, 15, 16, 18, 19, 20, 22):
+    CASES[_case] = (CLI, *CASES[_case])
+CASES[13] = ("test_cli.py::test_a_13_workbook_renamed_csv_through_the_command", *CASES[13])
+CASES[21] = ("test_cli.py::test_21_over_the_limit_is_refused_before_reading", *CASES[21])
