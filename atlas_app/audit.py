@@ -61,3 +61,29 @@ def changed_fields(change: dict) -> list[str]:
     before, after = change.get("before") or {}, change.get("after") or {}
     return sorted(k for k in set(before) | set(after)
                   if before.get(k) != after.get(k) and k != "updated_at")
+
+
+def recent_uploads(store: Store, limit: int = 10) -> list[dict]:
+    """The latest uploads with how many of their organisations are still not archived."""
+    from .tables import import_batches
+
+    live = sa.func.sum(sa.case((organisations.c.status != "archived", 1), else_=0))
+    query = (sa.select(import_batches.c.id, import_batches.c.filename,
+                       import_batches.c.created_at, import_batches.c.created_by,
+                       import_batches.c.row_count, live.label("live"))
+             .join(organisations, organisations.c.batch_id == import_batches.c.id, isouter=True)
+             .group_by(import_batches.c.id).order_by(import_batches.c.id.desc()).limit(limit))
+    with store.engine.connect() as conn:
+        return [dict(r) for r in conn.execute(query).mappings()]
+
+
+def undo_upload(store: Store, batch_id: int, actor: str) -> int:
+    """Undo an upload as a whole: archive its organisations (never deleted), each change
+    recorded. Returns how many were archived."""
+    with store.engine.connect() as conn:
+        ids = list(conn.execute(sa.select(organisations.c.id).where(
+            organisations.c.batch_id == batch_id,
+            organisations.c.status != "archived")).scalars())
+    for org_id in ids:
+        set_status(store, org_id, "archived", actor)
+    return len(ids)

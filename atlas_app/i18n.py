@@ -35,7 +35,7 @@ class Translator:
     lang: str
     messages: dict[str, str]
 
-    def gettext(self, message: str, **values: object) -> str:
+    def gettext(self, message: str, /, **values: object) -> str:
         text = self.messages.get(message) or message
         return text.format(**values) if values else text
 

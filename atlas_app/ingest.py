@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .columns import ColumnMapping, resolve_columns
@@ -18,7 +18,7 @@ from .matching import Candidate, DuplicateIndex, find_matches
 from .reader import RawTable, check_size, read_bytes
 from .schema import STATUSES, Taxonomy
 from .settings import Settings
-from .store import Store
+from .store import Batch, Store
 from .validation import Problem, validate_record
 
 Progress = Callable[[str, int, int], None]
@@ -206,21 +206,32 @@ def locate_records(accepted: list[tuple[int, dict]], locator: Locator, where: st
     return problems
 
 
-def import_bytes(data: bytes, filename: str, store: Store, taxonomy: Taxonomy,
-                 settings: Settings, options: ImportOptions = ImportOptions(),
-                 progress: Progress | None = None,
-                 locator: Locator | None = None) -> ImportReport:
-    """Import one file's bytes; FileReadError/MappingError mean nothing could be imported."""
+@dataclass
+class PreparedImport:
+    """A file read, mapped, validated, checked and located — not yet written."""
+
+    report: ImportReport
+    accepted: list[tuple[int, dict]]
+    digest: str
+    source: str
+    where: str
+    earlier: Batch | None = None
+
+
+def prepare_import(data: bytes, filename: str, store: Store, taxonomy: Taxonomy,
+                   settings: Settings, options: ImportOptions = ImportOptions(),
+                   progress: Progress | None = None,
+                   locator: Locator | None = None) -> PreparedImport:
+    """Everything an import does before writing; FileReadError/MappingError mean the file
+    cannot be imported at all."""
     status = _status(options)
     digest = sha256_of(data)
     report = ImportReport(filename=filename, dry_run=options.dry_run)
     earlier = store.find_batch(digest)
     if earlier is not None:
-        message = (f"this file was already imported on {earlier.created_at:%Y-%m-%d %H:%M} UTC "
-                   f"as upload #{earlier.id} ({earlier.filename}, {earlier.row_count} rows)")
-        if not (options.allow_repeat or options.dry_run):
-            raise DuplicateUploadError(message + " — use --allow-repeat to import it again")
-        report.warnings.append(message)
+        report.warnings.append(
+            f"this file was already imported on {earlier.created_at:%Y-%m-%d %H:%M} UTC "
+            f"as upload #{earlier.id} ({earlier.filename}, {earlier.row_count} rows)")
     table = read_bytes(data, filename, max_bytes=settings.max_upload_bytes,
                        max_rows=settings.max_rows)
     report.read_as = table.describe()
@@ -241,23 +252,58 @@ def import_bytes(data: bytes, filename: str, store: Store, taxonomy: Taxonomy,
     report.problems = problems
     report.accepted = len(accepted)
     report.rejected = len({p.line for p in problems if p.severity == "error"})
-    if options.dry_run or (report.rejected and not options.skip_invalid) or not accepted:
+    return PreparedImport(report, accepted, digest, source, where, earlier)
+
+
+def commit_import(prepared: PreparedImport, store: Store, options: ImportOptions = ImportOptions(),
+                  skip_lines: set[int] = frozenset(),
+                  progress: Progress | None = None) -> ImportReport:
+    """Write a prepared import as one batch (all rows or none); ``skip_lines`` are left out
+    (e.g. duplicates staff chose to skip)."""
+    report = prepared.report
+    if prepared.earlier is not None and not options.allow_repeat:
+        raise DuplicateUploadError(report.warnings[0] + " — use --allow-repeat to import it "
+                                   "again")
+    if report.rejected and not options.skip_invalid:
+        return report
+    rows = [(line, r) for line, r in prepared.accepted if line not in skip_lines]
+    if not rows:
         return report
     if progress:
-        progress("commit", 0, len(accepted))
+        progress("commit", 0, len(rows))
     try:
         report.ids, report.batch_id = store.add_organisations(
-            [r for _, r in accepted], filename=filename, sha256=digest, source=source,
-            created_by=options.created_by)
+            [r for _, r in rows], filename=report.filename, sha256=prepared.digest,
+            source=prepared.source, created_by=options.created_by)
     except StoreError as exc:
         if exc.row_index is None:
             raise
-        line = accepted[exc.row_index][0]
-        raise StoreError(f"{where} {line}: {exc}", row_index=exc.row_index) from exc
+        line = rows[exc.row_index][0]
+        raise StoreError(f"{prepared.where} {line}: {exc}", row_index=exc.row_index) from exc
     report.written = len(report.ids)
     if progress:
-        progress("commit", len(accepted), len(accepted))
+        progress("commit", len(rows), len(rows))
     return report
+
+
+def import_bytes(data: bytes, filename: str, store: Store, taxonomy: Taxonomy,
+                 settings: Settings, options: ImportOptions = ImportOptions(),
+                 progress: Progress | None = None,
+                 locator: Locator | None = None) -> ImportReport:
+    """Import one file's bytes; FileReadError/MappingError mean nothing could be imported."""
+    if not (options.allow_repeat or options.dry_run):
+        earlier = store.find_batch(sha256_of(data))
+        if earlier is not None:
+            raise DuplicateUploadError(
+                f"this file was already imported on {earlier.created_at:%Y-%m-%d %H:%M} UTC "
+                f"as upload #{earlier.id} ({earlier.filename}, {earlier.row_count} rows) — "
+                "use --allow-repeat to import it again")
+    prepared = prepare_import(data, filename, store, taxonomy, settings, options, progress,
+                              locator)
+    if options.dry_run:
+        return prepared.report
+    return commit_import(prepared, store, replace(options, allow_repeat=True),
+                         progress=progress)
 
 
 def import_path(path: Path, store: Store, taxonomy: Taxonomy, settings: Settings,

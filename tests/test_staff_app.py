@@ -120,3 +120,49 @@ def test_archive_is_audited_with_before_and_after(staff_db):
     [change] = recent_changes(staff_db)
     assert change["action"] == "archive"
     assert (change["before"]["status"], change["after"]["status"]) == ("published", "archived")
+
+
+SUSY = Path(__file__).resolve().parent / "data" / "ssedas-partners.geojson"
+
+
+def upload(at: AppTest, name: str, content: bytes) -> AppTest:
+    at.switch_page("screens/upload.py").run()
+    at.file_uploader(key="upload-file").upload(name, content, "text/csv").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_upload_a_messy_french_excel_file_end_to_end(staff_db):
+    data = ("nom;ville;pays;site web;type;secteur\r\n"
+            "Café Numérique;Orléans;France;https://cafe.example;support;health\r\n"
+            "Atelier;Lyon;France;javascript:alert(1);solution;open-tech\r\n"
+            "Le Lab;Lisboa;Portugal;https://lelab.example;support;education\r\n").encode("cp1252")
+    at = upload(signed_in(), "export.csv", data)
+    text = " ".join(m.value for m in at.markdown)
+    assert "CSV, Windows-1252, semicolon-separated, 3 data row(s)" in text
+    assert "3 rows: 2 accepted, 1 rejected." in text
+    problems = at.get_by_key("problems-table").dataframe[0].value
+    assert list(problems["line"]) == [3] and list(problems["field"]) == ["website"]
+    at.button(key="upload-commit").click().run()
+    assert "Nothing was written" in at.warning[-1].value and staff_db.count() == 0
+    at.checkbox(key="upload-valid-only").check().run()
+    at.button(key="upload-commit").click().run()
+    assert "2 organisation(s) written as upload #1." in at.success[-1].value
+    assert staff_db.count() == 2
+    orgs = staff_db.frame(statuses=None)
+    assert set(orgs["status"]) == {"pending"} and orgs["latitude"].notna().all()
+
+
+def test_upload_with_constants_for_missing_columns_and_undo(staff_db):
+    at = upload(signed_in(), "ssedas.geojson", SUSY.read_bytes())
+    assert any("no column for: kind, sector" in c.value for c in at.caption)
+    at.selectbox(key="const-kind").set_value("support")
+    at.selectbox(key="const-sector").set_value("ess-networks").run()
+    at.checkbox(key="upload-valid-only").check().run()
+    at.button(key="upload-commit").click().run()
+    written = staff_db.count()
+    assert written > 1500 and "written as upload #1" in at.success[-1].value
+    at.file_uploader(key="upload-file").set_value(None).run()
+    at.button(key="undo-1").click().run()
+    assert set(staff_db.frame(statuses=None)["status"]) == {"archived"}
+    assert staff_db.count() == written, "undo archives, never deletes"

@@ -27,5 +27,6 @@ pages = [
 # (and every staff write checks the session again).
 if current_staff() is not None:
     pages.append(st.Page(PAGES / "staff.py", title=_("Staff workspace"), url_path="staff"))
+    pages.append(st.Page(PAGES / "upload.py", title=_("Upload a file"), url_path="upload"))
 navigation = st.navigation(pages, position="hidden" if st.context.is_embedded else "top")
 navigation.run()

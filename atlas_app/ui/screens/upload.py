@@ -1,0 +1,96 @@
+"""Staff upload: read → map columns → check → locate → duplicates → commit."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from atlas_app.errors import AtlasError
+from atlas_app.geocoding import Locator
+from atlas_app.ingest import ImportOptions, commit_import, prepare_import
+from atlas_app.mapping import build_map
+from atlas_app.reader import read_bytes
+from atlas_app.ui import lang
+from atlas_app.ui.resources import get_gazetteer, get_settings, get_store, get_taxonomy
+from atlas_app.ui.staff_session import require_staff
+from atlas_app.ui.upload_widgets import column_mapping, duplicate_choices, problems_table, \
+    upload_history
+
+_ = lang.current()
+account = require_staff()
+settings, taxonomy, store = get_settings(), get_taxonomy(), get_store()
+st.title(_("Upload a file"))
+uploaded = st.file_uploader(_("CSV, GeoJSON or Excel file"), key="upload-file",
+                            type=["csv", "txt", "tsv", "geojson", "json", "xlsx"])
+st.caption(_("Up to {mb} MB and {rows} rows; split bigger files.",
+             mb=_.number(settings.max_upload_bytes // 1_048_576), rows=_.number(settings.max_rows)))
+if uploaded is None:
+    upload_history(_)
+    st.stop()
+
+data = uploaded.getvalue()
+st.subheader(_("1. Read"))
+try:
+    table = read_bytes(data, uploaded.name, max_bytes=settings.max_upload_bytes,
+                       max_rows=settings.max_rows)
+except AtlasError as exc:
+    st.error(str(exc))
+    st.stop()
+st.markdown(table.describe())
+for warning in table.warnings:
+    st.warning(warning)
+
+st.subheader(_("2. Columns"))
+mapping = column_mapping(table, taxonomy, _)
+publish = st.toggle(_("Publish the new organisations at once"), key="upload-publish")
+options = ImportOptions(mapping=mapping, status="published" if publish else "pending",
+                        created_by=account.email, allow_repeat=st.session_state.get("upload-again", False),
+                        skip_invalid=st.session_state.get("upload-valid-only", False))
+try:
+    with st.spinner(_("Checking and locating…")):
+        prepared = prepare_import(data, uploaded.name, store, taxonomy, settings, options,
+                                  locator=Locator(get_gazetteer(), store))
+except AtlasError as exc:
+    st.error(str(exc))
+    st.stop()
+report = prepared.report
+
+st.subheader(_("3. Check"))
+st.markdown(_("{rows} rows: {accepted} accepted, {rejected} rejected.",
+              rows=_.number(report.rows), accepted=_.number(report.accepted),
+              rejected=_.number(report.rejected)))
+problems_table([p for p in report.problems if "duplicate" not in p.message], _)
+
+st.subheader(_("4. Locate"))
+located = [r for _line, r in prepared.accepted if r["latitude"] is not None]
+st.caption(_("{located} of {total} located.", located=_.number(len(located)),
+             total=_.number(len(prepared.accepted))))
+if located:
+    import pandas as pd
+    from streamlit_folium import st_folium
+
+    preview = pd.DataFrame([dict(r, id=i) for i, r in enumerate(located, start=1)])
+    st_folium(build_map(preview, taxonomy, lang=_.lang), key="upload-map", height=360,
+              use_container_width=True, returned_objects=[])
+
+st.subheader(_("5. Duplicates"))
+skip = duplicate_choices(report.problems, _)
+
+st.subheader(_("6. Commit"))
+if prepared.earlier is not None:
+    st.checkbox(_("This file was imported before (upload #{id}); import it again",
+                  id=prepared.earlier.id), key="upload-again")
+if report.rejected:
+    st.checkbox(_("Write only the valid rows"), key="upload-valid-only")
+if st.button(_("Commit the upload"), key="upload-commit", type="primary"):
+    require_staff()
+    try:
+        done = commit_import(prepared, store, options, skip_lines=skip)
+    except AtlasError as exc:
+        st.error(str(exc))
+    else:
+        if done.written:
+            st.success(_("{count} organisation(s) written as upload #{id}.",
+                         count=_.number(done.written), id=done.batch_id))
+        else:
+            st.warning(_("Nothing was written: fix the rejected rows, or choose to write "
+                         "only the valid rows."))

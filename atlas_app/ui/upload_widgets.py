@@ -1,0 +1,96 @@
+"""The steps of the staff upload: map columns, show problems, locations, duplicates."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import streamlit as st
+
+from atlas_app.audit import recent_uploads, undo_upload
+from atlas_app.columns import ColumnMapping, suggest_field
+from atlas_app.display import md_escape
+from atlas_app.i18n import Translator
+from atlas_app.reader import RawTable
+from atlas_app.schema import FIELD_NAMES, KIND_LABELS, KINDS, REQUIRED_FIELDS, Taxonomy
+from atlas_app.ui.resources import get_store
+from atlas_app.ui.staff_session import require_staff
+
+IGNORE = "-"
+
+
+def column_mapping(table: RawTable, taxonomy: Taxonomy, _: Translator) -> ColumnMapping:
+    """Step 2: one field per column (suggested from the header), constants for the rest."""
+    choices = [IGNORE, *FIELD_NAMES]
+    columns: dict[str, str] = {}
+    grid = st.columns(3)
+    for i, header in enumerate(table.headers):
+        suggested = suggest_field(header) or IGNORE
+        columns[header] = grid[i % 3].selectbox(
+            md_escape(header), choices, index=choices.index(suggested), key=f"map-{i}",
+            format_func=lambda f: _("— not imported —") if f == IGNORE else f)
+    mapped = set(columns.values())
+    constants: dict[str, str] = {}
+    missing = [f for f in REQUIRED_FIELDS if f not in mapped]
+    if missing:
+        st.caption(_("The file has no column for: {fields}. Give one value for every row:",
+                     fields=", ".join(missing)))
+    for name in missing:
+        if name == "kind":
+            constants[name] = st.selectbox(_("Kind"), KINDS, key="const-kind",
+                                           format_func=lambda k: _(KIND_LABELS[k]))
+        elif name == "sector":
+            constants[name] = st.selectbox(_("Sector"), taxonomy.ids, key="const-sector",
+                                           format_func=lambda s: taxonomy.get(s).label(_.lang))
+        else:
+            constants[name] = st.text_input(name, key=f"const-{name}")
+    return ColumnMapping(columns, {k: v for k, v in constants.items() if v})
+
+
+def problems_table(problems, _: Translator) -> None:
+    """Step 3: every problem with line, field, value and fix, downloadable as CSV."""
+    if not problems:
+        st.success(_("No problem found."))
+        return
+    frame = pd.DataFrame([p.as_dict() for p in problems])[
+        ["where", "line", "severity", "field", "value", "message", "fix"]]
+    with st.container(key="problems-table"):
+        st.dataframe(frame, hide_index=True)
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False)
+    st.download_button(_("Download the problems (CSV)"), buffer.getvalue().encode("utf-8"),
+                       file_name="upload-problems.csv", mime="text/csv",
+                       key="download-problems", on_click="ignore")
+
+
+def duplicate_choices(problems, _: Translator) -> set[int]:
+    """Step 5: possible duplicates side by side; staff choose to skip or keep each."""
+    duplicates = [p for p in problems if "duplicate" in p.message]
+    if not duplicates:
+        st.caption(_("No possible duplicate."))
+        return set()
+    skip = set()
+    for p in duplicates:
+        if st.checkbox(_("Skip {where} {line}: {message}", where=p.where, line=p.line,
+                         message=md_escape(p.message)), key=f"skip-{p.line}"):
+            skip.add(p.line)
+    return skip
+
+
+def upload_history(_: Translator) -> None:
+    """Recent uploads, each undoable as a whole (its organisations are archived)."""
+    uploads = recent_uploads(get_store())
+    if not uploads:
+        return
+    st.subheader(_("Recent uploads"))
+    for upload in uploads:
+        cols = st.columns([4, 1])
+        cols[0].markdown(md_escape(f"#{upload['id']} {upload['filename']} — "
+                                   f"{upload['row_count']} rows, {upload['live'] or 0} not archived, "
+                                   f"{upload['created_by'] or ''}"))
+        if (upload["live"] or 0) and cols[1].button(_("Undo"), key=f"undo-{upload['id']}"):
+            account = require_staff()
+            count = undo_upload(get_store(), upload["id"], account.email)
+            st.success(_("Upload #{id} undone: {count} organisation(s) archived.",
+                         id=upload["id"], count=count))
+            st.rerun()
