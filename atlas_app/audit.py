@@ -30,8 +30,10 @@ def add_organisation(store: Store, record: dict, actor: str) -> int:
     return org_id
 
 
-def set_status(store: Store, org_id: int, status: str, actor: str) -> None:
-    """Publish, hold back (pending) or archive an organisation; never deletes it."""
+def set_status(store: Store, org_id: int, status: str, actor: str,
+               reason: str | None = None) -> None:
+    """Publish, hold back (pending) or archive an organisation; never deletes it.
+    ``reason`` (e.g. why a suggestion was rejected) is kept in the audit log."""
     if status not in STATUSES:
         raise UsageError(f"status must be one of {', '.join(STATUSES)}, instead got: {status!r}")
     before = store.get_organisation(org_id)
@@ -42,11 +44,13 @@ def set_status(store: Store, org_id: int, status: str, actor: str) -> None:
     with store.write() as conn:
         conn.execute(organisations.update().where(organisations.c.id == org_id)
                      .values(status=status, updated_at=utcnow()))
-        after = dict(before, status=status)
+        after = _jsonable(dict(before, status=status))
+        if reason:
+            after["reason"] = reason[:500]
         conn.execute(audit_log.insert().values(
             at=utcnow(), actor=actor, action={"archived": "archive", "published": "publish",
                                               "pending": "hold"}[status],
-            organisation_id=org_id, before=_jsonable(before), after=_jsonable(after)))
+            organisation_id=org_id, before=_jsonable(before), after=after))
 
 
 def recent_changes(store: Store, limit: int = 50, org_id: int | None = None) -> list[dict]:
@@ -87,3 +91,21 @@ def undo_upload(store: Store, batch_id: int, actor: str) -> int:
     for org_id in ids:
         set_status(store, org_id, "archived", actor)
     return len(ids)
+
+
+SUGGESTION_SOURCE = "public suggestion"
+SUGGESTIONS_PER_HOUR = 30
+
+
+def suggestions_last_hour(store: Store) -> int:
+    since = utcnow() - dt.timedelta(hours=1)
+    with store.engine.connect() as conn:
+        return conn.execute(sa.select(sa.func.count()).select_from(organisations).where(
+            organisations.c.source == SUGGESTION_SOURCE,
+            organisations.c.created_at >= since)).scalar()
+
+
+def add_suggestion(store: Store, record: dict) -> int:
+    """A visitor's suggestion: always pending, marked as such, recorded in the audit log."""
+    record = dict(record, status="pending", source=SUGGESTION_SOURCE)
+    return add_organisation(store, record, "public suggestion form")

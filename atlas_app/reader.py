@@ -18,7 +18,11 @@ from .errors import FileReadError
 from .schema import normalise_header
 
 SEPARATORS = (",", ";", "\t", "|")
-SEPARATOR_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+SEPARATOR_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe",
+                   "\x1f": "single-column"}
+# A header without any separator means a one-column file: split on nothing that can
+# appear in it (the ASCII unit separator), so a comma inside a value stays in the value.
+SINGLE_COLUMN = "\x1f"
 
 
 @dataclass
@@ -137,7 +141,7 @@ def detect_separator(text: str) -> str:
         elif not in_quotes and ch in counts:
             counts[ch] += 1
     best = max(SEPARATORS, key=lambda s: counts[s])
-    return best if counts[best] else ","
+    return best if counts[best] else SINGLE_COLUMN
 
 
 def _clean_header(raw: str, position: int) -> str:
@@ -168,7 +172,11 @@ def _read_csv(text: str, max_rows: int) -> RawTable:
         # A cheap upper bound before parsing: quoted newlines only make it larger.
         _check_row_count(sum(1 for ln in text.splitlines() if ln.strip()) - 1, max_rows)
     separator = detect_separator(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
+    delimiter = separator
+    if separator == SINGLE_COLUMN:
+        delimiter = next((chr(c) for c in range(0x1f, 0, -1) if chr(c) not in text
+                          and chr(c) not in "\n\r\t"), SINGLE_COLUMN)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     headers: list[str] | None = None
     rows: list[RawRow] = []
     line = start = 1

@@ -135,7 +135,7 @@ def test_values_stay_text_na_and_leading_zeros():
 
 
 @pytest.mark.parametrize("line, sep", [("a,b,c", ","), ("a;b;c", ";"), ("a\tb\tc", "\t"),
-                                       ('"a;x",b,c', ","), ("a|b", "|"), ("single", ",")])
+                                       ('"a;x",b,c', ","), ("a|b", "|"), ("single", "\x1f")])
 def test_detect_separator(line, sep):
     assert detect_separator(line + "\n1,2,3") == sep
 
@@ -165,3 +165,9 @@ def test_geojson_points_and_null_geometry():
 def test_bad_geojson(data, message):
     with pytest.raises(FileReadError, match=message):
         read(data, "x.geojson")
+
+
+def test_a_one_column_file_keeps_commas_in_its_values():
+    table = read(b"name\nA, the lab\n0,\n")
+    assert [r.cells for r in table.rows] == [{"name": "A, the lab"}, {"name": "0,"}]
+    assert "single-column" in table.describe()

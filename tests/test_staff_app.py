@@ -166,3 +166,52 @@ def test_upload_with_constants_for_missing_columns_and_undo(staff_db):
     at.button(key="undo-1").click().run()
     assert set(staff_db.frame(statuses=None)["status"]) == {"archived"}
     assert staff_db.count() == written, "undo archives, never deletes"
+
+
+def test_public_suggestion_lands_pending_and_staff_moderate_it(staff_db):
+    at = run_app("screens/suggest.py")
+    at.text_input(key="suggest-name").input("Nouvelle Coop")
+    at.text_input(key="suggest-website").input("https://coop.example")
+    at.text_input(key="suggest-city").input("Nantes")
+    at.selectbox(key="suggest-country").set_value("FR")
+    at.form_submit_button[0].click().run()
+    assert "Thank you" in at.success[0].value
+    org = staff_db.get_organisation(1)
+    assert (org["status"], org["source"]) == ("pending", "public suggestion")
+    staff = signed_in()
+    staff.switch_page("screens/staff.py").run()
+    staff.button(key="review-reject").click().run()
+    assert "Say why" in staff.error[0].value
+    staff.text_input(key="review-reason").input("not social tech").run()
+    staff.button(key="review-reject").click().run()
+    assert staff_db.get_organisation(1)["status"] == "archived"
+    [change, _created] = recent_changes(staff_db)
+    assert change["after"]["reason"] == "not social tech"
+
+
+def test_suggestion_spam_defences(staff_db):
+    at = run_app("screens/suggest.py")
+    at.text_input(key="suggest-name").input("Bot")
+    at.text_input(key="suggest-city").input("Paris")
+    at.text_input(key="suggest-hp").input("http://spam.example")
+    at.form_submit_button[0].click().run()
+    assert "Thank you" in at.success[0].value and staff_db.count() == 0
+    at.text_input(key="suggest-hp").input("")
+    for n in range(4):
+        at.text_input(key="suggest-name").input(f"Org {n}")
+        at.text_input(key="suggest-website").input(f"https://o{n}.example")
+        at.form_submit_button[0].click().run()
+    assert staff_db.count() == 3
+    assert "try again later" in at.warning[0].value
+
+
+def test_data_quality_lists_unlocated_organisations(staff_db):
+    staff_db.add_organisations([dict(name="Lost", kind="support", sector="health",
+                                     country="FR", city="Nowhere-sur-Rien", tags=[],
+                                     status="pending", location_precision="none",
+                                     location_source="none", geocode_status="offline_miss",
+                                     location_note="no place named 'Nowhere-sur-Rien'")])
+    at = signed_in()
+    at.switch_page("screens/staff.py").run()
+    table = at.get_by_key("unlocated-list").dataframe[0].value
+    assert list(table["name"]) == ["Lost"] and "Nowhere" in table["location_note"][0]

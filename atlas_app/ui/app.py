@@ -21,6 +21,7 @@ pages = [
     st.Page(PAGES / "map.py", title=_("Map"), url_path="map", default=True),
     st.Page(PAGES / "research.py", title=_("Research"), url_path="research"),
     st.Page(PAGES / "about.py", title=_("About"), url_path="about"),
+    st.Page(PAGES / "suggest.py", title=_("Suggest an organisation"), url_path="suggest"),
     st.Page(PAGES / "signin.py", title=_("Staff sign-in"), url_path="signin"),
 ]
 # Staff pages exist only for a signed-in session: by URL they are refused otherwise

@@ -80,3 +80,51 @@ def audit_table(_: Translator) -> None:
         _("Organisation"): c["organisation_id"],
         _("Fields"): ", ".join(changed_fields(c))} for c in changes]),
         hide_index=True, key="audit-table")
+
+
+def review_queue(frame: pd.DataFrame, _: Translator) -> None:
+    """Pending organisations (suggestions, uploads): approve, or reject with a reason."""
+    pending = frame[frame["status"] == "pending"]
+    if pending.empty:
+        st.caption(_("Nothing is waiting for review."))
+        return
+    labels = {int(i): f"#{i} {n} — {s or ''}" for i, n, s in
+              zip(pending["id"], pending["name"], pending["source"])}
+    org_id = st.selectbox(_("Waiting for review"), list(labels), key="review-org",
+                          format_func=lambda i: labels[i])
+    org = pending[pending["id"] == org_id].iloc[0]
+    st.markdown(md_escape(f"{org['name']} · {org['city']}, {org['country']} · "
+                          f"{org['website'] or ''}"))
+    if org["description_en"] or org["description_fr"]:
+        st.caption(md_escape(org["description_en"] or org["description_fr"]))
+    reason = st.text_input(_("Reason (needed to reject)"), key="review-reason")
+    cols = st.columns(2)
+    if cols[0].button(_("Approve and publish"), key="review-approve"):
+        account = require_staff()
+        set_status(get_store(), org_id, "published", account.email)
+        st.rerun()
+    if cols[1].button(_("Reject"), key="review-reject"):
+        account = require_staff()
+        if not reason.strip():
+            st.error(_("Say why the suggestion is rejected."))
+        else:
+            set_status(get_store(), org_id, "archived", account.email, reason=reason.strip())
+            st.rerun()
+
+
+def quality_overview(frame: pd.DataFrame, _: Translator) -> None:
+    """Data quality at a glance: pending, unlocated (with the reason), archived."""
+    counts = frame["status"].value_counts()
+    unlocated = get_store().unlocated(("todo", "offline_miss", "deferred", "not_found",
+                                       "ambiguous"))
+    cols = st.columns(3)
+    cols[0].metric(_("Pending review"), _.number(int(counts.get("pending", 0))))
+    cols[1].metric(_("Without location"), _.number(len(unlocated)))
+    cols[2].metric(_("Archived"), _.number(int(counts.get("archived", 0))))
+    if unlocated:
+        with st.container(key="unlocated-list"):
+            st.dataframe(pd.DataFrame(unlocated)[["id", "name", "city", "country",
+                                                  "geocode_status", "location_note"]],
+                         hide_index=True)
+        st.caption(_("Add a postcode or correct the city, or run `atlas geocode --online` "
+                     "when an online geocoder is configured."))

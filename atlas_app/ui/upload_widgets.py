@@ -23,12 +23,25 @@ def column_mapping(table: RawTable, taxonomy: Taxonomy, _: Translator) -> Column
     """Step 2: one field per column (suggested from the header), constants for the rest."""
     choices = [IGNORE, *FIELD_NAMES]
     columns: dict[str, str] = {}
-    grid = st.columns(3)
-    for i, header in enumerate(table.headers):
-        suggested = suggest_field(header) or IGNORE
-        columns[header] = grid[i % 3].selectbox(
-            md_escape(header), choices, index=choices.index(suggested), key=f"map-{i}",
+    suggested = {h: suggest_field(h) or IGNORE for h in table.headers}
+    known = [h for h in table.headers if suggested[h] != IGNORE]
+    others = [h for h in table.headers if suggested[h] == IGNORE]
+
+    def pick(place, header: str) -> None:
+        i = table.headers.index(header)
+        columns[header] = place.selectbox(
+            md_escape(header), choices, index=choices.index(suggested[header]), key=f"map-{i}",
             format_func=lambda f: _("— not imported —") if f == IGNORE else f)
+
+    grid = st.columns(3)
+    for n, header in enumerate(known):
+        pick(grid[n % 3], header)
+    if others:
+        with st.expander(_("{count} other column(s), not imported unless you choose a field",
+                           count=len(others))):
+            grid = st.columns(3)
+            for n, header in enumerate(others):
+                pick(grid[n % 3], header)
     mapped = set(columns.values())
     constants: dict[str, str] = {}
     missing = [f for f in REQUIRED_FIELDS if f not in mapped]

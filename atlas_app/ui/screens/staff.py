@@ -7,7 +7,8 @@ import streamlit as st
 from atlas_app.ui import lang
 from atlas_app.ui.resources import get_store, get_taxonomy
 from atlas_app.ui.staff_session import do_sign_out, require_staff
-from atlas_app.ui.staff_widgets import add_form, audit_table, status_actions
+from atlas_app.ui.staff_widgets import add_form, audit_table, quality_overview, \
+    review_queue, status_actions
 
 _ = lang.current()
 account = require_staff()
@@ -16,10 +17,14 @@ with st.sidebar:
     st.button(_("Sign out everywhere"), key="staff-sign-out", on_click=do_sign_out)
 st.title(_("Staff workspace"))
 taxonomy = get_taxonomy()
+frame = get_store().frame(statuses=None)
+st.subheader(_("Data quality"))
+quality_overview(frame, _)
+st.subheader(_("Pending review"))
+review_queue(frame, _)
 st.subheader(_("Add an organisation"))
 add_form(taxonomy, _)
 st.subheader(_("Publish, hold or archive"))
-frame = get_store().frame(statuses=None)
 status_actions(frame, _)
 st.subheader(_("Recent changes"))
 audit_table(_)
