@@ -45,13 +45,21 @@ publish = st.toggle(_("Publish the new organisations at once"), key="upload-publ
 options = ImportOptions(mapping=mapping, status="published" if publish else "pending",
                         created_by=account.email, allow_repeat=st.session_state.get("upload-again", False),
                         skip_invalid=st.session_state.get("upload-valid-only", False))
-try:
-    with st.spinner(_("Checking and locating…")):
-        prepared = prepare_import(data, uploaded.name, store, taxonomy, settings, options,
-                                  locator=Locator(get_gazetteer(), store))
-except AtlasError as exc:
-    st.error(str(exc))
-    st.stop()
+# Checking a large file takes seconds: keep the result while the file, the column choices
+# and the registry stay the same (ticking a duplicate box must not redo it all).
+check_key = repr((uploaded.file_id, mapping, options.status, store.revision()))
+if st.session_state.get("upload-check-key") != check_key:
+    try:
+        with st.spinner(_("Checking and locating…")):
+            st.session_state["upload-prepared"] = prepare_import(
+                data, uploaded.name, store, taxonomy, settings, options,
+                locator=Locator(get_gazetteer(), store))
+    except AtlasError as exc:
+        st.session_state.pop("upload-check-key", None)
+        st.error(str(exc))
+        st.stop()
+    st.session_state["upload-check-key"] = check_key
+prepared = st.session_state["upload-prepared"]
 report = prepared.report
 
 st.subheader(_("3. Check"))
