@@ -109,3 +109,40 @@ def add_suggestion(store: Store, record: dict) -> int:
     """A visitor's suggestion: always pending, marked as such, recorded in the audit log."""
     record = dict(record, status="pending", source=SUGGESTION_SOURCE)
     return add_organisation(store, record, "public suggestion form")
+
+
+EDITABLE = ("name", "description_en", "description_fr", "website", "email", "kind", "sector",
+            "tags", "legal_form", "country", "city", "postcode", "address", "latitude",
+            "longitude", "location_precision", "location_source")
+
+
+def update_organisation(store: Store, org_id: int, record: dict, actor: str) -> list[str]:
+    """Apply a validated edit; coordinates typed by staff become ``manual`` (never
+    overwritten by geocoding). Returns the fields that changed (recorded in the audit)."""
+    before = store.get_organisation(org_id)
+    if before is None:
+        raise UsageError(f"no organisation #{org_id}")
+    values = {k: record.get(k) for k in EDITABLE}
+    moved = (values["latitude"], values["longitude"]) != (before["latitude"],
+                                                          before["longitude"])
+    if values["latitude"] is None:
+        values.update(location_precision="none", location_source="none",
+                      geocode_status="todo", location_note=None)
+    elif moved:
+        values.update(location_precision="exact", location_source="manual",
+                      geocode_status="located", location_note=f"set by {actor}")
+    else:
+        values.update(location_precision=before["location_precision"],
+                      location_source=before["location_source"])
+    after = dict(before, **{k: v for k, v in values.items() if k in before})
+    changed = [k for k in EDITABLE if before.get(k) != after.get(k)]
+    if not changed:
+        return []
+    with store.write() as conn:
+        conn.execute(organisations.update().where(organisations.c.id == org_id)
+                     .values(**values, updated_at=utcnow()))
+        conn.execute(audit_log.insert().values(at=utcnow(), actor=actor, action="edit",
+                                               organisation_id=org_id,
+                                               before=_jsonable(before),
+                                               after=_jsonable(after)))
+    return changed

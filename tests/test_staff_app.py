@@ -215,3 +215,30 @@ def test_data_quality_lists_unlocated_organisations(staff_db):
     at.switch_page("screens/staff.py").run()
     table = at.get_by_key("unlocated-list").dataframe[0].value
     assert list(table["name"]) == ["Lost"] and "Nowhere" in table["location_note"][0]
+
+
+def test_edit_with_validation_and_manual_location_kept_from_geocoding(staff_db, gazetteer):
+    from atlas_app.geocoding import Locator, locate_pending
+
+    staff_db.add_organisations([dict(name="Old name", kind="support", sector="health",
+                                     country="FR", city="Paris", tags=["a"],
+                                     status="published", location_precision="none",
+                                     location_source="none")])
+    at = signed_in()
+    at.switch_page("screens/staff.py").run()
+    at.text_input(key="edit-website").input("javascript:alert(1)")
+    edit_button = [b for b in at.form_submit_button if "Save" in b.label][0]
+    edit_button.click().run()
+    assert any("website must be an http" in e.value for e in at.error)
+    at.text_input(key="edit-website").input("https://new.example")
+    at.text_input(key="edit-name").input("New name")
+    at.text_input(key="edit-latitude").input("48,85")
+    at.text_input(key="edit-longitude").input("2.35")
+    [b for b in at.form_submit_button if "Save" in b.label][0].click().run()
+    org = staff_db.get_organisation(1)
+    assert (org["name"], org["website"]) == ("New name", "https://new.example")
+    assert (org["latitude"], org["location_source"]) == (48.85, "manual")
+    locate_pending(staff_db, Locator(gazetteer, staff_db), retry_failed=True)
+    assert staff_db.get_organisation(1)["latitude"] == 48.85
+    [change] = recent_changes(staff_db)
+    assert change["action"] == "edit" and change["before"]["name"] == "Old name"

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from atlas_app.audit import add_organisation, changed_fields, recent_changes, set_status
+from atlas_app.audit import add_organisation, changed_fields, recent_changes, set_status, \
+    update_organisation
 from atlas_app.countries import EUROPE, country_name
 from atlas_app.display import md_escape
 from atlas_app.geocoding import Locator
@@ -128,3 +129,49 @@ def quality_overview(frame: pd.DataFrame, _: Translator) -> None:
                          hide_index=True)
         st.caption(_("Add a postcode or correct the city, or run `atlas geocode --online` "
                      "when an online geocoder is configured."))
+
+
+EDIT_TEXT = ("name", "website", "email", "city", "postcode", "address", "legal_form")
+
+
+def edit_form(frame: pd.DataFrame, taxonomy: Taxonomy, _: Translator) -> None:
+    """Edit any organisation with the upload's rules; typed coordinates become manual."""
+    if frame.empty:
+        return
+    labels = {int(i): f"#{i} {n}" for i, n in zip(frame["id"], frame["name"])}
+    org_id = st.selectbox(_("Organisation to edit"), list(labels), key="edit-org",
+                          format_func=lambda i: labels[i])
+    org = get_store().get_organisation(org_id)
+    with st.form(f"edit-{org_id}"):
+        cells = {name: st.text_input(name, value=org.get(name) or "", key=f"edit-{name}")
+                 for name in EDIT_TEXT}
+        cols = st.columns(3)
+        cells["kind"] = cols[0].selectbox(_("Kind"), KINDS, index=KINDS.index(org["kind"]),
+                                          key="edit-kind", format_func=lambda k: _(KIND_LABELS[k]))
+        cells["sector"] = cols[1].selectbox(_("Sector"), taxonomy.ids,
+                                            index=taxonomy.ids.index(org["sector"]),
+                                            key="edit-sector",
+                                            format_func=lambda s: taxonomy.get(s).label(_.lang))
+        cells["country"] = cols[2].text_input(_("Country"), value=org["country"],
+                                              key="edit-country")
+        cells["tags"] = st.text_input(_("Keywords (separated by ;)"),
+                                      value=";".join(org.get("tags") or []), key="edit-tags")
+        for name in ("description_en", "description_fr"):
+            cells[name] = st.text_area(name, value=org.get(name) or "", key=f"edit-{name}")
+        cols = st.columns(2)
+        for col, name in zip(cols, ("latitude", "longitude")):
+            value = org.get(name)
+            cells[name] = col.text_input(name, value="" if value is None else f"{value}",
+                                         key=f"edit-{name}")
+        saved = st.form_submit_button(_("Save the changes"))
+    if not saved:
+        return
+    account = require_staff()
+    record, problems = validate_record(cells, taxonomy, line=1, default_status=org["status"])
+    for problem in (p for p in problems if p.severity == "error"):
+        st.error(f"**{md_escape(problem.field or '')}** — {md_escape(problem.message)} — "
+                 f"{md_escape(problem.fix)}")
+    if record is not None:
+        changed = update_organisation(get_store(), org_id, record, account.email)
+        st.success(_("Saved: {fields}.", fields=", ".join(changed)) if changed
+                   else _("Nothing changed."))

@@ -7,7 +7,7 @@ import streamlit as st
 from atlas_app.ui import lang
 from atlas_app.ui.resources import get_store, get_taxonomy
 from atlas_app.ui.staff_session import do_sign_out, require_staff
-from atlas_app.ui.staff_widgets import add_form, audit_table, quality_overview, \
+from atlas_app.ui.staff_widgets import add_form, audit_table, edit_form, quality_overview, \
     review_queue, status_actions
 
 _ = lang.current()
@@ -24,6 +24,8 @@ st.subheader(_("Pending review"))
 review_queue(frame, _)
 st.subheader(_("Add an organisation"))
 add_form(taxonomy, _)
+st.subheader(_("Edit an organisation"))
+edit_form(frame, taxonomy, _)
 st.subheader(_("Publish, hold or archive"))
 status_actions(frame, _)
 st.subheader(_("Recent changes"))
