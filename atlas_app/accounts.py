@@ -165,3 +165,23 @@ def sign_out(store: Store, token: str | None) -> None:
                      .where(staff_sessions.c.account_id == account.id,
                             staff_sessions.c.revoked_at.is_(None))
                      .values(revoked_at=utcnow()))
+
+
+def single_sign_on(store: Store, email: str | None) -> tuple[Account, str] | None:
+    """A session for an identity confirmed by the OIDC provider (``st.login``), if that
+    e-mail address is a staff account — the staff list is the allow-list."""
+    if not email:
+        return None
+    email = normalise_email(email)
+    with store.engine.connect() as conn:
+        account_id = conn.execute(sa.select(staff_accounts.c.id)
+                                  .where(staff_accounts.c.email == email)).scalar()
+    if account_id is None:
+        _log(store, email, "sso-refused")
+        return None
+    _log(store, email, "sso")
+    token = secrets.token_urlsafe(32)
+    with store.engine.execution_options(atlas_write=True).begin() as conn:
+        conn.execute(staff_sessions.insert().values(token=token, account_id=account_id,
+                                                    created_at=utcnow()))
+    return Account(account_id, email), token

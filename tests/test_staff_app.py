@@ -242,3 +242,20 @@ def test_edit_with_validation_and_manual_location_kept_from_geocoding(staff_db, 
     assert staff_db.get_organisation(1)["latitude"] == 48.85
     [change] = recent_changes(staff_db)
     assert change["action"] == "edit" and change["before"]["name"] == "Old name"
+
+
+def test_single_sign_on_is_limited_to_the_staff_list(staff_db):
+    from streamlit.runtime.caching import cache_data_api, cache_resource_api
+    cache_data_api.get_data_cache_stats_provider().clear_all()
+    cache_resource_api.get_resource_cache_stats_provider().clear_all()
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.user = {"is_logged_in": True, "email": "Ana@Example.org", "name": "Ana"}
+    at.switch_page("screens/staff.py")
+    at.run()
+    assert "Staff workspace" in [t.value for t in at.title]
+    outsider = AppTest.from_file(APP, default_timeout=30)
+    outsider.user = {"is_logged_in": True, "email": "eve@example.org"}
+    outsider.switch_page("screens/signin.py")
+    outsider.run()
+    assert "eve@example.org is not on the atlas staff list." in outsider.warning[0].value
+    assert "Staff workspace" not in [t.value for t in outsider.title]

@@ -5,14 +5,34 @@ from __future__ import annotations
 
 import streamlit as st
 
-from atlas_app.accounts import Account, session_account, sign_out
+from atlas_app.accounts import Account, session_account, sign_out, single_sign_on
 from atlas_app.ui.resources import get_store
 
 TOKEN = "staff-token"
 
 
+def sso_configured() -> bool:
+    """Single sign-on is on when ``[auth]`` is configured in .streamlit/secrets.toml."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all
+        return False
+
+
 def current_staff() -> Account | None:
-    return session_account(get_store(), st.session_state.get(TOKEN))
+    account = session_account(get_store(), st.session_state.get(TOKEN))
+    if account is None and st.session_state.get(TOKEN) is None and _sso_user():
+        granted = single_sign_on(get_store(), st.user.get("email"))
+        if granted is not None:
+            account, st.session_state[TOKEN] = granted
+    return account
+
+
+def _sso_user() -> bool:
+    try:
+        return bool(st.user.is_logged_in)
+    except Exception:  # st.user needs a configured provider
+        return False
 
 
 def require_staff() -> Account:
@@ -29,3 +49,7 @@ def require_staff() -> Account:
 
 def do_sign_out() -> None:
     sign_out(get_store(), st.session_state.pop(TOKEN, None))
+    # Stay signed out of the atlas even while the provider's login cookie lives on.
+    st.session_state[TOKEN] = ""
+    if _sso_user():
+        st.logout()

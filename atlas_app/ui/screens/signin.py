@@ -7,7 +7,7 @@ import streamlit as st
 from atlas_app.accounts import SignInError, sign_in
 from atlas_app.ui import lang
 from atlas_app.ui.resources import get_store
-from atlas_app.ui.staff_session import TOKEN, current_staff, do_sign_out
+from atlas_app.ui.staff_session import TOKEN, current_staff, do_sign_out, sso_configured
 
 _ = lang.current()
 st.title(_("Staff sign-in"))
@@ -17,6 +17,10 @@ if account is not None:
     st.button(_("Sign out everywhere"), key="sign-out", on_click=do_sign_out)
     st.stop()
 
+if st.user.get("is_logged_in"):
+    st.warning(_("{email} is not on the atlas staff list.", email=st.user.get("email") or "?"))
+if sso_configured():
+    st.button(_("Sign in with your organisation account"), key="sso", on_click=st.login)
 with st.form("sign-in", border=True):
     email = st.text_input(_("E-mail address"), key="signin-email", autocomplete="username")
     password = st.text_input(_("Password"), type="password", key="signin-password",
