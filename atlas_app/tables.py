@@ -118,3 +118,20 @@ audit_log = sa.Table(
     sa.Column("before", sa.JSON),
     sa.Column("after", sa.JSON),
 )
+
+source_mappings = sa.Table(
+    "source_mappings", metadata,
+    sa.Column("name", sa.String(200), primary_key=True),
+    sa.Column("columns", sa.JSON, nullable=False),
+    sa.Column("constants", sa.JSON, nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_by", sa.String(254)),
+)
+
+duplicate_decisions = sa.Table(
+    "duplicate_decisions", metadata,
+    sa.Column("key", sa.String(600), primary_key=True),
+    sa.Column("decision", sa.String(16), nullable=False),
+    sa.Column("decided_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("decided_by", sa.String(254)),
+)

@@ -259,3 +259,33 @@ def test_single_sign_on_is_limited_to_the_staff_list(staff_db):
     outsider.run()
     assert "eve@example.org is not on the atlas staff list." in outsider.warning[0].value
     assert "Staff workspace" not in [t.value for t in outsider.title]
+
+
+def test_a_saved_mapping_and_duplicate_decisions_are_remembered(staff_db):
+    first = ("Structure,Commune,Pays,Site\n"
+             "Alpha,Lyon,France,https://alpha.example\n").encode()
+    at = upload(signed_in(), "partner-1.csv", first)
+    at.selectbox(key="map-0").set_value("name")
+    at.selectbox(key="map-1").set_value("city").run()
+    at.selectbox(key="const-kind").set_value("solution")
+    at.selectbox(key="const-sector").set_value("open-tech").run()
+    at.text_input(key="mapping-name").input("Partner network")
+    at.button(key="save-mapping").click().run()
+    at.button(key="upload-commit").click().run()
+    assert staff_db.count() == 1
+    second = ("Structure,Commune,Pays,Site\n"
+              "Alpha again,Lyon,France,https://www.alpha.example/about\n"
+              "Beta,Metz,France,https://beta.example\n").encode()
+    at = upload(signed_in(), "partner-2.csv", second)
+    at.selectbox(key="saved-mapping").set_value("Partner network").run()
+    assert at.selectbox(key="map-0").value == "name"
+    assert at.selectbox(key="const-kind").value == "solution"
+    at.checkbox(key="skip-2").check().run()
+    at.button(key="upload-commit").click().run()
+    assert sorted(staff_db.frame(statuses=None)["name"]) == ["Alpha", "Beta"]
+    third = ("Structure,Commune,Pays,Site\n"
+             "Alpha once more,Lyon,France,https://alpha.example\n").encode()
+    at = upload(signed_in(), "partner-3.csv", third)
+    at.selectbox(key="saved-mapping").set_value("Partner network").run()
+    box = at.checkbox(key="skip-2")
+    assert box.value is True and "decided before: skip" in box.label

@@ -9,21 +9,27 @@ import streamlit as st
 
 from atlas_app.audit import recent_uploads, undo_upload
 from atlas_app.columns import ColumnMapping, suggest_field
+from atlas_app.memory import duplicate_key, recalled_decisions
 from atlas_app.display import md_escape
-from atlas_app.i18n import Translator
+from atlas_app.i18n import N_, Translator
 from atlas_app.reader import RawTable
 from atlas_app.schema import FIELD_NAMES, KIND_LABELS, KINDS, REQUIRED_FIELDS, Taxonomy
 from atlas_app.ui.resources import get_store
 from atlas_app.ui.staff_session import require_staff
 
 IGNORE = "-"
+DECISION_LABELS = {"skip": N_("skip"), "keep": N_("keep both")}
 
 
-def column_mapping(table: RawTable, taxonomy: Taxonomy, _: Translator) -> ColumnMapping:
-    """Step 2: one field per column (suggested from the header), constants for the rest."""
+def column_mapping(table: RawTable, taxonomy: Taxonomy, _: Translator,
+                   saved: ColumnMapping | None = None) -> ColumnMapping:
+    """Step 2: one field per column (suggested from the header, or from a mapping saved
+    for this source), constants for the rest."""
     choices = [IGNORE, *FIELD_NAMES]
     columns: dict[str, str] = {}
-    suggested = {h: suggest_field(h) or IGNORE for h in table.headers}
+    saved = saved or ColumnMapping()
+    suggested = {h: (saved.columns.get(h) if saved.columns.get(h) in choices else None)
+                 or suggest_field(h) or IGNORE for h in table.headers}
     known = [h for h in table.headers if suggested[h] != IGNORE]
     others = [h for h in table.headers if suggested[h] == IGNORE]
 
@@ -49,15 +55,25 @@ def column_mapping(table: RawTable, taxonomy: Taxonomy, _: Translator) -> Column
         st.caption(_("The file has no column for: {fields}. Give one value for every row:",
                      fields=", ".join(missing)))
     for name in missing:
+        default = saved.constants.get(name)
         if name == "kind":
             constants[name] = st.selectbox(_("Kind"), KINDS, key="const-kind",
+                                           index=KINDS.index(default) if default in KINDS else 0,
                                            format_func=lambda k: _(KIND_LABELS[k]))
         elif name == "sector":
-            constants[name] = st.selectbox(_("Sector"), taxonomy.ids, key="const-sector",
+            ids = list(taxonomy.ids)
+            constants[name] = st.selectbox(_("Sector"), ids, key="const-sector",
+                                           index=ids.index(default) if default in ids else 0,
                                            format_func=lambda s: taxonomy.get(s).label(_.lang))
         else:
-            constants[name] = st.text_input(name, key=f"const-{name}")
+            constants[name] = st.text_input(name, value=default or "", key=f"const-{name}")
     return ColumnMapping(columns, {k: v for k, v in constants.items() if v})
+
+
+def forget_column_choices() -> None:
+    """Callback: a newly chosen saved mapping replaces the column choices on screen."""
+    for key in [k for k in st.session_state if str(k).startswith(("map-", "const-"))]:
+        del st.session_state[key]
 
 
 def problems_table(problems, _: Translator) -> None:
@@ -76,18 +92,26 @@ def problems_table(problems, _: Translator) -> None:
                        key="download-problems", on_click="ignore")
 
 
-def duplicate_choices(problems, _: Translator) -> set[int]:
-    """Step 5: possible duplicates side by side; staff choose to skip or keep each."""
-    duplicates = [p for p in problems if "duplicate" in p.message]
+def duplicate_choices(problems, records: dict[int, dict], _: Translator) -> dict[str, str]:
+    """Step 5: possible duplicates; staff skip or keep each. Earlier decisions about the
+    same organisation are recalled. Returns {duplicate key: "skip" | "keep"} by line."""
+    duplicates = [p for p in problems if "duplicate" in p.message and p.line in records]
     if not duplicates:
         st.caption(_("No possible duplicate."))
-        return set()
-    skip = set()
+        return {}
+    keys = {p.line: duplicate_key(records[p.line]) for p in duplicates}
+    recalled = recalled_decisions(get_store(), list(keys.values()))
+    decisions: dict[int, str] = {}
     for p in duplicates:
-        if st.checkbox(_("Skip {where} {line}: {message}", where=p.where, line=p.line,
-                         message=md_escape(p.message)), key=f"skip-{p.line}"):
-            skip.add(p.line)
-    return skip
+        remembered = recalled.get(keys[p.line])
+        label = _("Skip {where} {line}: {message}", where=p.where, line=p.line,
+                  message=md_escape(p.message))
+        if remembered:
+            label += " " + _("(decided before: {decision})",
+                             decision=_(DECISION_LABELS.get(remembered, remembered)))
+        skip = st.checkbox(label, key=f"skip-{p.line}", value=remembered == "skip")
+        decisions[p.line] = "skip" if skip else "keep"
+    return {line: (keys[line], decision) for line, decision in decisions.items()}
 
 
 def upload_history(_: Translator) -> None:

@@ -8,12 +8,13 @@ from atlas_app.errors import AtlasError
 from atlas_app.geocoding import Locator
 from atlas_app.ingest import ImportOptions, commit_import, prepare_import
 from atlas_app.mapping import build_map
+from atlas_app.memory import remember_decisions, save_mapping, saved_mappings
 from atlas_app.reader import read_bytes
 from atlas_app.ui import lang
 from atlas_app.ui.resources import get_gazetteer, get_settings, get_store, get_taxonomy
 from atlas_app.ui.staff_session import require_staff
-from atlas_app.ui.upload_widgets import column_mapping, duplicate_choices, problems_table, \
-    upload_history
+from atlas_app.ui.upload_widgets import column_mapping, duplicate_choices, \
+    forget_column_choices, problems_table, upload_history
 
 _ = lang.current()
 account = require_staff()
@@ -40,7 +41,16 @@ for warning in table.warnings:
     st.warning(warning)
 
 st.subheader(_("2. Columns"))
-mapping = column_mapping(table, taxonomy, _)
+saved = saved_mappings(store)
+chosen = st.selectbox(_("Saved column mapping for this source"), ["", *saved], key="saved-mapping",
+                      format_func=lambda n: n or _("— none —"), on_change=forget_column_choices)
+mapping = column_mapping(table, taxonomy, _, saved.get(chosen))
+cols = st.columns([3, 1])
+name = cols[0].text_input(_("Save this mapping as"), key="mapping-name",
+                          placeholder=_("e.g. the partner's name"))
+if cols[1].button(_("Save the mapping"), key="save-mapping") and name.strip():
+    save_mapping(store, name, mapping, require_staff().email)
+    st.success(_("Mapping saved as “{name}”.", name=name.strip()))
 publish = st.toggle(_("Publish the new organisations at once"), key="upload-publish")
 options = ImportOptions(mapping=mapping, status="published" if publish else "pending",
                         created_by=account.email, allow_repeat=st.session_state.get("upload-again", False),
@@ -81,7 +91,8 @@ if located:
               use_container_width=True, returned_objects=[])
 
 st.subheader(_("5. Duplicates"))
-skip = duplicate_choices(report.problems, _)
+decisions = duplicate_choices(report.problems, dict(prepared.accepted), _)
+skip = {line for line, (_key, decision) in decisions.items() if decision == "skip"}
 
 st.subheader(_("6. Commit"))
 if prepared.earlier is not None:
@@ -96,6 +107,7 @@ if st.button(_("Commit the upload"), key="upload-commit", type="primary"):
     except AtlasError as exc:
         st.error(str(exc))
     else:
+        remember_decisions(store, dict(decisions.values()), account.email)
         if done.written:
             st.success(_("{count} organisation(s) written as upload #{id}.",
                          count=_.number(done.written), id=done.batch_id))
