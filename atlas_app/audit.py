@@ -116,9 +116,12 @@ EDITABLE = ("name", "description_en", "description_fr", "website", "email", "kin
             "longitude", "location_precision", "location_source")
 
 
-def update_organisation(store: Store, org_id: int, record: dict, actor: str) -> list[str]:
+def update_organisation(store: Store, org_id: int, record: dict, actor: str,
+                        typed_location: bool = True) -> list[str]:
     """Apply a validated edit; coordinates typed by staff become ``manual`` (never
-    overwritten by geocoding). Returns the fields that changed (recorded in the audit)."""
+    overwritten by geocoding) — with ``typed_location=False`` (an upload updating an
+    entry) the record's own location source is kept. Returns the changed fields, which
+    are recorded in the audit log."""
     before = store.get_organisation(org_id)
     if before is None:
         raise UsageError(f"no organisation #{org_id}")
@@ -128,6 +131,9 @@ def update_organisation(store: Store, org_id: int, record: dict, actor: str) -> 
     if values["latitude"] is None:
         values.update(location_precision="none", location_source="none",
                       geocode_status="todo", location_note=None)
+    elif moved and not typed_location:
+        values.update(geocode_status=record.get("geocode_status") or "located",
+                      location_note=record.get("location_note"))
     elif moved:
         values.update(location_precision="exact", location_source="manual",
                       geocode_status="located", location_note=f"set by {actor}")

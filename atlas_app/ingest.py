@@ -156,7 +156,8 @@ def _duplicate_warnings(accepted: list[tuple[int, dict]], store: Store, where: s
     in_registry = find_matches(new, existing)
     for line, (org_id, reason) in in_registry.items():
         warnings.append(Problem(line, "name", "", f"possible duplicate of #{org_id} ({reason})",
-                                "check it is a different organisation", "warning", where))
+                                "check it is a different organisation", "warning", where,
+                                ref=org_id))
     earlier = DuplicateIndex()
     for cand in new:
         match = earlier.match(cand)

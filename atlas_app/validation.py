@@ -39,6 +39,7 @@ class Problem:
     fix: str
     severity: str = "error"
     where: str = "line"
+    ref: int | None = None  # the registry organisation a duplicate warning points at
 
     def describe(self) -> str:
         """``line 4, website 'javascript:x': website must be … — give the full address…``"""

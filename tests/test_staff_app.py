@@ -280,12 +280,17 @@ def test_a_saved_mapping_and_duplicate_decisions_are_remembered(staff_db):
     at.selectbox(key="saved-mapping").set_value("Partner network").run()
     assert at.selectbox(key="map-0").value == "name"
     assert at.selectbox(key="const-kind").value == "solution"
-    at.checkbox(key="skip-2").check().run()
+    at.radio(key="dup-2").set_value("skip").run()
     at.button(key="upload-commit").click().run()
     assert sorted(staff_db.frame(statuses=None)["name"]) == ["Alpha", "Beta"]
     third = ("Structure,Commune,Pays,Site\n"
              "Alpha once more,Lyon,France,https://alpha.example\n").encode()
     at = upload(signed_in(), "partner-3.csv", third)
     at.selectbox(key="saved-mapping").set_value("Partner network").run()
-    box = at.checkbox(key="skip-2")
-    assert box.value is True and "decided before: skip" in box.label
+    choice = at.radio(key="dup-2")
+    assert choice.value == "skip" and "decided before: skip" in choice.label
+    choice.set_value("update").run()
+    at.button(key="upload-commit").click().run()
+    names = sorted(staff_db.frame(statuses=None)["name"])
+    assert names == ["Alpha once more", "Beta"], "the existing entry was updated, not added"
+    assert recent_changes(staff_db)[0]["action"] == "edit"

@@ -18,7 +18,8 @@ from atlas_app.ui.resources import get_store
 from atlas_app.ui.staff_session import require_staff
 
 IGNORE = "-"
-DECISION_LABELS = {"skip": N_("skip"), "keep": N_("keep both")}
+DECISION_LABELS = {"skip": N_("skip"), "keep": N_("keep both"),
+                   "update": N_("update the existing entry")}
 
 
 def column_mapping(table: RawTable, taxonomy: Taxonomy, _: Translator,
@@ -92,26 +93,31 @@ def problems_table(problems, _: Translator) -> None:
                        key="download-problems", on_click="ignore")
 
 
-def duplicate_choices(problems, records: dict[int, dict], _: Translator) -> dict[str, str]:
-    """Step 5: possible duplicates; staff skip or keep each. Earlier decisions about the
-    same organisation are recalled. Returns {duplicate key: "skip" | "keep"} by line."""
+def duplicate_choices(problems, records: dict[int, dict], _: Translator
+                      ) -> dict[int, tuple[str, str, int | None]]:
+    """Step 5: possible duplicates; staff keep both, skip the new row, or (for one already
+    in the registry) update that entry with the row. Earlier decisions about the same
+    organisation are proposed again. Returns {line: (duplicate key, decision, registry id)}."""
     duplicates = [p for p in problems if "duplicate" in p.message and p.line in records]
     if not duplicates:
         st.caption(_("No possible duplicate."))
         return {}
     keys = {p.line: duplicate_key(records[p.line]) for p in duplicates}
     recalled = recalled_decisions(get_store(), list(keys.values()))
-    decisions: dict[int, str] = {}
+    decisions = {}
     for p in duplicates:
+        options = ["keep", "skip"] + (["update"] if p.ref is not None else [])
         remembered = recalled.get(keys[p.line])
-        label = _("Skip {where} {line}: {message}", where=p.where, line=p.line,
+        label = _("{where} {line}: {message}", where=p.where, line=p.line,
                   message=md_escape(p.message))
         if remembered:
             label += " " + _("(decided before: {decision})",
                              decision=_(DECISION_LABELS.get(remembered, remembered)))
-        skip = st.checkbox(label, key=f"skip-{p.line}", value=remembered == "skip")
-        decisions[p.line] = "skip" if skip else "keep"
-    return {line: (keys[line], decision) for line, decision in decisions.items()}
+        choice = st.radio(label, options, horizontal=True, key=f"dup-{p.line}",
+                          index=options.index(remembered) if remembered in options else 0,
+                          format_func=lambda o: _(DECISION_LABELS[o]))
+        decisions[p.line] = (keys[p.line], choice, p.ref)
+    return decisions
 
 
 def upload_history(_: Translator) -> None:

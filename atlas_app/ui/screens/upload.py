@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from atlas_app.audit import update_organisation
 from atlas_app.errors import AtlasError
 from atlas_app.geocoding import Locator
 from atlas_app.ingest import ImportOptions, commit_import, prepare_import
@@ -92,7 +93,8 @@ if located:
 
 st.subheader(_("5. Duplicates"))
 decisions = duplicate_choices(report.problems, dict(prepared.accepted), _)
-skip = {line for line, (_key, decision) in decisions.items() if decision == "skip"}
+# Updated entries are written through the edit path (audited), not added again.
+skip = {line for line, (_key, choice, _ref) in decisions.items() if choice != "keep"}
 
 st.subheader(_("6. Commit"))
 if prepared.earlier is not None:
@@ -107,7 +109,15 @@ if st.button(_("Commit the upload"), key="upload-commit", type="primary"):
     except AtlasError as exc:
         st.error(str(exc))
     else:
-        remember_decisions(store, dict(decisions.values()), account.email)
+        records = dict(prepared.accepted)
+        updated = [update_organisation(store, ref, records[line], account.email,
+                                       typed_location=False)
+                   for line, (_key, choice, ref) in decisions.items()
+                   if choice == "update" and line in records]
+        if updated:
+            st.success(_("{count} existing organisation(s) updated.", count=len(updated)))
+        remember_decisions(store, {key: choice for key, choice, _ref in decisions.values()},
+                           account.email)
         if done.written:
             st.success(_("{count} organisation(s) written as upload #{id}.",
                          count=_.number(done.written), id=done.batch_id))
