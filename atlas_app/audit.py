@@ -152,3 +152,30 @@ def update_organisation(store: Store, org_id: int, record: dict, actor: str,
                                                before=_jsonable(before),
                                                after=_jsonable(after)))
     return changed
+
+
+def registry_duplicates(store: Store, limit: int = 50) -> list[tuple[int, int, str]]:
+    """Possible duplicates among organisations not archived: (newer id, older id, why)."""
+    from .matching import Candidate, DuplicateIndex
+
+    frame = store.frame(statuses=("published", "pending"))
+    index = DuplicateIndex()
+    pairs = []
+    for org in frame.sort_values("id").itertuples():
+        candidate = Candidate(int(org.id), org.name, org.country, org.city, org.website)
+        match = index.match(candidate)
+        if match is not None:
+            pairs.append((candidate.ref, match[0], match[1]))
+            if len(pairs) >= limit:
+                break
+        index.add(candidate)
+    return pairs
+
+
+def upload_organisations(store: Store, batch_id: int) -> list[dict]:
+    """The organisations an upload brought in, with their current status."""
+    with store.engine.connect() as conn:
+        return [dict(r) for r in conn.execute(
+            sa.select(organisations.c.id, organisations.c.name, organisations.c.status)
+            .where(organisations.c.batch_id == batch_id).order_by(organisations.c.id)
+        ).mappings()]

@@ -26,6 +26,7 @@ HOSTILE = ["<img src=x onerror=\"globalThis.PWNED=1\">", "${globalThis.PWNED=1}"
            "</script><script>globalThis.PWNED=1</script>"]
 
 pytestmark = pytest.mark.browser
+STAFF_PASSWORD = "Passwörd-très-sûr"
 
 
 def _chromium() -> str:
@@ -57,6 +58,8 @@ def app_url(tmp_path_factory, taxonomy):
              for i, name in enumerate(HOSTILE)]
     import_bytes(to_csv(rows), "b.csv", store, taxonomy, Settings(database_url=url),
                  ImportOptions())
+    from atlas_app.accounts import add_account
+    add_account(store, "ana@example.org", STAFF_PASSWORD)
     store.dispose()
     port = _free_port()
     env = {**os.environ, "ATLAS_DATABASE_URL": url, "ATLAS_TILE_URL": ""}
@@ -252,4 +255,69 @@ def test_choropleth_draws_and_a_country_click_focuses_it(app_url, browser):
     page.wait_for_function("() => window.location.search.includes('view=focus') && "
                            "window.location.search.includes('country=FR')", timeout=15_000)
     page.locator(".st-key-research-summary").get_by_text("country is France").wait_for()
+    page.close()
+
+
+def test_staff_sign_in_and_set_a_location_by_clicking_the_map(app_url, browser):
+    page = browser.new_page(viewport={"width": 1300, "height": 1000})
+    page.goto(f"{app_url}/signin")
+    page.get_by_label("E-mail address").fill("ana@example.org")
+    page.get_by_role("textbox", name="Password").fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_text("Signed in as ana@example.org.").wait_for(timeout=15_000)
+    page.get_by_role("link", name="Staff workspace").click()
+    page.get_by_role("heading", name="Edit an organisation").wait_for(timeout=15_000)
+    latitude = page.get_by_label("latitude")
+    before = latitude.input_value()
+    frame = None
+    for _ in range(150):
+        frame = next((f for f in page.frames if "st_folium" in f.url
+                      and f.evaluate("!!window.map")), None) if page.frames else None
+        if frame:
+            break
+        page.wait_for_timeout(200)
+    selector = "iframe[src*='st_folium']"
+    box = stable_box(page, selector)
+    page.mouse.click(box["x"] + box["width"] / 2 + 40, box["y"] + box["height"] / 2 + 30)
+    page.wait_for_function("(old) => { const el = [...document.querySelectorAll('input')]"
+                           ".find(i => i.getAttribute('aria-label') === 'latitude');"
+                           " return el && el.value && el.value !== old; }", arg=before,
+                           timeout=15_000)
+    assert latitude.input_value() != before
+    page.close()
+
+
+def test_the_whole_upload_flow_ends_on_the_public_map(app_url, browser, tmp_path):
+    data = tmp_path / "partners.csv"
+    data.write_text("nom;ville;pays;type;secteur;site web\n"
+                    "Browser Coop;Nantes;France;solution;open-tech;https://browsercoop.example\n",
+                    encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1300, "height": 1000})
+    page.goto(f"{app_url}/signin")
+    page.get_by_label("E-mail address").fill("ana@example.org")
+    page.get_by_role("textbox", name="Password").fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_text("Signed in as ana@example.org.").wait_for(timeout=15_000)
+    page.get_by_role("link", name="Upload a file").click()
+    page.locator("input[type=file]").set_input_files(str(data))
+    page.get_by_text("1 rows: 1 accepted, 0 rejected.").wait_for(timeout=30_000)
+    page.get_by_text("Publish the new organisations at once").click()
+    page.wait_for_timeout(1500)
+    page.get_by_role("button", name="Commit the upload").click()
+    page.get_by_text("written as upload").wait_for(timeout=30_000)
+    page.get_by_role("link", name="Map").click()
+    page.get_by_text("Browser Coop").first.wait_for(state="attached", timeout=30_000)  # list
+    names: list[str] = []
+    for _ in range(150):
+        for frame in page.frames:
+            try:
+                names = frame.evaluate("window.atlasLayer ? " + NAMES + " : []")
+            except Exception:
+                continue
+            if names:
+                break
+        if "Browser Coop" in names:
+            break
+        page.wait_for_timeout(200)
+    assert "Browser Coop" in names
     page.close()

@@ -294,3 +294,33 @@ def test_a_saved_mapping_and_duplicate_decisions_are_remembered(staff_db):
     names = sorted(staff_db.frame(statuses=None)["name"])
     assert names == ["Alpha once more", "Beta"], "the existing entry was updated, not added"
     assert recent_changes(staff_db)[0]["action"] == "edit"
+
+
+def test_data_quality_duplicates_and_histories(staff_db):
+    base = dict(kind="support", sector="health", country="FR", city="Paris", tags=[],
+                status="published", location_precision="none", location_source="none")
+    staff_db.add_organisations([dict(base, name="Le Lab", website="https://lelab.example"),
+                                dict(base, name="Le Lab Paris", website="https://www.lelab.example")],
+                               filename="two.csv", sha256="x")
+    at = signed_in()
+    at.switch_page("screens/staff.py").run()
+    at.button(key="archive-dup-2").click().run()
+    assert staff_db.get_organisation(2)["status"] == "archived"
+    at.selectbox(key="history-org").set_value(2).run()
+    history = at.get_by_key("audit-2").dataframe[0].value
+    assert list(history["What"]) == ["archive"] and list(history["Organisation"]) == [2]
+    [change] = recent_changes(staff_db, org_id=2)
+    assert change["after"]["reason"] == "duplicate of #1"
+
+
+def test_sign_in_locks_out_after_repeated_failures(staff_db):
+    at = run_app("screens/signin.py")
+    for _ in range(5):
+        at.text_input(key="signin-email").input("ana@example.org")
+        at.text_input(key="signin-password").input("guess")
+        at.form_submit_button[0].click().run()
+        assert at.error[0].value == "Wrong e-mail address or password."
+    at.text_input(key="signin-password").input(PASSWORD)
+    at.form_submit_button[0].click().run()
+    assert at.error[0].value.startswith("Too many attempts for this address")
+    assert "staff-token" not in at.session_state

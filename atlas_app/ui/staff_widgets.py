@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from atlas_app.audit import add_organisation, changed_fields, recent_changes, set_status, \
-    update_organisation
+from atlas_app.audit import add_organisation, changed_fields, recent_changes, \
+    registry_duplicates, set_status, update_organisation
 from atlas_app.countries import EUROPE, country_name
 from atlas_app.display import md_escape
 from atlas_app.geocoding import Locator
@@ -71,16 +71,34 @@ def status_actions(frame: pd.DataFrame, _: Translator) -> None:
             st.rerun()
 
 
-def audit_table(_: Translator) -> None:
-    changes = recent_changes(get_store())
+def duplicate_pairs(frame: pd.DataFrame, _: Translator) -> None:
+    """Possible duplicates already in the registry, each with an action."""
+    pairs = registry_duplicates(get_store())
+    if not pairs:
+        st.caption(_("No possible duplicate in the registry."))
+        return
+    names = dict(zip(frame["id"], frame["name"]))
+    for newer, older, why in pairs[:10]:
+        cols = st.columns([4, 1])
+        cols[0].markdown(md_escape(f"#{newer} {names.get(newer, '')} ↔ #{older} "
+                                   f"{names.get(older, '')} ({why})"))
+        if cols[1].button(_("Archive #{id}", id=newer), key=f"archive-dup-{newer}"):
+            account = require_staff()
+            set_status(get_store(), newer, "archived", account.email,
+                       reason=f"duplicate of #{older}")
+            st.rerun()
+
+
+def audit_table(_: Translator, org_id: int | None = None) -> None:
+    changes = recent_changes(get_store(), org_id=org_id)
     if not changes:
         st.caption(_("No change recorded yet."))
         return
-    st.dataframe(pd.DataFrame([{
-        _("When"): c["at"], _("Who"): c["actor"], _("What"): c["action"],
-        _("Organisation"): c["organisation_id"],
-        _("Fields"): ", ".join(changed_fields(c))} for c in changes]),
-        hide_index=True, key="audit-table")
+    with st.container(key=f"audit-{org_id or 'all'}"):
+        st.dataframe(pd.DataFrame([{
+            _("When"): c["at"], _("Who"): c["actor"], _("What"): c["action"],
+            _("Organisation"): c["organisation_id"],
+            _("Fields"): ", ".join(changed_fields(c))} for c in changes]), hide_index=True)
 
 
 def review_queue(frame: pd.DataFrame, _: Translator) -> None:
@@ -113,6 +131,16 @@ def review_queue(frame: pd.DataFrame, _: Translator) -> None:
             st.rerun()
 
 
+def organisation_history(frame: pd.DataFrame, _: Translator) -> None:
+    """The audit trail of one organisation."""
+    if frame.empty:
+        return
+    labels = {int(i): f"#{i} {n}" for i, n in zip(frame["id"], frame["name"])}
+    org_id = st.selectbox(_("History of"), list(labels), key="history-org",
+                          format_func=lambda i: labels[i])
+    audit_table(_, org_id)
+
+
 def quality_overview(frame: pd.DataFrame, _: Translator) -> None:
     """Data quality at a glance: pending, unlocated (with the reason), archived."""
     counts = frame["status"].value_counts()
@@ -132,37 +160,66 @@ def quality_overview(frame: pd.DataFrame, _: Translator) -> None:
 
 
 EDIT_TEXT = ("name", "website", "email", "city", "postcode", "address", "legal_form")
+EDIT_AREAS = ("description_en", "description_fr")
+EDIT_LOADED = "edit-loaded"
+
+
+def _load_for_edit(org: dict) -> None:
+    """Put an organisation's values into the edit form's widgets."""
+    for name in (*EDIT_TEXT, *EDIT_AREAS, "country"):
+        st.session_state[f"edit-{name}"] = org.get(name) or ""
+    st.session_state["edit-kind"], st.session_state["edit-sector"] = org["kind"], org["sector"]
+    st.session_state["edit-tags"] = ";".join(org.get("tags") or [])
+    for name in ("latitude", "longitude"):
+        st.session_state[f"edit-{name}"] = "" if org.get(name) is None else f"{org[name]}"
+    st.session_state[EDIT_LOADED] = org["id"]
+
+
+def _location_picker(org: dict, taxonomy: Taxonomy, _: Translator) -> None:
+    """Click the map to set the location (it fills the latitude and longitude below)."""
+    from streamlit_folium import st_folium
+
+    from atlas_app.mapping import build_map
+
+    shown = pd.DataFrame([org]) if org.get("latitude") is not None else \
+        pd.DataFrame(columns=list(org))
+    clicked = st_folium(build_map(shown, taxonomy, lang=_.lang), key="edit-map", height=300,
+                        use_container_width=True, returned_objects=["last_clicked"])
+    point = (clicked or {}).get("last_clicked")
+    if point and point != st.session_state.get("edit-last-click"):
+        st.session_state["edit-last-click"] = point
+        st.session_state["edit-latitude"] = f"{point['lat']:.6f}"
+        st.session_state["edit-longitude"] = f"{point['lng']:.6f}"
+        st.rerun()
+    st.caption(_("Click the map to set the location, or type the coordinates below."))
 
 
 def edit_form(frame: pd.DataFrame, taxonomy: Taxonomy, _: Translator) -> None:
-    """Edit any organisation with the upload's rules; typed coordinates become manual."""
+    """Edit any organisation with the upload's rules; a location set by hand (clicked or
+    typed) becomes manual."""
     if frame.empty:
         return
     labels = {int(i): f"#{i} {n}" for i, n in zip(frame["id"], frame["name"])}
     org_id = st.selectbox(_("Organisation to edit"), list(labels), key="edit-org",
                           format_func=lambda i: labels[i])
     org = get_store().get_organisation(org_id)
-    with st.form(f"edit-{org_id}"):
-        cells = {name: st.text_input(name, value=org.get(name) or "", key=f"edit-{name}")
-                 for name in EDIT_TEXT}
+    if st.session_state.get(EDIT_LOADED) != org_id:
+        _load_for_edit(org)
+    _location_picker(org, taxonomy, _)
+    with st.form("edit-organisation"):
+        cells = {name: st.text_input(name, key=f"edit-{name}") for name in EDIT_TEXT}
         cols = st.columns(3)
-        cells["kind"] = cols[0].selectbox(_("Kind"), KINDS, index=KINDS.index(org["kind"]),
-                                          key="edit-kind", format_func=lambda k: _(KIND_LABELS[k]))
-        cells["sector"] = cols[1].selectbox(_("Sector"), taxonomy.ids,
-                                            index=taxonomy.ids.index(org["sector"]),
-                                            key="edit-sector",
+        cells["kind"] = cols[0].selectbox(_("Kind"), KINDS, key="edit-kind",
+                                          format_func=lambda k: _(KIND_LABELS[k]))
+        cells["sector"] = cols[1].selectbox(_("Sector"), taxonomy.ids, key="edit-sector",
                                             format_func=lambda s: taxonomy.get(s).label(_.lang))
-        cells["country"] = cols[2].text_input(_("Country"), value=org["country"],
-                                              key="edit-country")
-        cells["tags"] = st.text_input(_("Keywords (separated by ;)"),
-                                      value=";".join(org.get("tags") or []), key="edit-tags")
-        for name in ("description_en", "description_fr"):
-            cells[name] = st.text_area(name, value=org.get(name) or "", key=f"edit-{name}")
+        cells["country"] = cols[2].text_input(_("Country"), key="edit-country")
+        cells["tags"] = st.text_input(_("Keywords (separated by ;)"), key="edit-tags")
+        for name in EDIT_AREAS:
+            cells[name] = st.text_area(name, key=f"edit-{name}")
         cols = st.columns(2)
         for col, name in zip(cols, ("latitude", "longitude")):
-            value = org.get(name)
-            cells[name] = col.text_input(name, value="" if value is None else f"{value}",
-                                         key=f"edit-{name}")
+            cells[name] = col.text_input(name, key=f"edit-{name}")
         saved = st.form_submit_button(_("Save the changes"))
     if not saved:
         return
@@ -173,5 +230,6 @@ def edit_form(frame: pd.DataFrame, taxonomy: Taxonomy, _: Translator) -> None:
                  f"{md_escape(problem.fix)}")
     if record is not None:
         changed = update_organisation(get_store(), org_id, record, account.email)
+        st.session_state.pop(EDIT_LOADED, None)
         st.success(_("Saved: {fields}.", fields=", ".join(changed)) if changed
                    else _("Nothing changed."))

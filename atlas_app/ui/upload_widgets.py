@@ -7,7 +7,7 @@ import io
 import pandas as pd
 import streamlit as st
 
-from atlas_app.audit import recent_uploads, undo_upload
+from atlas_app.audit import recent_uploads, undo_upload, upload_organisations
 from atlas_app.columns import ColumnMapping, suggest_field
 from atlas_app.memory import duplicate_key, recalled_decisions
 from atlas_app.display import md_escape
@@ -131,6 +131,9 @@ def upload_history(_: Translator) -> None:
         cols[0].markdown(md_escape(f"#{upload['id']} {upload['filename']} — "
                                    f"{upload['row_count']} rows, {upload['live'] or 0} not archived, "
                                    f"{upload['created_by'] or ''}"))
+        with cols[0].expander(_("Organisations of this upload")):
+            st.dataframe(pd.DataFrame(upload_organisations(get_store(), upload["id"])),
+                         hide_index=True)
         if (upload["live"] or 0) and cols[1].button(_("Undo"), key=f"undo-{upload['id']}"):
             account = require_staff()
             count = undo_upload(get_store(), upload["id"], account.email)

@@ -7,8 +7,9 @@ import streamlit as st
 from atlas_app.ui import lang
 from atlas_app.ui.resources import get_store, get_taxonomy
 from atlas_app.ui.staff_session import do_sign_out, require_staff
-from atlas_app.ui.staff_widgets import add_form, audit_table, edit_form, quality_overview, \
-    review_queue, status_actions
+from atlas_app.ui.staff_widgets import add_form, audit_table, duplicate_pairs, edit_form, \
+    organisation_history, quality_overview, review_queue, status_actions
+from atlas_app.ui.upload_widgets import upload_history
 
 _ = lang.current()
 account = require_staff()
@@ -20,6 +21,9 @@ taxonomy = get_taxonomy()
 frame = get_store().frame(statuses=None)
 st.subheader(_("Data quality"))
 quality_overview(frame, _)
+st.markdown("**" + _("Possible duplicates") + "**")
+duplicate_pairs(frame, _)
+upload_history(_)
 st.subheader(_("Pending review"))
 review_queue(frame, _)
 st.subheader(_("Add an organisation"))
@@ -30,3 +34,5 @@ st.subheader(_("Publish, hold or archive"))
 status_actions(frame, _)
 st.subheader(_("Recent changes"))
 audit_table(_)
+st.subheader(_("History of an organisation"))
+organisation_history(frame, _)
