@@ -324,3 +324,22 @@ def test_sign_in_locks_out_after_repeated_failures(staff_db):
     at.form_submit_button[0].click().run()
     assert at.error[0].value.startswith("Too many attempts for this address")
     assert "staff-token" not in at.session_state
+
+
+def test_upload_rows_the_chain_cannot_locate_can_be_placed_by_hand(staff_db):
+    data = ("name,city,country,kind,sector\n"
+            "Somewhere Lab,Nowhere-sur-Rien,FR,support,health\n"
+            "Paris Lab,Paris,FR,support,health\n").encode()
+    at = upload(signed_in(), "places.csv", data)
+    table = at.get_by_key("unlocated-rows").dataframe[0].value
+    assert list(table["name"]) == ["Somewhere Lab"] and "Nowhere" in table["reason"][0]
+    at.text_input(key="locate-lat").input("95")
+    at.text_input(key="locate-lon").input("2")
+    at.button(key="locate-set").click().run()
+    assert "latitude between -90 and 90" in at.error[0].value
+    at.text_input(key="locate-lat").input("47,5")
+    at.button(key="locate-set").click().run()
+    assert at.get_by_key("unlocated-rows").dataframe[0].value["set by hand"][0] == "47.50000, 2.00000"
+    at.button(key="upload-commit").click().run()
+    org = staff_db.frame(statuses=None).set_index("name").loc["Somewhere Lab"]
+    assert (org["latitude"], org["location_source"]) == (47.5, "manual")

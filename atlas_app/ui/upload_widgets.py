@@ -140,3 +140,57 @@ def upload_history(_: Translator) -> None:
             st.success(_("Upload #{id} undone: {count} organisation(s) archived.",
                          id=upload["id"], count=count))
             st.rerun()
+
+
+OVERRIDES = "upload-coordinates"
+
+
+def locate_by_hand(accepted: list[tuple[int, dict]], taxonomy: Taxonomy, _: Translator) -> None:
+    """Step 4 for rows the chain could not locate: click the map or type coordinates.
+    The positions are applied at commit and become ``manual``."""
+    from streamlit_folium import st_folium
+
+    from atlas_app.mapping import build_base_map
+    from atlas_app.validation import parse_number
+
+    overrides: dict[int, tuple[float, float]] = st.session_state.setdefault(OVERRIDES, {})
+    missing = [(line, r) for line, r in accepted if r["latitude"] is None]
+    if not missing:
+        return
+    with st.container(key="unlocated-rows"):
+        st.dataframe(pd.DataFrame([{
+            "line": line, "name": r["name"], "city": r["city"], "country": r["country"],
+            "reason": r.get("location_note") or "",
+            "set by hand": "{:.5f}, {:.5f}".format(*overrides[line]) if line in overrides else ""}
+            for line, r in missing]), hide_index=True)
+    names = {line: r["name"] for line, r in missing}
+    line = st.selectbox(_("Set the location of"), list(names), key="locate-line",
+                        format_func=lambda n: f"{n}: {names[n]}")
+    clicked = st_folium(build_base_map(lang=_.lang), key="locate-map", height=300,
+                        use_container_width=True, returned_objects=["last_clicked"])
+    point = (clicked or {}).get("last_clicked")
+    if point and point != st.session_state.get("locate-last-click"):
+        st.session_state["locate-last-click"] = point
+        st.session_state["locate-lat"] = f"{point['lat']:.6f}"
+        st.session_state["locate-lon"] = f"{point['lng']:.6f}"
+    cols = st.columns([2, 2, 1])
+    lat = parse_number(cols[0].text_input(_("Latitude"), key="locate-lat"))
+    lon = parse_number(cols[1].text_input(_("Longitude"), key="locate-lon"))
+    if cols[2].button(_("Set"), key="locate-set"):
+        if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            st.error(_("Give a latitude between -90 and 90 and a longitude between -180 "
+                       "and 180, e.g. 48.8566 and 2.3522."))
+        else:
+            overrides[line] = (round(lat, 7), round(lon, 7))
+            st.rerun()
+
+
+def apply_overrides(accepted: list[tuple[int, dict]], actor: str) -> None:
+    """Put the positions set by hand into the records about to be written."""
+    overrides = st.session_state.get(OVERRIDES, {})
+    for line, record in accepted:
+        if line in overrides:
+            record.update(latitude=overrides[line][0], longitude=overrides[line][1],
+                          location_precision="exact", location_source="manual",
+                          geocode_status="located",
+                          location_note=f"set by {actor} during the upload")

@@ -14,8 +14,8 @@ from atlas_app.reader import read_bytes
 from atlas_app.ui import lang
 from atlas_app.ui.resources import get_gazetteer, get_settings, get_store, get_taxonomy
 from atlas_app.ui.staff_session import require_staff
-from atlas_app.ui.upload_widgets import column_mapping, duplicate_choices, \
-    forget_column_choices, problems_table, upload_history
+from atlas_app.ui.upload_widgets import apply_overrides, column_mapping, duplicate_choices, \
+    forget_column_choices, locate_by_hand, problems_table, upload_history
 
 _ = lang.current()
 account = require_staff()
@@ -56,6 +56,10 @@ publish = st.toggle(_("Publish the new organisations at once"), key="upload-publ
 options = ImportOptions(mapping=mapping, status="published" if publish else "pending",
                         created_by=account.email, allow_repeat=st.session_state.get("upload-again", False),
                         skip_invalid=st.session_state.get("upload-valid-only", False))
+if st.session_state.get("upload-file-id") != uploaded.file_id:
+    st.session_state["upload-file-id"] = uploaded.file_id
+    st.session_state.pop("upload-coordinates", None)  # positions set for another file
+
 # Checking a large file takes seconds: keep the result while the file, the column choices
 # and the registry stay the same (ticking a duplicate box must not redo it all).
 check_key = repr((uploaded.file_id, mapping, options.status, store.revision()))
@@ -91,6 +95,8 @@ if located:
     st_folium(build_map(preview, taxonomy, lang=_.lang), key="upload-map", height=360,
               use_container_width=True, returned_objects=[])
 
+locate_by_hand(prepared.accepted, taxonomy, _)
+
 st.subheader(_("5. Duplicates"))
 decisions = duplicate_choices(report.problems, dict(prepared.accepted), _)
 # Updated entries are written through the edit path (audited), not added again.
@@ -104,6 +110,7 @@ if report.rejected:
     st.checkbox(_("Write only the valid rows"), key="upload-valid-only")
 if st.button(_("Commit the upload"), key="upload-commit", type="primary"):
     require_staff()
+    apply_overrides(prepared.accepted, account.email)
     try:
         done = commit_import(prepared, store, options, skip_lines=skip)
     except AtlasError as exc:
