@@ -343,3 +343,19 @@ def test_upload_rows_the_chain_cannot_locate_can_be_placed_by_hand(staff_db):
     at.button(key="upload-commit").click().run()
     org = staff_db.frame(statuses=None).set_index("name").loc["Somewhere Lab"]
     assert (org["latitude"], org["location_source"]) == (47.5, "manual")
+
+
+def test_a_suggestion_approved_appears_on_the_public_map(staff_db):
+    at = run_app("screens/suggest.py")
+    at.text_input(key="suggest-name").input("Approved Coop")
+    at.text_input(key="suggest-website").input("https://approved.example")
+    at.text_input(key="suggest-city").input("Lyon")
+    at.form_submit_button[0].click().run()
+    public = run_app()
+    assert "no published organisations yet" in public.info[0].value
+    staff = signed_in()
+    staff.switch_page("screens/staff.py").run()
+    staff.button(key="review-approve").click().run()
+    assert staff_db.get_organisation(1)["status"] == "published"
+    public = run_app()
+    assert public.get_by_key("result-summary").children[0].value == "1 of 1 organisations"
