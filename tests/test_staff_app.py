@@ -93,7 +93,6 @@ def test_every_write_checks_the_session_again(staff_db, monkeypatch):
                                      location_precision="none", location_source="none")])
     at = signed_in()
     at.switch_page("screens/staff.py").run()
-    import atlas_app.ui.app  # noqa: F401  (nothing to patch there)
     from atlas_app import accounts
 
     calls = []
