@@ -113,6 +113,15 @@ def duplicate_choices(problems, records: dict[int, dict], _: Translator
         if remembered:
             label += " " + _("(decided before: {decision})",
                              decision=_(DECISION_LABELS.get(remembered, remembered)))
+        if p.ref is not None:
+            existing = get_store().get_organisation(p.ref) or {}
+            new = records[p.line]
+            left, right = st.columns(2)
+            for col, title, org in ((left, _("In the file"), new),
+                                    (right, _("In the registry (#{id})", id=p.ref), existing)):
+                col.caption(title)
+                col.markdown(md_escape(f"{org.get('name')} · {org.get('city')}, "
+                                       f"{org.get('country')} · {org.get('website') or ''}"))
         choice = st.radio(label, options, horizontal=True, key=f"dup-{p.line}",
                           index=options.index(remembered) if remembered in options else 0,
                           format_func=lambda o: _(DECISION_LABELS[o]))

@@ -112,7 +112,8 @@ if st.button(_("Commit the upload"), key="upload-commit", type="primary"):
     require_staff()
     apply_overrides(prepared.accepted, account.email)
     try:
-        done = commit_import(prepared, store, options, skip_lines=skip)
+        with st.spinner(_("Writing the upload…")):
+            done = commit_import(prepared, store, options, skip_lines=skip)
     except AtlasError as exc:
         st.error(str(exc))
     else:
