@@ -196,6 +196,7 @@ def test_suggestion_spam_defences(staff_db):
     at.form_submit_button[0].click().run()
     assert "Thank you" in at.success[0].value and staff_db.count() == 0
     at.text_input(key="suggest-hp").input("")
+    at.selectbox(key="suggest-country").set_value("FR")
     for n in range(4):
         at.text_input(key="suggest-name").input(f"Org {n}")
         at.text_input(key="suggest-website").input(f"https://o{n}.example")
@@ -347,6 +348,7 @@ def test_upload_rows_the_chain_cannot_locate_can_be_placed_by_hand(staff_db):
 def test_a_suggestion_approved_appears_on_the_public_map(staff_db):
     at = run_app("screens/suggest.py")
     at.text_input(key="suggest-name").input("Approved Coop")
+    at.selectbox(key="suggest-country").set_value("FR")
     at.text_input(key="suggest-website").input("https://approved.example")
     at.text_input(key="suggest-city").input("Lyon")
     at.form_submit_button[0].click().run()

@@ -27,7 +27,8 @@ def add_form(taxonomy: Taxonomy, _: Translator) -> None:
         sector = cols[1].selectbox(_("Sector"), taxonomy.ids, key="add-sector",
                                    format_func=lambda s: taxonomy.get(s).label(_.lang))
         country = cols[0].selectbox(_("Country"), sorted(EUROPE, key=country_name),
-                                    key="add-country", format_func=lambda c: country_name(c, _.lang))
+                                    key="add-country", format_func=lambda c: country_name(c, _.lang),
+                                    index=None, placeholder=_("Choose a country"))
         city = cols[1].text_input(_("City"), key="add-city")
         website = st.text_input(_("Website"), key="add-website", placeholder="https://")
         description_en = st.text_area(_("Description (English)"), key="add-description-en")
@@ -37,7 +38,7 @@ def add_form(taxonomy: Taxonomy, _: Translator) -> None:
     if not submitted:
         return
     account = require_staff()
-    cells = {"name": name, "kind": kind, "sector": sector, "country": country, "city": city,
+    cells = {"name": name, "kind": kind, "sector": sector, "country": country or "", "city": city,
              "website": website, "description_en": description_en,
              "description_fr": description_fr}
     record, problems = validate_record(cells, taxonomy, line=1,

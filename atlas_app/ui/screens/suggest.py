@@ -34,7 +34,8 @@ with st.form("suggest"):
     cols = st.columns(2)
     city = cols[0].text_input(_("City"), key="suggest-city")
     country = cols[1].selectbox(_("Country"), sorted(EUROPE, key=lambda c: country_name(c, _.lang)),
-                                key="suggest-country", format_func=lambda c: country_name(c, _.lang))
+                                key="suggest-country", format_func=lambda c: country_name(c, _.lang),
+                                index=None, placeholder=_("Choose a country"))
     kind = cols[0].selectbox(_("Kind"), KINDS, key="suggest-kind",
                              format_func=lambda k: _(KIND_LABELS[k]))
     sector = cols[1].selectbox(_("Sector"), taxonomy.ids, key="suggest-sector",
@@ -51,7 +52,7 @@ if sent:
     else:
         field = "description_fr" if _.lang == "fr" else "description_en"
         record, problems = validate_record(
-            {"name": name, "website": website, "city": city, "country": country, "kind": kind,
+            {"name": name, "website": website, "city": city, "country": country or "", "kind": kind,
              "sector": sector, field: description}, taxonomy, line=1, default_status="pending")
         for problem in (p for p in problems if p.severity == "error"):
             st.error(f"**{md_escape(problem.field)}** — {md_escape(problem.message)} — "
