@@ -258,13 +258,18 @@ def test_choropleth_draws_and_a_country_click_focuses_it(app_url, browser):
     page.close()
 
 
-def test_staff_sign_in_and_set_a_location_by_clicking_the_map(app_url, browser):
-    page = browser.new_page(viewport={"width": 1300, "height": 1000})
-    page.goto(f"{app_url}/signin")
+def sign_in_staff(page, base_url: str) -> None:
+    """Sign in as the fixture's staff member through the sign-in page."""
+    page.goto(f"{base_url}/signin")
     page.get_by_label("E-mail address").fill("ana@example.org")
     page.get_by_role("textbox", name="Password").fill(STAFF_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_text("Signed in as ana@example.org.").wait_for(timeout=15_000)
+
+
+def test_staff_sign_in_and_set_a_location_by_clicking_the_map(app_url, browser):
+    page = browser.new_page(viewport={"width": 1300, "height": 1000})
+    sign_in_staff(page, app_url)
     page.get_by_role("link", name="Staff workspace").click()
     page.get_by_role("heading", name="Edit an organisation").wait_for(timeout=15_000)
     latitude = page.get_by_label("latitude")
@@ -293,11 +298,7 @@ def test_the_whole_upload_flow_ends_on_the_public_map(app_url, browser, tmp_path
                     "Browser Coop;Nantes;France;solution;open-tech;https://browsercoop.example\n",
                     encoding="utf-8")
     page = browser.new_page(viewport={"width": 1300, "height": 1000})
-    page.goto(f"{app_url}/signin")
-    page.get_by_label("E-mail address").fill("ana@example.org")
-    page.get_by_role("textbox", name="Password").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_text("Signed in as ana@example.org.").wait_for(timeout=15_000)
+    sign_in_staff(page, app_url)
     page.get_by_role("link", name="Upload a file").click()
     page.locator("input[type=file]").set_input_files(str(data))
     page.get_by_text("1 rows: 1 accepted, 0 rejected.").wait_for(timeout=30_000)

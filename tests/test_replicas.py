@@ -17,7 +17,7 @@ from atlas_app.ingest import import_bytes
 from atlas_app.settings import Settings
 from atlas_app.store import Store
 from tests.factories import make_registry, to_csv
-from tests.test_browser import NAMES, STAFF_PASSWORD, _chromium, _free_port
+from tests.test_browser import NAMES, STAFF_PASSWORD, _chromium, _free_port, sign_in_staff
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
@@ -74,11 +74,7 @@ def test_a_write_through_one_replica_is_seen_by_the_other(postgres_url, taxonomy
             assert reader.locator(".st-key-result-summary").inner_text().strip() == \
                 "20 of 20 organisations"
             staff = browser.new_page(viewport={"width": 1300, "height": 1000})
-            staff.goto(f"{url_a}/signin")
-            staff.get_by_label("E-mail address").fill("ana@example.org")
-            staff.get_by_role("textbox", name="Password").fill(STAFF_PASSWORD)
-            staff.get_by_role("button", name="Sign in").click()
-            staff.get_by_text("Signed in as ana@example.org.").wait_for(timeout=15_000)
+            sign_in_staff(staff, url_a)
             staff.get_by_role("link", name="Staff workspace").click()
             staff.get_by_label("Name", exact=True).first.fill("Replica Coop")
             staff.get_by_label("City").first.fill("Lyon")

@@ -15,6 +15,7 @@ from atlas_app.ingest import locate_records
 from atlas_app.schema import KIND_LABELS, KINDS, Taxonomy
 from atlas_app.ui.resources import get_gazetteer, get_store
 from atlas_app.ui.staff_session import require_staff
+from atlas_app.ui.widgets import point_picker
 from atlas_app.validation import validate_record
 
 
@@ -178,19 +179,12 @@ def _load_for_edit(org: dict) -> None:
 
 def _location_picker(org: dict, taxonomy: Taxonomy, _: Translator) -> None:
     """Click the map to set the location (it fills the latitude and longitude below)."""
-    from streamlit_folium import st_folium
-
     from atlas_app.mapping import build_map
 
     shown = pd.DataFrame([org]) if org.get("latitude") is not None else \
         pd.DataFrame(columns=list(org))
-    clicked = st_folium(build_map(shown, taxonomy, lang=_.lang), key="edit-map", height=300,
-                        use_container_width=True, returned_objects=["last_clicked"])
-    point = (clicked or {}).get("last_clicked")
-    if point and point != st.session_state.get("edit-last-click"):
-        st.session_state["edit-last-click"] = point
-        st.session_state["edit-latitude"] = f"{point['lat']:.6f}"
-        st.session_state["edit-longitude"] = f"{point['lng']:.6f}"
+    if point_picker(build_map(shown, taxonomy, lang=_.lang), "edit-map", "edit-latitude",
+                    "edit-longitude"):
         st.rerun()
     st.caption(_("Click the map to set the location, or type the coordinates below."))
 

@@ -16,6 +16,7 @@ from atlas_app.reader import RawTable
 from atlas_app.schema import FIELD_NAMES, KIND_LABELS, KINDS, REQUIRED_FIELDS, Taxonomy
 from atlas_app.ui.resources import get_store
 from atlas_app.ui.staff_session import require_staff
+from atlas_app.ui.widgets import point_picker
 
 IGNORE = "-"
 DECISION_LABELS = {"skip": N_("skip"), "keep": N_("keep both"),
@@ -157,8 +158,6 @@ OVERRIDES = "upload-coordinates"
 def locate_by_hand(accepted: list[tuple[int, dict]], taxonomy: Taxonomy, _: Translator) -> None:
     """Step 4 for rows the chain could not locate: click the map or type coordinates.
     The positions are applied at commit and become ``manual``."""
-    from streamlit_folium import st_folium
-
     from atlas_app.mapping import build_base_map
     from atlas_app.validation import parse_number
 
@@ -175,13 +174,7 @@ def locate_by_hand(accepted: list[tuple[int, dict]], taxonomy: Taxonomy, _: Tran
     names = {line: r["name"] for line, r in missing}
     line = st.selectbox(_("Set the location of"), list(names), key="locate-line",
                         format_func=lambda n: f"{n}: {names[n]}")
-    clicked = st_folium(build_base_map(lang=_.lang), key="locate-map", height=300,
-                        use_container_width=True, returned_objects=["last_clicked"])
-    point = (clicked or {}).get("last_clicked")
-    if point and point != st.session_state.get("locate-last-click"):
-        st.session_state["locate-last-click"] = point
-        st.session_state["locate-lat"] = f"{point['lat']:.6f}"
-        st.session_state["locate-lon"] = f"{point['lng']:.6f}"
+    point_picker(build_base_map(lang=_.lang), "locate-map", "locate-lat", "locate-lon")
     cols = st.columns([2, 2, 1])
     lat = parse_number(cols[0].text_input(_("Latitude"), key="locate-lat"))
     lon = parse_number(cols[1].text_input(_("Longitude"), key="locate-lon"))

@@ -50,3 +50,19 @@ def detail_panel(detail: Detail | None, _: Translator) -> None:
         if detail.source:
             st.caption(_("Source: {source}", source=md_escape(detail.source)))
         st.button(_("Close"), key="close-detail", on_click=state.select_org, args=(None,))
+
+
+def point_picker(fmap, key: str, lat_key: str, lon_key: str) -> bool:
+    """A map to click on: a new click writes its coordinates into the ``lat_key`` and
+    ``lon_key`` widgets' state. Returns True when it did (the caller may rerun)."""
+    from streamlit_folium import st_folium
+
+    clicked = st_folium(fmap, key=key, height=300, use_container_width=True,
+                        returned_objects=["last_clicked"])
+    point = (clicked or {}).get("last_clicked")
+    if not point or point == st.session_state.get(f"{key}-last-click"):
+        return False
+    st.session_state[f"{key}-last-click"] = point
+    st.session_state[lat_key] = f"{point['lat']:.6f}"
+    st.session_state[lon_key] = f"{point['lng']:.6f}"
+    return True
