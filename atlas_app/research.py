@@ -80,10 +80,6 @@ def sector_shares(frame: pd.DataFrame, taxonomy: Taxonomy, lang: str = "en") -> 
     return counts
 
 
-def kind_counts(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.groupby(["country", "kind"]).size().rename("organisations").reset_index()
-
-
 def growth(frame: pd.DataFrame) -> pd.DataFrame:
     """Organisations by year added to the registry, and the running total."""
     years = pd.to_datetime(frame["created_at"], utc=True).dt.year

@@ -42,9 +42,6 @@ KIND_SYNONYMS = {
     "solution": ("solution", "solutions", "tool", "outil", "service", "alternative"),
 }
 STATUSES = ("published", "pending", "archived")
-# Where an organisation stands in the geocoding chain (internal; not a file column).
-GEOCODE_STATUSES = ("todo", "located", "review", "offline_miss", "deferred", "not_found",
-                    "ambiguous")
 PRECISIONS = ("exact", "address", "locality", "region", "country", "none")
 LOCATION_SOURCES = ("provided", "manual", "gazetteer", "online", "none")
 
@@ -117,7 +114,6 @@ FIELDS: tuple[Field, ...] = (
 FIELD_BY_NAME = {f.name: f for f in FIELDS}
 FIELD_NAMES = tuple(f.name for f in FIELDS)
 REQUIRED_FIELDS = tuple(f.name for f in FIELDS if f.required)
-TEXT_FIELDS = tuple(f.name for f in FIELDS if f.type in ("string", "list"))
 
 
 def strip_accents(text: str) -> str:

@@ -258,6 +258,20 @@ def test_choropleth_draws_and_a_country_click_focuses_it(app_url, browser):
     page.close()
 
 
+def map_names(page) -> list[str]:
+    """The organisation names in the public map's data layer, once it has drawn."""
+    for _ in range(150):
+        for frame in page.frames:
+            try:
+                names = frame.evaluate("window.atlasLayer ? " + NAMES + " : []")
+            except Exception:
+                continue
+            if names:
+                return names
+        page.wait_for_timeout(200)
+    return []
+
+
 def sign_in_staff(page, base_url: str) -> None:
     """Sign in as the fixture's staff member through the sign-in page."""
     page.goto(f"{base_url}/signin")
@@ -308,17 +322,5 @@ def test_the_whole_upload_flow_ends_on_the_public_map(app_url, browser, tmp_path
     page.get_by_text("written as upload").wait_for(timeout=30_000)
     page.get_by_role("link", name="Map").click()
     page.get_by_text("Browser Coop").first.wait_for(state="attached", timeout=30_000)  # list
-    names: list[str] = []
-    for _ in range(150):
-        for frame in page.frames:
-            try:
-                names = frame.evaluate("window.atlasLayer ? " + NAMES + " : []")
-            except Exception:
-                continue
-            if names:
-                break
-        if "Browser Coop" in names:
-            break
-        page.wait_for_timeout(200)
-    assert "Browser Coop" in names
+    assert "Browser Coop" in map_names(page)
     page.close()

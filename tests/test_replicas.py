@@ -17,7 +17,8 @@ from atlas_app.ingest import import_bytes
 from atlas_app.settings import Settings
 from atlas_app.store import Store
 from tests.factories import make_registry, to_csv
-from tests.test_browser import NAMES, STAFF_PASSWORD, _chromium, _free_port, sign_in_staff
+from tests.test_browser import STAFF_PASSWORD, _chromium, _free_port, map_names, \
+    sign_in_staff
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
@@ -38,19 +39,6 @@ def serve(url: str) -> tuple[subprocess.Popen, str]:
             time.sleep(0.2)
     proc.kill()
     pytest.fail("a replica did not start")
-
-
-def map_names(page) -> list[str]:
-    for _ in range(150):
-        for frame in page.frames:
-            try:
-                names = frame.evaluate("window.atlasLayer ? " + NAMES + " : []")
-            except Exception:
-                continue
-            if names:
-                return names
-        page.wait_for_timeout(200)
-    return []
 
 
 def test_a_write_through_one_replica_is_seen_by_the_other(postgres_url, taxonomy):

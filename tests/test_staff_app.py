@@ -167,13 +167,19 @@ def test_upload_with_constants_for_missing_columns_and_undo(staff_db):
     assert staff_db.count() == written, "undo archives, never deletes"
 
 
-def test_public_suggestion_lands_pending_and_staff_moderate_it(staff_db):
+def suggest(name: str, website: str, city: str, country: str = "FR") -> AppTest:
+    """A visitor fills in and sends the public suggestion form."""
     at = run_app("screens/suggest.py")
-    at.text_input(key="suggest-name").input("Nouvelle Coop")
-    at.text_input(key="suggest-website").input("https://coop.example")
-    at.text_input(key="suggest-city").input("Nantes")
-    at.selectbox(key="suggest-country").set_value("FR")
+    at.text_input(key="suggest-name").input(name)
+    at.text_input(key="suggest-website").input(website)
+    at.text_input(key="suggest-city").input(city)
+    at.selectbox(key="suggest-country").set_value(country)
     at.form_submit_button[0].click().run()
+    return at
+
+
+def test_public_suggestion_lands_pending_and_staff_moderate_it(staff_db):
+    at = suggest("Nouvelle Coop", "https://coop.example", "Nantes")
     assert "Thank you" in at.success[0].value
     org = staff_db.get_organisation(1)
     assert (org["status"], org["source"]) == ("pending", "public suggestion")
@@ -346,12 +352,7 @@ def test_upload_rows_the_chain_cannot_locate_can_be_placed_by_hand(staff_db):
 
 
 def test_a_suggestion_approved_appears_on_the_public_map(staff_db):
-    at = run_app("screens/suggest.py")
-    at.text_input(key="suggest-name").input("Approved Coop")
-    at.selectbox(key="suggest-country").set_value("FR")
-    at.text_input(key="suggest-website").input("https://approved.example")
-    at.text_input(key="suggest-city").input("Lyon")
-    at.form_submit_button[0].click().run()
+    at = suggest("Approved Coop", "https://approved.example", "Lyon")
     public = run_app()
     assert "no published organisations yet" in public.info[0].value
     staff = signed_in()
