@@ -157,6 +157,11 @@ class Gazetteer:
     def __len__(self) -> int:
         return len(self._places)
 
+    def settlements(self) -> list[tuple]:
+        """Every place as (geonameid, name, country, admin1, latitude, longitude,
+        population) — for synthetic benchmark data."""
+        return list(self._places)
+
     def _place(self, pid: int) -> Place:
         return Place(*self._places[pid])
 

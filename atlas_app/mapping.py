@@ -5,8 +5,9 @@ and a few lines of JavaScript make the dots, clusters, tooltips and popups. Text
 on the page with ``textContent`` (or escaped for Leaflet's tooltips), never as markup,
 and the JSON is escaped for a ``<script>`` block, so a hostile name is only ever text.
 
-The base map is deterministic, so streamlit-folium keeps it mounted; filters change only
-the data layer (a FeatureGroup), which updates in place.
+The base map is deterministic, so streamlit-folium keeps it mounted; filters and (for
+large selections, aggregated on the server) the viewport change only the data layer (a
+FeatureGroup), which updates in place.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import json
 import math
 
 import folium
+import numpy as np
 import pandas as pd
 from branca.element import MacroElement
 from folium.elements import JSCSSMixin
@@ -23,6 +25,7 @@ from jinja2 import Template
 
 from .i18n import N_, translator
 from .schema import Taxonomy
+from .viewport import RegistryIndex
 
 EUROPE_CENTRE = (50.0, 10.0)
 EUROPE_ZOOM = 4
@@ -38,9 +41,6 @@ CLUSTER_CSS = (("markerclustercss", "vendor/markercluster/MarkerCluster.css"),
 BASEMAP = "basemap/countries.json"
 PLACES_CREDIT = N_("Places: © GeoNames (CC BY 4.0)")
 OUTLINES_CREDIT = N_("Country outlines: Natural Earth")
-COORDINATE_DECIMALS = 5  # about a metre
-SPREAD_DEGREES = 0.0009  # about 100 m between organisations that share a point
-GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
 
 
 def _local(assets: tuple[tuple[str, str], ...], base: str) -> list[tuple[str, str]]:
@@ -70,37 +70,11 @@ def safe_url(url: object) -> str | None:
     return html.escape(url.strip(), quote=True)
 
 
-def spread_duplicates(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
-    """Display positions: organisations sharing a point (say, a city centre) are laid out
-    on a small sunflower spiral around it (about 100 m apart) so each can be clicked.
-    Only the map moves them; the registry keeps the real coordinates."""
-    seen: dict[tuple[float, float], int] = {}
-    out = []
-    for lat, lon in points:
-        k = seen.get((lat, lon), 0)
-        seen[(lat, lon)] = k + 1
-        if k:
-            radius, angle = SPREAD_DEGREES * math.sqrt(k), k * GOLDEN_ANGLE
-            lat_out = lat + radius * math.sin(angle)
-            lon_out = lon + radius * math.cos(angle) / max(math.cos(math.radians(lat)), 0.2)
-            lat, lon = round(lat_out, COORDINATE_DECIMALS), round(lon_out, COORDINATE_DECIMALS)
-        out.append((lat, lon))
-    return out
-
-
 def map_payload(frame: pd.DataFrame, taxonomy: Taxonomy, lang: str = "en") -> dict:
-    """The data layer's JSON: sectors (id, label, colour) and one short row per located
-    organisation: [id, latitude, longitude, sector index, name, city]."""
-    located = frame[frame["latitude"].notna() & frame["longitude"].notna()]
-    sectors = list(taxonomy.sectors)
-    index = {s.id: i for i, s in enumerate(sectors)}
-    points = spread_duplicates([(round(float(lat), COORDINATE_DECIMALS),
-                                 round(float(lon), COORDINATE_DECIMALS))
-                                for lat, lon in zip(located["latitude"], located["longitude"])])
-    rows = [[int(i), lat, lon, index.get(sector, -1), name, city or ""]
-            for i, (lat, lon), sector, name, city in zip(
-                located["id"], points, located["sector"], located["name"], located["city"])]
-    return {"sectors": [[s.id, s.label(lang), s.colour] for s in sectors], "rows": rows}
+    """The data layer's JSON for every organisation of ``frame``, fitted to them (see
+    :meth:`atlas_app.viewport.RegistryIndex.payload`)."""
+    index = RegistryIndex(frame)
+    return index.payload(np.ones(len(index), dtype=bool), None, taxonomy, lang, fit=True)
 
 
 class Attribution(MacroElement):
@@ -145,8 +119,10 @@ class CountryOutlines(MacroElement):
 
 
 class OrganisationLayer(JSCSSMixin, MacroElement):
-    """Dots coloured by sector, clustered with Supercluster, built in the browser from
-    :func:`map_payload`. Only what the viewport shows exists as Leaflet layers."""
+    """Dots coloured by sector and clusters, built in the browser from the payload of
+    :meth:`atlas_app.viewport.RegistryIndex.payload`: small selections arrive whole and
+    are clustered here with Supercluster; large ones arrive aggregated for the view. Only
+    what the viewport shows exists as Leaflet layers."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
@@ -178,24 +154,29 @@ class OrganisationLayer(JSCSSMixin, MacroElement):
                 marker.bindPopup(function () { return popup(row); });
                 return marker;
             };
-            var clusterMarker = function (cluster, map) {
-                var count = cluster.properties.point_count;
+            var abbreviate = function (n) {
+                return n >= 1e6 ? Math.round(n / 1e5) / 10 + "M" : n >= 1e4 ?
+                    Math.round(n / 1e3) + "k" : n >= 1e3 ? Math.round(n / 100) / 10 + "k" :
+                    String(n);
+            };
+            var clusterMarker = function (latlng, count, zoomTo) {
                 var size = count < 10 ? "small" : count < 100 ? "medium" : "large";
                 var label = document.createElement("span");
-                label.textContent = cluster.properties.point_count_abbreviated;
+                label.textContent = abbreviate(count);
                 var inner = document.createElement("div");
                 inner.appendChild(label);
-                var latlng = [cluster.geometry.coordinates[1], cluster.geometry.coordinates[0]];
                 var marker = L.marker(latlng, {icon: L.divIcon({html: inner.outerHTML,
                     className: "marker-cluster marker-cluster-" + size,
                     iconSize: L.point(40, 40)}), keyboard: true, title: String(count)});
                 marker.on("click", function () {
-                    map.setView(latlng, Math.min(index.getClusterExpansionZoom(
-                        cluster.properties.cluster_id), map.getMaxZoom()));
+                    var map = group._map;
+                    map.setView(latlng, Math.min(zoomTo(map), map.getMaxZoom()));
                 });
                 return marker;
             };
-            var index = new Supercluster({radius: 50, maxZoom: 16}).load(
+            // Up to a few thousand organisations come whole and are clustered here; a
+            // larger selection comes already aggregated by the server for this view.
+            var index = data.clusters ? null : new Supercluster({radius: 50, maxZoom: 16}).load(
                 data.rows.map(function (row, i) {
                     return {type: "Feature", properties: {i: i},
                             geometry: {type: "Point", coordinates: [row[2], row[1]]}};
@@ -204,28 +185,40 @@ class OrganisationLayer(JSCSSMixin, MacroElement):
             var draw = function () {
                 var map = group._map;
                 if (!map) { return; }
+                layer.clearLayers();
+                if (!index) {
+                    data.clusters.forEach(function (c) {
+                        layer.addLayer(clusterMarker([c[0], c[1]], c[2],
+                            function (m) { return m.getZoom() + 2; }));
+                    });
+                    data.rows.forEach(function (row, i) { layer.addLayer(pointMarker(i)); });
+                    return;
+                }
                 var b = map.getBounds().pad(0.2);
                 var west = Math.max(-180, b.getWest()), east = Math.min(180, b.getEast());
                 var items = index.getClusters([west, Math.max(-85, b.getSouth()), east,
                                                Math.min(85, b.getNorth())],
                                               Math.round(map.getZoom()));
-                layer.clearLayers();
                 items.forEach(function (item) {
-                    layer.addLayer(item.properties.cluster ? clusterMarker(item, map)
-                                                           : pointMarker(item.properties.i));
+                    var p = item.properties;
+                    layer.addLayer(p.cluster ? clusterMarker(
+                        [item.geometry.coordinates[1], item.geometry.coordinates[0]],
+                        p.point_count, function () {
+                            return index.getClusterExpansionZoom(p.cluster_id); })
+                        : pointMarker(p.i));
                 });
             };
             var onAdd = function () {
                 var map = group._map;
                 group.addLayer(layer);
-                {% if this.fit %}
-                if (data.rows.length) {
-                    var bounds = L.latLngBounds(data.rows.map(function (r) { return [r[1], r[2]]; }));
-                    map.fitBounds(bounds.pad(0.1), {maxZoom: 9, animate: false});
+                if (data.fit) {
+                    map.fitBounds(L.latLngBounds(data.fit).pad(0.1), {maxZoom: 9,
+                                                                     animate: false});
                 }
-                {% endif %}
-                map.on("moveend", draw);
-                group.once("remove", function () { map.off("moveend", draw); });
+                if (index) {
+                    map.on("moveend", draw);
+                    group.once("remove", function () { map.off("moveend", draw); });
+                }
                 draw();
             };
             // A handle for tests and debugging; the newest data layer wins.
@@ -235,11 +228,10 @@ class OrganisationLayer(JSCSSMixin, MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, payload: dict | str, asset_base: str, fit: bool = True) -> None:
+    def __init__(self, payload: dict | str, asset_base: str) -> None:
         super().__init__()
         self._name = "OrganisationLayer"
         self.payload = payload if isinstance(payload, str) else json_for_script(payload)
-        self.fit = fit
         self.default_js = _local(CLUSTER_JS, asset_base)
         self.default_css = _local(CLUSTER_CSS, asset_base)
 
@@ -269,7 +261,7 @@ def build_base_map(*, tile_url: str = "", tile_attribution: str = "",
 
 
 def build_data_layer(frame: pd.DataFrame | None, taxonomy: Taxonomy, *, lang: str = "en",
-                     asset_base: str = DEFAULT_ASSET_BASE, fit: bool = True,
+                     asset_base: str = DEFAULT_ASSET_BASE,
                      payload_json: str | None = None) -> folium.FeatureGroup:
     """The organisations of ``frame`` as one FeatureGroup holding the data layer.
 
@@ -278,7 +270,7 @@ def build_data_layer(frame: pd.DataFrame | None, taxonomy: Taxonomy, *, lang: st
     """
     group = folium.FeatureGroup(name="organisations")
     payload = payload_json if payload_json is not None else map_payload(frame, taxonomy, lang)
-    OrganisationLayer(payload, asset_base, fit).add_to(group)
+    OrganisationLayer(payload, asset_base).add_to(group)
     return group
 
 
@@ -290,23 +282,6 @@ def build_map(frame: pd.DataFrame, taxonomy: Taxonomy, *, lang: str = "en",
                           asset_base=asset_base, lang=lang)
     build_data_layer(frame, taxonomy, lang=lang, asset_base=asset_base).add_to(fmap)
     return fmap
-
-
-def nearest_organisation(frame: pd.DataFrame, name: str | None,
-                         point: dict | None) -> int | None:
-    """The organisation a map click meant: by its tooltip (the name), then nearest."""
-    if frame.empty or (not name and not point):
-        return None
-    candidates = frame[frame["name"] == name] if name else frame
-    candidates = candidates[candidates["latitude"].notna()]
-    if candidates.empty:
-        return None
-    if point is None or len(candidates) == 1:
-        return int(candidates["id"].iloc[0])
-    lat, lng = float(point.get("lat", 0)), float(point.get("lng", 0))
-    distance = (candidates["latitude"] - lat) ** 2 + \
-        ((candidates["longitude"] - lng) * math.cos(math.radians(lat))) ** 2
-    return int(candidates.loc[distance.idxmin(), "id"])
 
 
 CHOROPLETH_COLOURS = ("#e0f3f8", "#abd9e9", "#74add1", "#4575b4", "#313695")  # ColorBrewer

@@ -48,7 +48,8 @@ def numeric_to_iso() -> dict[int, str]:
 def country_counts(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """Per country: organisations, population and organisations per million inhabitants."""
     table = country_table()
-    counts = frame.groupby("country").size().rename("organisations").reset_index()
+    counts = (frame.groupby("country", observed=True).size().rename("organisations")
+              .reset_index().astype({"country": str}))
     counts["name"] = counts["country"].map(lambda c: country_name(c, lang))
     counts["population"] = counts["country"].map(
         lambda c: table[c].population if c in table else 0)
@@ -61,8 +62,8 @@ def country_counts(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
 def crosstab(frame: pd.DataFrame, taxonomy: Taxonomy, lang: str = "en") -> pd.DataFrame:
     """Countries × sectors counts (rows: country names; columns: sector labels; totals)."""
     labels = {s.id: s.label(lang) for s in taxonomy.sectors}
-    table = pd.crosstab(frame["country"].map(lambda c: country_name(c, lang)),
-                        pd.Categorical(frame["sector"].map(labels),
+    table = pd.crosstab(frame["country"].astype(str).map(lambda c: country_name(c, lang)),
+                        pd.Categorical(frame["sector"].astype(str).map(labels),
                                        categories=list(labels.values())),
                         margins=True, margins_name="Total", dropna=False)
     table.index.name, table.columns.name = None, None
@@ -72,7 +73,8 @@ def crosstab(frame: pd.DataFrame, taxonomy: Taxonomy, lang: str = "en") -> pd.Da
 def sector_shares(frame: pd.DataFrame, taxonomy: Taxonomy, lang: str = "en") -> pd.DataFrame:
     """Long table: country, sector, organisations, share of the country's organisations."""
     labels = {s.id: s.label(lang) for s in taxonomy.sectors}
-    counts = frame.groupby(["country", "sector"]).size().rename("organisations").reset_index()
+    counts = (frame.groupby(["country", "sector"], observed=True).size()
+              .rename("organisations").reset_index().astype({"country": str, "sector": str}))
     totals = counts.groupby("country")["organisations"].transform("sum")
     counts["share"] = (counts["organisations"] / totals).round(4)
     counts["country"] = counts["country"].map(lambda c: country_name(c, lang))
@@ -82,7 +84,8 @@ def sector_shares(frame: pd.DataFrame, taxonomy: Taxonomy, lang: str = "en") -> 
 
 def growth(frame: pd.DataFrame) -> pd.DataFrame:
     """Organisations by year added to the registry, and the running total."""
-    years = pd.to_datetime(frame["created_at"], utc=True).dt.year
+    years = frame["year"] if "year" in frame else \
+        pd.to_datetime(frame["created_at"], utc=True).dt.year
     table = years.value_counts().sort_index().rename("added").rename_axis("year").reset_index()
     table["total"] = table["added"].cumsum()
     return table

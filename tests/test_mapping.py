@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from atlas_app.mapping import build_base_map, build_map, json_for_script, map_payload, \
-    nearest_organisation, safe_url
+    safe_url
 
 HOSTILE_NAMES = ["<img src=x onerror=alert(1)>", "${globalThis.PWNED=1}",
                  "Foo\\`);globalThis.PWNED=1;//", "Café `Le Lab`",
@@ -90,11 +90,3 @@ def test_assets_come_from_the_app_and_exist(taxonomy):
 def test_credits_follow_the_language(taxonomy):
     page = build_base_map(lang="fr").get_root().render()
     assert "Contours des pays : Natural Earth" in page and "Lieux : \\u00a9 GeoNames" in page
-
-
-def test_a_click_finds_its_organisation():
-    f = frame(["A", "B", "A"])
-    assert nearest_organisation(f, "B", None) == 2
-    assert nearest_organisation(f, "A", {"lat": 48.87, "lng": 2.35}) == 3
-    assert nearest_organisation(f, None, {"lat": 48.86, "lng": 2.35}) == 2
-    assert nearest_organisation(f, "Nobody", {"lat": 0, "lng": 0}) is None

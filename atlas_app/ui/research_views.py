@@ -16,6 +16,7 @@ from atlas_app.schema import Taxonomy
 from atlas_app.ui import research_state as rs
 from atlas_app.ui.resources import get_outlines
 
+LIST_LIMIT = 1_000
 VIEW_LABELS = {"focus": N_("Country focus"), "compare": N_("Compare countries"),
                "choropleth": N_("Map of Europe"), "crosstab": N_("Cross-tab and growth")}
 
@@ -31,8 +32,11 @@ def focus(shown: pd.DataFrame, taxonomy: Taxonomy, _: Translator) -> None:
                            ("solution", N_("Alternative digital solution")))))
     st.altair_chart(charts.sector_bars(sector_shares(shown, taxonomy, _.lang), taxonomy,
                                        _.lang, _("Organisations by sector")), width="stretch")
-    st.dataframe(list_rows(shown, taxonomy, _.lang).drop(columns="id"), hide_index=True,
-                 key="focus-list")
+    if len(shown) > LIST_LIMIT:
+        st.caption(_("The first {limit} of {count} organisations: the downloads below hold "
+                     "them all.", limit=_.number(LIST_LIMIT), count=_.number(len(shown))))
+    st.dataframe(list_rows(shown.head(LIST_LIMIT), taxonomy, _.lang).drop(columns="id"),
+                 hide_index=True, key="focus-list")
 
 
 def compare(shown: pd.DataFrame, taxonomy: Taxonomy, _: Translator) -> None:

@@ -3,47 +3,51 @@ the list. Every view is a URL (see ``ui/state.py``)."""
 
 from __future__ import annotations
 
+import numpy as np
 import streamlit as st
 from streamlit_folium import st_folium
 
 from atlas_app.countries import country_name, known_codes
 from atlas_app.display import list_rows, organisation_detail
-from atlas_app.filters import apply_filters, describe_filters
-from atlas_app.mapping import build_base_map, build_data_layer, nearest_organisation
+from atlas_app.filters import describe_filters
+from atlas_app.mapping import build_base_map, build_data_layer
 from atlas_app.schema import KIND_LABELS, KINDS
 from atlas_app.ui import lang, state
-from atlas_app.ui.resources import get_settings, get_taxonomy, map_payload_json, \
-    published_frame
+from atlas_app.ui.resources import filter_mask, get_settings, get_taxonomy, map_payload_json, \
+    published_organisation, registry_index
 from atlas_app.ui.widgets import detail_panel, sector_legend
+from atlas_app.viewport import Viewport
 
 # The map draws inside streamlit-folium's iframe at <base>/component/<name>/index.html;
 # this relative URL reaches <base>/app/static whatever the deployment's base path.
 ASSET_BASE = "../../app/static"
+LIST_LIMIT = 1_000
+FITTED_FOR = "map-fitted-for"
 
 
 def render() -> None:
     _ = lang.current()
     settings, taxonomy = get_settings(), get_taxonomy()
-    frame = published_frame()
+    index = registry_index()
     embedded = st.context.is_embedded
     if not embedded:
         st.title(_("Social Tech Atlas"))
         st.caption(_("European organisations using digital technology for the common good."))
-    if frame.empty:
+    if not len(index):
         st.info(_("The atlas has no published organisations yet."))
         return
-    _render_view(frame, settings, taxonomy, _, embedded)
+    _render_view(index, settings, taxonomy, _, embedded)
     state.write_url()
 
 
-def _render_view(frame, settings, taxonomy, _, embedded: bool) -> None:
+def _render_view(index, settings, taxonomy, _, embedded: bool) -> None:
     with st.sidebar:
         st.header(_("Filter"))
         # A shared link may name a country with no organisation (yet): it stays in the
         # view if it is a real country.
         chosen = [c for c in st.session_state[state.COUNTRY] if c in known_codes()]
         st.session_state[state.COUNTRY] = chosen
-        countries = sorted(set(frame["country"]) | set(chosen),
+        countries = sorted(set(index.countries()) | set(chosen),
                            key=lambda c: country_name(c, _.lang))
         st.multiselect(_("Country"), countries, key=state.COUNTRY,
                        format_func=lambda c: country_name(c, _.lang),
@@ -55,10 +59,11 @@ def _render_view(frame, settings, taxonomy, _, embedded: bool) -> None:
 
     sector_legend(taxonomy, _)
     filters = state.current_filters()
-    shown = apply_filters(frame, filters)
+    mask = filter_mask(filters)
+    shown = int(np.count_nonzero(mask))
     with st.container(key="result-summary"):
-        st.markdown(describe_filters(filters, len(shown), len(frame), taxonomy, _.lang))
-    if shown.empty:
+        st.markdown(describe_filters(filters, shown, len(index), taxonomy, _.lang))
+    if not shown:
         st.warning(_("No organisation matches these filters."))
         st.button(_("Show all organisations"), key="reset-empty", on_click=state.reset_filters)
         return
@@ -70,38 +75,53 @@ def _render_view(frame, settings, taxonomy, _, embedded: bool) -> None:
                            asset_base=ASSET_BASE, lang=_.lang),
             feature_group_to_add=build_data_layer(
                 None, taxonomy, lang=_.lang, asset_base=ASSET_BASE,
-                payload_json=map_payload_json(filters, _.lang)),
+                payload_json=_payload_for_view(index, mask, filters, _.lang)),
             key=state.MAP, height=480, use_container_width=True,
             returned_objects=["last_object_clicked", "last_object_clicked_tooltip",
-                              "last_object_clicked_count"])
-        _follow_map_click(clicked, shown)
-        unlocated = int(shown["latitude"].isna().sum())
+                              "last_object_clicked_count", "bounds", "zoom"])
+        _follow_map_click(clicked, index, mask)
+        unlocated = int(np.count_nonzero(mask & ~index.located))
         if unlocated:
             st.caption(_("{count} of these organisations are not on the map yet (no "
                          "location); they are in the list.", count=_.number(unlocated)))
     if detail_column is None:
         return
-    org_id = state.selected_org()
-    match = frame[frame["id"] == org_id]
+    org = published_organisation(state.selected_org())
     with detail_column:
-        detail_panel(organisation_detail(match.iloc[0].to_dict(), taxonomy, _.lang)
-                     if len(match) else None, _)
-    _organisation_list(shown, taxonomy, _)
+        detail_panel(organisation_detail(org, taxonomy, _.lang) if org else None, _)
+    _organisation_list(index, mask, shown, taxonomy, _)
 
 
-def _follow_map_click(clicked: dict | None, shown) -> None:
+def _payload_for_view(index, mask, filters, lang_code: str) -> str:
+    """The data layer for what the map shows. A new set of filters fits the map to its
+    organisations; otherwise the view the browser last reported decides (only when the
+    server aggregates — a small selection goes to the browser whole)."""
+    fit = st.session_state.get(FITTED_FOR) != filters
+    st.session_state[FITTED_FOR] = filters
+    viewport = None if fit else Viewport.from_map_state(st.session_state.get(state.MAP))
+    window = viewport.window() if viewport and index.needs_window(mask) else None
+    return map_payload_json(filters, lang_code, window, fit)
+
+
+def _follow_map_click(clicked: dict | None, index, mask) -> None:
     """A new click on a dot selects its organisation (old clicks are ignored)."""
     count = (clicked or {}).get("last_object_clicked_count")
     if not count or count == st.session_state.get(state.LAST_MAP_CLICK):
         return
     st.session_state[state.LAST_MAP_CLICK] = count
-    state.select_org(nearest_organisation(shown, clicked.get("last_object_clicked_tooltip"),
-                                          clicked.get("last_object_clicked")))
+    org_id = index.clicked(mask, clicked.get("last_object_clicked_tooltip"),
+                           clicked.get("last_object_clicked"))
+    if org_id is not None:
+        state.select_org(org_id)
 
 
-def _organisation_list(shown, taxonomy, _) -> None:
+def _organisation_list(index, mask, shown: int, taxonomy, _) -> None:
     st.subheader(_("List"))
-    table = list_rows(shown, taxonomy, _.lang)
+    table = list_rows(index.by_name(mask, LIST_LIMIT), taxonomy, _.lang)
+    if shown > LIST_LIMIT:
+        st.caption(_("The first {limit} of {count} organisations by name: narrow the filters "
+                     "to see the others, or download them all from the Research page.",
+                     limit=_.number(LIST_LIMIT), count=_.number(shown)))
     st.session_state[state.LIST_IDS] = table["id"].tolist()
     with st.container(key="organisation-list"):
         st.dataframe(table.drop(columns="id"), key=state.LIST, hide_index=True,

@@ -10,12 +10,13 @@ import streamlit as st
 
 from atlas_app.countries import country_name
 from atlas_app.export import Citation, export_bytes
-from atlas_app.filters import apply_filters, describe_filters
+from atlas_app.filters import describe_filters
 from atlas_app.i18n import N_
 from atlas_app.schema import KIND_LABELS, KINDS
 from atlas_app.ui import lang, research_state as rs
 from atlas_app.ui.research_views import RENDERERS, VIEW_LABELS
-from atlas_app.ui.resources import get_settings, get_store, get_taxonomy, published_frame
+from atlas_app.ui.resources import filter_mask, get_settings, get_store, get_taxonomy, \
+    published_rows, registry_index
 
 DOWNLOADS = (("csv", N_("CSV"), "text/csv", "csv"),
              ("csv-excel", N_("CSV for Excel (;)"), "text/csv", "csv"),
@@ -24,15 +25,24 @@ DOWNLOADS = (("csv", N_("CSV"), "text/csv", "csv"),
              ("geojson", N_("GeoJSON"), "application/geo+json", "geojson"),
              ("datapackage", N_("Data package (zip)"), "application/zip", "zip"))
 
+
+
+def _download(ids, fmt: str, citation: Citation) -> bytes:
+    """Whole rows, read when the button is pressed (the pages themselves hold only the
+    columns they show)."""
+    return export_bytes(published_rows(ids), fmt, get_taxonomy(), get_settings().data_dir,
+                        citation)
+
+
 _ = lang.current()
-taxonomy, frame = get_taxonomy(), published_frame()
+taxonomy, index = get_taxonomy(), registry_index()
 rs.init_from_url(taxonomy)
 st.title(_("Research"))
-if frame.empty:
+if not len(index):
     st.info(_("The atlas has no published organisations yet."))
     st.stop()
 
-countries = sorted(set(frame["country"]) | set(st.session_state[rs.COUNTRY]),
+countries = sorted(set(index.countries()) | set(st.session_state[rs.COUNTRY]),
                    key=lambda c: country_name(c, _.lang))
 top = st.columns([2, 2, 2])
 top[0].multiselect(_("Countries"), countries, key=rs.COUNTRY, placeholder=_("All countries"),
@@ -44,8 +54,8 @@ top[2].pills(_("Kind"), list(KINDS), key=rs.KIND, selection_mode="multi",
 view = st.segmented_control(_("View"), rs.VIEWS, key=rs.VIEW, required=True,
                             format_func=lambda v: _(VIEW_LABELS[v]))
 filters = rs.current_filters()
-shown = apply_filters(frame, filters)
-sentence = describe_filters(filters, len(shown), len(frame), taxonomy, _.lang)
+shown = index.select(filter_mask(filters))
+sentence = describe_filters(filters, len(shown), len(index), taxonomy, _.lang)
 with st.container(key="research-summary"):
     st.markdown(sentence)
 if shown.empty:
@@ -56,8 +66,7 @@ else:
 st.subheader(_("Download exactly this data"))
 citation = Citation(get_store().revision(), dt.date.today(), sentence)
 for cell, (fmt, label, mime, extension) in zip(st.columns(len(DOWNLOADS)), DOWNLOADS):
-    cell.download_button(_(label), functools.partial(export_bytes, shown, fmt, taxonomy,
-                                                     get_settings().data_dir, citation),
+    cell.download_button(_(label), functools.partial(_download, shown["id"], fmt, citation),
                          file_name=f"social-tech-atlas-{citation.version}.{extension}",
                          mime=mime, key=f"download-{fmt}", on_click="ignore")
 st.caption(_("Licence: CC BY 4.0. Sources: the Social Tech Atlas registry; places © GeoNames "
