@@ -73,7 +73,7 @@ def safe_url(url: object) -> str | None:
 def map_payload(frame: pd.DataFrame, taxonomy: Taxonomy, lang: str = "en") -> dict:
     """The data layer's JSON for every organisation of ``frame``, fitted to them (see
     :meth:`atlas_app.viewport.RegistryIndex.payload`)."""
-    index = RegistryIndex(frame)
+    index = RegistryIndex.from_frame(frame)
     return index.payload(np.ones(len(index), dtype=bool), None, taxonomy, lang, fit=True)
 
 

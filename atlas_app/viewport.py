@@ -22,6 +22,8 @@ import math
 import os
 import re
 from concurrent.futures import ThreadPoolExecutor
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,6 +33,11 @@ import pyarrow.compute as pc
 import sqlalchemy as sa
 
 from .filters import Filters
+
+# Arrow's own allocators keep freed memory for reuse; the index is built once per revision
+# and then only read, so the system allocator (which gives memory back) suits it better.
+if "ARROW_DEFAULT_MEMORY_POOL" not in os.environ:
+    pa.set_memory_pool(pa.system_memory_pool())
 from .schema import Taxonomy, fold
 from .tables import organisations
 
@@ -144,15 +151,19 @@ def _latitude(y: np.ndarray) -> np.ndarray:
     return np.degrees(np.arctan(np.sinh(math.pi * (1.0 - 2.0 * y))))
 
 
+# The blocks of combining marks (accents) that NFKD splits off European letters.
+COMBINING_MARKS = "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
+
+
 def fold_array(values: pa.Array) -> pa.Array:
-    """:func:`atlas_app.schema.fold` for a whole Arrow string array at once."""
+    """:func:`atlas_app.schema.fold` for a whole Arrow string array at once, but for
+    whitespace, which is left as it is (searched words never contain any)."""
     ascii_only = pc.string_is_ascii(values)
     if not pc.all(ascii_only).as_py():
         decomposed = pc.utf8_normalize(pc.replace_substring(values, "ß", "ss"), "NFKD")
-        bare = pc.replace_substring_regex(decomposed, r"\p{M}+", "")
+        bare = pc.replace_substring_regex(decomposed, COMBINING_MARKS, "")
         values = pc.if_else(ascii_only, values, bare)
-    lowered = pc.replace_substring(pc.utf8_lower(values), "ς", "σ")
-    return pc.utf8_trim_whitespace(pc.replace_substring_regex(lowered, r"\s+", " "))
+    return pc.replace_substring(pc.utf8_lower(values), "ς", "σ")
 
 
 PARALLEL_FROM = 100_000
@@ -160,52 +171,155 @@ _POOL = ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1)),
                            thread_name_prefix="atlas-search")
 
 
-def _contains(values: pa.Array, word: str) -> np.ndarray:
+def _contains(values: pa.ChunkedArray, word: str) -> np.ndarray:
     """Which of ``values`` contain ``word`` (RE2 finds a literal faster than pyarrow's
-    plain substring kernel); long arrays are searched in slices on every core (pyarrow
-    releases the GIL)."""
+    plain substring kernel). Chunks are searched on every core (pyarrow releases the
+    GIL)."""
     pattern = re.escape(word)
 
     def search(part: pa.Array) -> np.ndarray:
         return pc.match_substring_regex(part, pattern).to_numpy(zero_copy_only=False)
-    workers = _POOL._max_workers
-    if len(values) < PARALLEL_FROM or workers == 1:
-        return search(values)
-    step = -(-len(values) // workers)
-    parts = [values.slice(start, step) for start in range(0, len(values), step)]
-    return np.concatenate(list(_POOL.map(search, parts)))
+    chunks = values.chunks if isinstance(values, pa.ChunkedArray) else [values]
+    if len(chunks) == 1 and len(values) >= PARALLEL_FROM:
+        step = -(-len(values) // _POOL._max_workers)
+        chunks = [chunks[0].slice(start, step) for start in range(0, len(values), step)]
+    if not chunks:
+        return np.zeros(0, dtype=bool)
+    if len(values) < PARALLEL_FROM:
+        return np.concatenate([search(c) for c in chunks])
+    return np.concatenate(list(_POOL.map(search, chunks)))
 
 
-def load_index_frame(store) -> pd.DataFrame:
-    """The published organisations with the index's columns and one ``search`` text."""
-    c = organisations.c
-    query = (sa.select(*[c[n] for n in INDEX_COLUMNS], sa.cast(c.tags, sa.Text).label("tags"),
-                       c.description_en, c.description_fr)
-             .where(c.status == "published").order_by(c.id))
+# One query for both databases. SQLite's Arrow driver infers a column's type from its
+# first rows, so columns that may be NULL come with a value of their own type instead.
+INDEX_QUERY = """
+SELECT id, name, city, country, sector, kind,
+       COALESCE(latitude, {missing}) AS latitude, COALESCE(longitude, {missing}) AS longitude,
+       created_at, CAST(tags AS TEXT) AS tags,
+       COALESCE(description_en, '') AS description_en,
+       COALESCE(description_fr, '') AS description_fr
+FROM organisations WHERE status = 'published' ORDER BY id
+"""
+MISSING_COORDINATE = 999.0
+
+
+BATCH_ROWS = 50_000
+
+
+def index_batches(store) -> Iterator[pa.RecordBatch]:
+    """The published organisations' index columns as Arrow record batches, streamed
+    straight from the database by its ADBC driver: no Python object per value, and never
+    the whole registry's text in memory at once."""
+    query = INDEX_QUERY.format(missing=MISSING_COORDINATE)
+    url = store.url
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        import adbc_driver_sqlite.dbapi as adbc
+
+        connection = adbc.connect(url.database)
+        options = {"adbc.sqlite.query.batch_rows": str(BATCH_ROWS)}
+    elif url.get_backend_name() == "postgresql":
+        import adbc_driver_postgresql.dbapi as adbc
+
+        connection = adbc.connect(url.set(drivername="postgresql")
+                                  .render_as_string(hide_password=False))
+        options = {}
+    else:
+        yield from _batches_with_sqlalchemy(store, query)
+        return
+    with connection, connection.cursor() as cursor:
+        if options:
+            cursor.adbc_statement.set_options(**options)
+        cursor.execute(query)
+        yield from cursor.fetch_record_batch()
+
+
+def _batches_with_sqlalchemy(store, query: str) -> Iterator[pa.RecordBatch]:
+    """The same through SQLAlchemy (an in-memory SQLite database has no file for ADBC)."""
     with store.engine.connect() as conn:
-        result = conn.execution_options(yield_per=50_000).execute(query)
+        result = conn.exec_driver_sql(query)
         keys = list(result.keys())
-        columns: list[list] = [[] for _ in keys]
-        for chunk in result.partitions():
-            for i, values in enumerate(zip(*chunk)):
-                columns[i].extend(values)
-    return pd.DataFrame({k: pd.Series(v, dtype="object") for k, v in zip(keys, columns)})
+        for rows in result.partitions(BATCH_ROWS):
+            yield pa.RecordBatch.from_pydict(
+                {k: [r[i] for r in rows] for i, k in enumerate(keys)})
 
 
-def _tags_text(raw: pd.Series) -> pa.Array:
-    """Tags as stored (JSON text, ``\\u`` escapes included) → plain words."""
+def _tags_text(tags: pa.ChunkedArray | pa.Array) -> pa.Array:
+    """Tags → searchable words: lists are joined; JSON text (as stored) is used as it is,
+    except the few values with ``\\u`` escapes (non-ASCII written by the database's JSON
+    encoder), which are decoded."""
     import json
 
-    def words(value):
-        if not value or value == "[]":
-            return ""
-        if "\\u" not in value:
-            return value
+    if pa.types.is_list(tags.type) or pa.types.is_large_list(tags.type):
+        return pc.fill_null(pc.binary_join(tags, " "), "")
+    tags = pc.fill_null(pc.cast(tags, pa.string()), "")
+    escaped = np.flatnonzero(pc.match_substring(tags, "\\u").to_numpy(zero_copy_only=False))
+    if not len(escaped):
+        return tags
+    values = tags.to_pylist() if isinstance(tags, pa.Array) else tags.combine_chunks().to_pylist()
+    for i in escaped:
         try:
-            return " ".join(json.loads(value))
+            values[i] = " ".join(map(str, json.loads(values[i])))
         except (TypeError, ValueError):
-            return value
-    return pa.array(raw.map(words), type=pa.string())
+            pass
+    return pa.array(values, type=pa.string())
+
+
+FOLD_SLICE = 100_000
+
+
+def _give_back_memory() -> None:
+    """Return the memory freed while building to the system, so that a replica's size is
+    what its index needs (allocators otherwise keep the peak)."""
+    pa.default_memory_pool().release_unused()
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
+def _search_text(table: pa.Table) -> pa.Array:
+    """One folded text per organisation (name, city, tags, descriptions), built in slices
+    so that the intermediate copies stay small."""
+    columns = [c for c in SEARCHED_COLUMNS if c in table.column_names]
+    if not columns or not table.num_rows:
+        return pa.array([""] * table.num_rows, type=pa.string())
+    folded = []
+    for start in range(0, table.num_rows, FOLD_SLICE):
+        part = table.slice(start, FOLD_SLICE)
+        texts = [_tags_text(part.column(c)) if c == "tags" else
+                 pc.fill_null(pc.cast(part.column(c), pa.string()), "") for c in columns]
+        joined = pc.binary_join_element_wise(*texts, " ")
+        if isinstance(joined, pa.ChunkedArray):
+            joined = joined.combine_chunks()
+        folded.append(fold_array(joined))
+    return pa.concat_arrays(folded)
+
+
+def _categorical(values) -> pd.Categorical:
+    encoded = pc.dictionary_encode(pc.fill_null(pc.cast(values, pa.string()), ""))
+    if isinstance(encoded, pa.ChunkedArray):
+        encoded = encoded.unify_dictionaries().combine_chunks() if encoded.num_chunks \
+            else pa.DictionaryArray.from_arrays(pa.array([], pa.int32()), pa.array([], pa.string()))
+    return pd.Categorical.from_codes(encoded.indices.to_numpy(zero_copy_only=False),
+                                     categories=encoded.dictionary.to_pylist())
+
+
+def _years(values) -> pd.arrays.IntegerArray:
+    if pa.types.is_timestamp(values.type) or pa.types.is_date(values.type):
+        years = pc.year(values)
+    else:
+        years = pc.cast(pc.utf8_slice_codeunits(pc.cast(values, pa.string()), 0, 4), pa.int64(),
+                        safe=False)
+    return pd.array(pc.cast(years, pa.float64()).to_numpy(zero_copy_only=False),
+                    dtype="Int16") if len(values) else pd.array([], dtype="Int16")
+
+
+def _coordinates(values) -> np.ndarray:
+    array = pc.cast(values, pa.float64()).to_numpy(zero_copy_only=False).astype("float64")
+    array[(array == MISSING_COORDINATE) | ~np.isfinite(array)] = np.nan
+    return array
 
 
 def spread_duplicates(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
@@ -229,44 +343,66 @@ def spread_duplicates(points: list[tuple[float, float]]) -> list[tuple[float, fl
 class RegistryIndex:
     """The published registry, compact, for the public pages (see the module's doc)."""
 
-    def __init__(self, frame: pd.DataFrame) -> None:
-        n = len(frame)
+    def __init__(self, batches: Iterable[pa.RecordBatch]) -> None:
+        self.revision = 0  # the registry revision it was built from (set by its loader)
+        light, search = [], []
+        for batch in batches:
+            if batch.num_rows:
+                light.append(batch.select([c for c in batch.schema.names
+                                           if c in INDEX_COLUMNS]))
+                search.append(_search_text(pa.Table.from_batches([batch])))
+        table = pa.Table.from_batches(light).combine_chunks() if light else \
+            pa.table({c: pa.array([], pa.string()) for c in INDEX_COLUMNS})
+        n = table.num_rows
+        column = table.column
+        names = pc.fill_null(pc.cast(column("name"), pa.string()), "")
+        names = names.combine_chunks() if isinstance(names, pa.ChunkedArray) else names
         self.frame = pd.DataFrame({
-            "id": frame["id"].to_numpy(dtype="int64") if n else np.zeros(0, "int64"),
-            "name": pd.array(frame["name"].fillna("").to_numpy(), dtype="string[pyarrow]"),
-            "city": pd.Categorical(frame["city"].fillna("").to_numpy()),
-            "country": pd.Categorical(frame["country"].to_numpy()),
-            "sector": pd.Categorical(frame["sector"].to_numpy()),
-            "kind": pd.Categorical(frame["kind"].to_numpy()),
-            "latitude": pd.to_numeric(frame["latitude"]).to_numpy(dtype="float64"),
-            "longitude": pd.to_numeric(frame["longitude"]).to_numpy(dtype="float64"),
-            "year": (pd.to_datetime(frame["created_at"], utc=True).dt.year.astype("Int16").array
-                     if "created_at" in frame else pd.array([pd.NA] * n, dtype="Int16")),
+            "id": pc.cast(column("id"), pa.int64()).to_numpy(),
+            "name": pd.arrays.ArrowStringArray(names),
+            "city": _categorical(column("city")),
+            "country": _categorical(column("country")),
+            "sector": _categorical(column("sector")),
+            "kind": _categorical(column("kind")),
+            "latitude": _coordinates(column("latitude")),
+            "longitude": _coordinates(column("longitude")),
+            "year": (_years(column("created_at")) if "created_at" in table.column_names
+                     else pd.array([pd.NA] * n, dtype="Int16")),
         }, index=pd.RangeIndex(n))
         self._label_arrays: dict[str, np.ndarray] = {}
         self._name_order: np.ndarray | None = None
-        located = self.frame["latitude"].notna() & self.frame["longitude"].notna()
-        self.located = located.to_numpy()
+        self.located = (self.frame["latitude"].notna() & self.frame["longitude"].notna()).to_numpy()
         self.x = _mercator_x(self.frame["longitude"].to_numpy())
         self.y = _mercator_y(self.frame["latitude"].to_numpy())
-        parts = []
-        for column in SEARCHED_COLUMNS:
-            if column not in frame:
+        self.search = pa.chunked_array(search, type=pa.string())
+
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame) -> "RegistryIndex":
+        """From a DataFrame with the store's columns (tags as lists or JSON text)."""
+        columns = {}
+        for name in (*INDEX_COLUMNS, "tags", "description_en", "description_fr"):
+            if name not in frame:
                 continue
-            values = frame[column]
-            if column == "tags":
-                parts.append(_tags_text(values) if values.map(lambda v: isinstance(v, str)).all()
-                             else pa.array(values.map(
-                                 lambda t: " ".join(t) if isinstance(t, list) else ""),
-                                 type=pa.string()))
+            values = frame[name]
+            if name in ("latitude", "longitude"):
+                columns[name] = pa.array(pd.to_numeric(values).to_numpy(dtype="float64"))
+            elif name == "created_at":
+                columns[name] = pa.array(pd.to_datetime(values, utc=True))
+            elif name == "tags":
+                columns[name] = pa.array([" ".join(map(str, v)) if isinstance(v, list)
+                                          else (v or "") for v in values], type=pa.string())
+            elif name == "id":
+                columns[name] = pa.array(values.to_numpy(dtype="int64"))
             else:
-                parts.append(pa.array(values.fillna("").astype(str), type=pa.string()))
-        joined = pc.binary_join_element_wise(*parts, " ") if parts else pa.array([""] * n)
-        self.search = fold_array(joined)
+                columns[name] = pa.array([None if v is None or v != v else str(v)
+                                          for v in values], type=pa.string())
+        return cls(pa.table(columns).to_batches(max_chunksize=BATCH_ROWS))
 
     @classmethod
     def load(cls, store) -> "RegistryIndex":
-        return cls(load_index_frame(store))
+        index = cls(index_batches(store))
+        _give_back_memory()
+        return index
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -290,13 +426,26 @@ class RegistryIndex:
                                ("kind", filters.kinds)):
             if values:
                 mask &= self._codes_in(column, values)
-        for word in fold(filters.q).split():
+        for word in sorted(fold(filters.q).split(), key=len, reverse=True):
+            # The longest word first (usually the rarest); each next word only looks at
+            # the organisations still in.
             rows = np.flatnonzero(mask)
             if not len(rows):
                 break
-            candidates = self.search if len(rows) == len(self) else self.search.take(rows)
-            mask[rows[~_contains(candidates, word)]] = False
+            if len(rows) > len(self) // 4:
+                mask &= _contains(self.search, word)
+            else:
+                mask[rows[~_contains(self._search_rows(rows), word)]] = False
         return mask
+
+    def _search_rows(self, rows: np.ndarray) -> pa.Array:
+        """The search texts of ``rows`` (sorted), taken chunk by chunk (a take across a
+        chunked array is many times slower)."""
+        starts = np.cumsum([0] + [len(c) for c in self.search.chunks])
+        bounds = np.searchsorted(rows, starts)
+        parts = [self.search.chunk(k).take(rows[bounds[k]:bounds[k + 1]] - starts[k])
+                 for k in range(self.search.num_chunks) if bounds[k + 1] > bounds[k]]
+        return pa.concat_arrays(parts) if parts else pa.array([], pa.string())
 
     def select(self, mask: np.ndarray) -> pd.DataFrame:
         return self.frame[mask]
@@ -424,3 +573,53 @@ class RegistryIndex:
                 fold_array(pa.array(self.frame["name"].array))).to_numpy()
         ordered = self._name_order[mask[self._name_order]]
         return self.frame.iloc[ordered[:limit]]
+
+
+SYNC_REBUILD_BELOW = 50_000  # organisations; larger indexes are rebuilt in the background
+
+
+class LiveIndex:
+    """A process's newest :class:`RegistryIndex`, rebuilt when the registry's revision
+    changes: at once while the registry is small (well under a second), in a background
+    thread when it is large, the previous index serving every visitor meanwhile (a write
+    shows a few seconds later instead of stalling every page for the rebuild)."""
+
+    def __init__(self, load: Callable[[], RegistryIndex],
+                 sync_below: int = SYNC_REBUILD_BELOW) -> None:
+        self._load = load
+        self.sync_below = sync_below
+        self._lock = threading.Lock()
+        self._current: RegistryIndex | None = None
+        self._building: int | None = None
+        self.last_error: BaseException | None = None
+
+    def get(self, revision: int) -> RegistryIndex:
+        with self._lock:
+            current = self._current
+            if current is not None and current.revision == revision:
+                return current
+            if current is None or len(current) < self.sync_below:
+                self._current = self._build(revision)
+                return self._current
+            if self._building is None:
+                self._building = revision
+                threading.Thread(target=self._build_in_background, args=(revision,),
+                                 name="atlas-index", daemon=True).start()
+            return current
+
+    def _build(self, revision: int) -> RegistryIndex:
+        index = self._load()
+        index.revision = revision
+        return index
+
+    def _build_in_background(self, revision: int) -> None:
+        try:
+            index = self._build(revision)
+        except Exception as exc:  # noqa: BLE001 — kept for the next visitor to retry
+            self.last_error = exc
+            index = None
+        with self._lock:
+            if index is not None and (self._current is None
+                                      or self._current.revision < index.revision):
+                self._current = index
+            self._building = None

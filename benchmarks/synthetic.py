@@ -78,7 +78,7 @@ def synthetic_frame(n: int, seed: int = 42) -> pd.DataFrame:
     frame["sector"] = rng.choice(SECTORS, size=n)
     frame["kind"] = rng.choice(["support", "solution"], size=n)
     frame["status"] = "published"
-    frame["location_precision"] = "city"
+    frame["location_precision"] = "locality"
     frame["location_source"] = "gazetteer"
     frame["tags"] = [[] for _ in range(n)]
     frame["description_en"] = _sentences(rng, WORDS_EN, n, 9)

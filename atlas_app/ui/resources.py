@@ -18,7 +18,7 @@ from atlas_app.mapping import json_for_script
 from atlas_app.schema import Taxonomy, load_taxonomy
 from atlas_app.settings import Settings, load_settings
 from atlas_app.store import Store
-from atlas_app.viewport import RegistryIndex, Window
+from atlas_app.viewport import LiveIndex, RegistryIndex, Window
 
 
 @st.cache_resource
@@ -36,44 +36,45 @@ def get_taxonomy() -> Taxonomy:
     return load_taxonomy(get_settings().data_dir)
 
 
-@st.cache_resource(max_entries=2, show_spinner=False)
-def _registry_index(revision: int) -> RegistryIndex:
-    # cache_resource, not cache_data: one shared, read-only index per process (a million
-    # organisations would otherwise be copied for every rerun).
-    return RegistryIndex.load(get_store())
+@st.cache_resource
+def _live_index() -> LiveIndex:
+    # One shared, read-only index per process (cache_data would copy a million
+    # organisations into every rerun).
+    return LiveIndex(lambda: RegistryIndex.load(get_store()))
 
 
 def registry_index() -> RegistryIndex:
-    """The published registry's compact index, rebuilt when the revision changes."""
-    return _registry_index(get_store().revision())
+    """The published registry's compact index for the current revision (for a large
+    registry, the previous one while the new one is built)."""
+    return _live_index().get(get_store().revision())
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def _filter_mask(revision: int, filters: Filters) -> np.ndarray:
-    mask = _registry_index(revision).mask(filters)
+def _filter_mask(revision: int, filters: Filters, _index: RegistryIndex) -> np.ndarray:
+    mask = _index.mask(filters)
     mask.setflags(write=False)
     return mask
 
 
-def filter_mask(filters: Filters) -> np.ndarray:
-    """Which organisations of :func:`registry_index` match ``filters`` (cached)."""
-    return _filter_mask(get_store().revision(), filters)
+def filter_mask(index: RegistryIndex, filters: Filters) -> np.ndarray:
+    """Which organisations of ``index`` match ``filters`` (cached)."""
+    return _filter_mask(index.revision, filters, index)
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
 def _map_payload_json(revision: int, filters: Filters, lang: str, window: tuple | None,
-                      fit: bool) -> str:
-    index = _registry_index(revision)
-    payload = index.payload(_filter_mask(revision, filters),
-                            Window(*window) if window else None, get_taxonomy(), lang, fit)
+                      fit: bool, _index: RegistryIndex) -> str:
+    payload = _index.payload(filter_mask(_index, filters), Window(*window) if window else None,
+                             get_taxonomy(), lang, fit)
     return json_for_script(payload)
 
 
-def map_payload_json(filters: Filters, lang: str, window: Window | None, fit: bool) -> str:
+def map_payload_json(index: RegistryIndex, filters: Filters, lang: str, window: Window | None,
+                     fit: bool) -> str:
     """The map's data for a view, cached by revision, filters, language and the snapped
     grid window (nearby views share an entry)."""
-    return _map_payload_json(get_store().revision(), filters, lang,
-                             astuple(window) if window else None, fit)
+    return _map_payload_json(index.revision, filters, lang,
+                             astuple(window) if window else None, fit, index)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)

@@ -59,7 +59,7 @@ def _render_view(index, settings, taxonomy, _, embedded: bool) -> None:
 
     sector_legend(taxonomy, _)
     filters = state.current_filters()
-    mask = filter_mask(filters)
+    mask = filter_mask(index, filters)
     shown = int(np.count_nonzero(mask))
     with st.container(key="result-summary"):
         st.markdown(describe_filters(filters, shown, len(index), taxonomy, _.lang))
@@ -100,7 +100,7 @@ def _payload_for_view(index, mask, filters, lang_code: str) -> str:
     st.session_state[FITTED_FOR] = filters
     viewport = None if fit else Viewport.from_map_state(st.session_state.get(state.MAP))
     window = viewport.window() if viewport and index.needs_window(mask) else None
-    return map_payload_json(filters, lang_code, window, fit)
+    return map_payload_json(index, filters, lang_code, window, fit)
 
 
 def _follow_map_click(clicked: dict | None, index, mask) -> None:

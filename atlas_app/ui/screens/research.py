@@ -54,7 +54,7 @@ top[2].pills(_("Kind"), list(KINDS), key=rs.KIND, selection_mode="multi",
 view = st.segmented_control(_("View"), rs.VIEWS, key=rs.VIEW, required=True,
                             format_func=lambda v: _(VIEW_LABELS[v]))
 filters = rs.current_filters()
-shown = index.select(filter_mask(filters))
+shown = index.select(filter_mask(index, filters))
 sentence = describe_filters(filters, len(shown), len(index), taxonomy, _.lang)
 with st.container(key="research-summary"):
     st.markdown(sentence)
