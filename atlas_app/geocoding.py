@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -120,6 +120,16 @@ class Locator:
                  min_interval: float = 1.0, sleep: Callable[[float], None] = time.sleep):
         self.gazetteer, self.store, self.online = gazetteer, store, online
         self.min_interval, self.sleep = min_interval, sleep
+        self._cached: dict[str, dict | None] = {}  # cache answers read by prefetch()
+
+    def prefetch(self, queries: Iterable[Query]) -> None:
+        """Read the cached online answers for many queries at once (an import asks for
+        tens of thousands: one query per row would dominate its time)."""
+        if self.store is None:
+            return
+        keys = list({q.key() for q in queries} - self._cached.keys())
+        found = self.store.cached_answers(OnlineGeocoder.provider, keys)
+        self._cached.update({k: found.get(k) for k in keys})
 
     def check_given(self, latitude: float, longitude: float, country: str
                     ) -> tuple[str, float, float, str]:
@@ -135,8 +145,12 @@ class Locator:
 
     def offline(self, query: Query) -> Outcome:
         """The steps that need no network: cached answers, then the gazetteer."""
-        cached = self.store.cached_answer(OnlineGeocoder.provider, query.key()) \
-            if self.store is not None else None
+        key = query.key()
+        if key in self._cached:
+            cached = self._cached[key]
+        else:
+            cached = self.store.cached_answer(OnlineGeocoder.provider, key) \
+                if self.store is not None else None
         if cached is not None:
             if cached["found"]:
                 return Outcome("located", cached["latitude"], cached["longitude"],
@@ -167,6 +181,7 @@ class Locator:
             answer = self.online.geocode(query)
         if answer.status in ("located", "not_found") and self.store is not None:
             self.store.cache_answer(OnlineGeocoder.provider, query.key(), answer)
+            self._cached.pop(query.key(), None)
         if answer.status == "not_found" and first.status == "ambiguous":
             return Outcome("ambiguous", note=first.note + "; the online geocoder found nothing")
         return answer

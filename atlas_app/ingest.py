@@ -177,6 +177,8 @@ def locate_records(accepted: list[tuple[int, dict]], locator: Locator, where: st
     """
     problems: list[Problem] = []
     total = len(accepted)
+    locator.prefetch(Query(r["city"], r["country"], r["postcode"], r["address"])
+                     for _, r in accepted if r["latitude"] is None)
     for n, (line, r) in enumerate(accepted, start=1):
         if r["latitude"] is not None:
             verdict, lat, lon, note = locator.check_given(r["latitude"], r["longitude"],

@@ -347,6 +347,18 @@ class Store:
                 geocode_cache.c.query == query)).mappings().first()
         return dict(row) if row else None
 
+    def cached_answers(self, provider: str, queries: Sequence[str]) -> dict[str, dict]:
+        """:meth:`cached_answer` for many queries (those with an answer)."""
+        found: dict[str, dict] = {}
+        with self.engine.connect() as conn:
+            for start in range(0, len(queries), INSERT_CHUNK):
+                chunk = list(queries[start:start + INSERT_CHUNK])
+                for row in conn.execute(sa.select(geocode_cache).where(
+                        geocode_cache.c.provider == provider,
+                        geocode_cache.c.query.in_(chunk))).mappings():
+                    found[row["query"]] = dict(row)
+        return found
+
     def cache_answer(self, provider: str, query: str, outcome) -> None:
         """Remember an online answer (or "not found"); the first answer stored wins."""
         row = {"provider": provider, "query": query, "found": outcome.status == "located",

@@ -57,6 +57,11 @@ class Problem:
 def clean_text(value: str, *, multiline: bool = False) -> str:
     """NFC-normalise and remove invisible trouble: bidi overrides, zero-width and control
     characters (newlines and tabs survive only in multi-line fields)."""
+    text = value if value.isascii() else unicodedata.normalize("NFC", value)
+    if text.isprintable():
+        # The common case, fast: no control, format, private or surrogate character and
+        # no whitespace but the plain space (isprintable() is False for all of those).
+        return text.strip() if multiline or "  " not in text else " ".join(text.split())
     text = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))
     kept = []
     for ch in text:

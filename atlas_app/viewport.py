@@ -52,6 +52,7 @@ MAX_ZOOM = 18
 POINT_ZOOM = 15  # from this zoom on, organisations are shown one by one
 POINT_LIMIT = 3_000  # ... unless a view holds more than this
 ASSUMED_MAP_PIXELS = (900, 480)  # before the browser has said how large the map is
+FIT_ALL_BELOW = 1_000  # organisations; above, the map fits where nearly all of them are
 MAX_VIEW_CELLS = 100 * 100  # about 6,400 px square: more than any screen
 COORDINATE_DECIMALS = 5  # about a metre
 SPREAD_DEGREES = 0.0009  # about 100 m between organisations that share a point
@@ -190,57 +191,51 @@ def _contains(values: pa.ChunkedArray, word: str) -> np.ndarray:
     return np.concatenate(list(_POOL.map(search, chunks)))
 
 
-# One query for both databases. SQLite's Arrow driver infers a column's type from its
-# first rows, so columns that may be NULL come with a value of their own type instead.
 INDEX_QUERY = """
-SELECT id, name, city, country, sector, kind,
-       COALESCE(latitude, {missing}) AS latitude, COALESCE(longitude, {missing}) AS longitude,
-       created_at, CAST(tags AS TEXT) AS tags,
-       COALESCE(description_en, '') AS description_en,
-       COALESCE(description_fr, '') AS description_fr
+SELECT id, name, city, country, sector, kind, latitude, longitude, created_at,
+       CAST(tags AS TEXT) AS tags, description_en, description_fr
 FROM organisations WHERE status = 'published' ORDER BY id
 """
-MISSING_COORDINATE = 999.0
-
-
+INDEX_SCHEMA = pa.schema([("id", pa.int64()), ("name", pa.string()), ("city", pa.string()),
+                          ("country", pa.string()), ("sector", pa.string()),
+                          ("kind", pa.string()), ("latitude", pa.float64()),
+                          ("longitude", pa.float64()), ("created_at", pa.string()),
+                          ("tags", pa.string()), ("description_en", pa.string()),
+                          ("description_fr", pa.string())])
 BATCH_ROWS = 50_000
 
 
 def index_batches(store) -> Iterator[pa.RecordBatch]:
-    """The published organisations' index columns as Arrow record batches, streamed
-    straight from the database by its ADBC driver: no Python object per value, and never
-    the whole registry's text in memory at once."""
-    query = INDEX_QUERY.format(missing=MISSING_COORDINATE)
-    url = store.url
-    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
-        import adbc_driver_sqlite.dbapi as adbc
+    """The published organisations' index columns as Arrow record batches, never the
+    whole registry's text in memory at once.
 
-        connection = adbc.connect(url.database)
-        options = {"adbc.sqlite.query.batch_rows": str(BATCH_ROWS)}
-    elif url.get_backend_name() == "postgresql":
+    PostgreSQL's rows come straight into Arrow through its ADBC driver (binary COPY, no
+    Python object per value). SQLite's come through Python's own sqlite3 module, batch by
+    batch: a second SQLite library in the same process (ADBC bundles one) would break
+    SQLite's file locks, which the SQLite documentation warns corrupts databases.
+    """
+    url = store.url
+    if url.get_backend_name() == "postgresql":
         import adbc_driver_postgresql.dbapi as adbc
 
-        connection = adbc.connect(url.set(drivername="postgresql")
-                                  .render_as_string(hide_password=False))
-        options = {}
-    else:
-        yield from _batches_with_sqlalchemy(store, query)
+        with adbc.connect(url.set(drivername="postgresql").render_as_string(
+                hide_password=False)) as connection, connection.cursor() as cursor:
+            cursor.execute(INDEX_QUERY)
+            yield from cursor.fetch_record_batch()
         return
-    with connection, connection.cursor() as cursor:
-        if options:
-            cursor.adbc_statement.set_options(**options)
-        cursor.execute(query)
-        yield from cursor.fetch_record_batch()
-
-
-def _batches_with_sqlalchemy(store, query: str) -> Iterator[pa.RecordBatch]:
-    """The same through SQLAlchemy (an in-memory SQLite database has no file for ADBC)."""
     with store.engine.connect() as conn:
-        result = conn.exec_driver_sql(query)
-        keys = list(result.keys())
+        result = conn.exec_driver_sql(INDEX_QUERY)
         for rows in result.partitions(BATCH_ROWS):
-            yield pa.RecordBatch.from_pydict(
-                {k: [r[i] for r in rows] for i, k in enumerate(keys)})
+            yield pa.RecordBatch.from_arrays(
+                [_arrow(values, f.type) for f, values in zip(INDEX_SCHEMA, zip(*rows))],
+                schema=INDEX_SCHEMA)
+
+
+def _arrow(values: tuple, type_: pa.DataType) -> pa.Array:
+    try:
+        return pa.array(values, type=type_)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # SQLite may hold a number in a text column
+        return pa.array([None if v is None else str(v) for v in values], type=type_)
 
 
 def _tags_text(tags: pa.ChunkedArray | pa.Array) -> pa.Array:
@@ -317,8 +312,9 @@ def _years(values) -> pd.arrays.IntegerArray:
 
 
 def _coordinates(values) -> np.ndarray:
-    array = pc.cast(values, pa.float64()).to_numpy(zero_copy_only=False).astype("float64")
-    array[(array == MISSING_COORDINATE) | ~np.isfinite(array)] = np.nan
+    array = pc.fill_null(pc.cast(values, pa.float64()), np.nan).to_numpy(
+        zero_copy_only=False).astype("float64")
+    array[~np.isfinite(array)] = np.nan
     return array
 
 
@@ -457,13 +453,21 @@ class RegistryIndex:
     # -- map ------------------------------------------------------------------------------
 
     def fit_bounds(self, mask: np.ndarray) -> tuple[float, float, float, float] | None:
-        """(south, west, north, east) of the matching located organisations."""
+        """(south, west, north, east) around the matching located organisations: all of
+        them for a small selection; for a large one, where nearly all of them are (the
+        0.5th to 99.5th percentiles), so a few outliers (Greenland, overseas territories)
+        do not shrink Europe to a corner."""
         located = mask & self.located
-        if not located.any():
+        count = int(np.count_nonzero(located))
+        if not count:
             return None
         lat = self.frame["latitude"].to_numpy()[located]
         lon = self.frame["longitude"].to_numpy()[located]
-        return (float(lat.min()), float(lon.min()), float(lat.max()), float(lon.max()))
+        if count <= FIT_ALL_BELOW:
+            return (float(lat.min()), float(lon.min()), float(lat.max()), float(lon.max()))
+        (south, north), (west, east) = (np.quantile(lat, [0.005, 0.995]),
+                                        np.quantile(lon, [0.005, 0.995]))
+        return (float(south), float(west), float(north), float(east))
 
     def needs_window(self, mask: np.ndarray) -> bool:
         """Whether this view is aggregated on the server (and so depends on the viewport)."""

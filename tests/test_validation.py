@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
+from hypothesis import given, strategies as st
 
 from atlas_app.validation import WEBSITE_RULE, clean_text, normalise_website, parse_number, \
     validate_record
@@ -162,3 +163,27 @@ def test_every_problem_of_a_row_is_reported(taxonomy):
                              country="Atlantis")
     assert {p.field for p in errors(problems)} == {"website", "email", "kind", "country"}
     assert all(p.line == 7 and p.fix for p in problems)
+
+
+def _clean_text_reference(value: str, *, multiline: bool = False) -> str:
+    """The character-by-character definition clean_text's fast path must agree with."""
+    import re
+    import unicodedata
+
+    text = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))
+    kept = []
+    for ch in text:
+        if ch in "\n\t":
+            kept.append(ch if multiline else " ")
+        elif unicodedata.category(ch) not in ("Cc", "Cf", "Co", "Cs"):
+            kept.append(ch)
+    cleaned = "".join(kept)
+    return (cleaned if multiline else re.sub(r"\s+", " ", cleaned)).strip()
+
+
+@given(st.text(), st.booleans())
+def test_clean_text_fast_path_agrees_with_its_definition(value, multiline):
+    from atlas_app.validation import clean_text
+
+    assert clean_text(value, multiline=multiline) == \
+        _clean_text_reference(value, multiline=multiline)

@@ -211,3 +211,13 @@ def test_a_small_index_is_rebuilt_at_once_and_a_large_one_in_the_background():
 
     small = LiveIndex(lambda: RegistryIndex.from_frame(registry_frame(5)), sync_below=10)
     assert small.get(1).revision == 1 and small.get(2).revision == 2
+
+
+def test_a_large_selection_is_fitted_without_its_outliers(taxonomy):
+    frame = big_frame(5000)
+    frame.loc[0, ["latitude", "longitude"]] = (64.2, -51.7)  # Nuuk
+    index = RegistryIndex.from_frame(frame)
+    south, west, north, east = index.fit_bounds(index.mask(Filters()))
+    assert west > -10 and north < 61
+    small = RegistryIndex.from_frame(frame.head(50))
+    assert small.fit_bounds(small.mask(Filters()))[1] == -51.7
