@@ -34,11 +34,18 @@ class Registry:
 
     def organisations(self, countries: Iterable[str] = (), sectors: Iterable[str] = (),
                       kinds: Iterable[str] = (), q: str = "",
-                      statuses: Iterable[str] | None = ("published",)) -> pd.DataFrame:
-        """Organisations matching every filter given (all published ones by default)."""
-        frame = self.store.frame(statuses=None if statuses is None else tuple(statuses))
-        return apply_filters(frame, self._filters(countries, sectors, kinds, q)).reset_index(
-            drop=True)
+                      statuses: Iterable[str] | None = ("published",),
+                      bounds: tuple[float, float, float, float] | None = None
+                      ) -> pd.DataFrame:
+        """Organisations matching every filter given (all published ones by default);
+        ``bounds`` is a bounding box (south, west, north, east) in degrees. The database
+        narrows by status, country, sector, kind and box with its indexes; the words of
+        ``q`` are matched here."""
+        f = self._filters(countries, sectors, kinds, q)
+        frame = self.store.frame(statuses=None if statuses is None else tuple(statuses),
+                                 countries=f.countries, sectors=f.sectors, kinds=f.kinds,
+                                 bounds=bounds)
+        return apply_filters(frame, f).reset_index(drop=True)
 
     def counts_by_country(self, lang: str = "en", **filters) -> pd.DataFrame:
         return country_counts(self.organisations(**filters), lang)

@@ -276,19 +276,40 @@ class Store:
                                .where(organisations.c.id == org_id)).mappings().first()
         return self._normalise(dict(row)) if row else None
 
-    def frame(self, statuses: Sequence[str] | None = ("published",)) -> pd.DataFrame:
-        """The registry as a DataFrame (one row per organisation, FIELD_NAMES columns)."""
-        query = sa.select(*[organisations.c[name] for name in FIELD_NAMES])
-        if statuses is not None:
-            query = query.where(organisations.c.status.in_(list(statuses)))
+    def frame(self, statuses: Sequence[str] | None = ("published",), *,
+              countries: Sequence[str] = (), sectors: Sequence[str] = (),
+              kinds: Sequence[str] = (),
+              bounds: tuple[float, float, float, float] | None = None) -> pd.DataFrame:
+        """The registry as a DataFrame (one row per organisation, FIELD_NAMES columns),
+        narrowed in the database (with its indexes) to the statuses, countries, sectors,
+        kinds and bounding box (south, west, north, east) given."""
+        query = self.frame_query(statuses, countries=countries, sectors=sectors, kinds=kinds,
+                                 bounds=bounds)
         with self.engine.connect() as conn:
-            rows = [self._normalise(dict(r)) for r in conn.execute(
-                query.order_by(organisations.c.id)).mappings()]
+            rows = [self._normalise(dict(r)) for r in conn.execute(query).mappings()]
         frame = pd.DataFrame(rows, columns=list(FIELD_NAMES))
         frame["latitude"] = frame["latitude"].astype("float64")
         frame["longitude"] = frame["longitude"].astype("float64")
         frame["id"] = frame["id"].astype("int64")
         return frame
+
+    @staticmethod
+    def frame_query(statuses: Sequence[str] | None = ("published",), *,
+                    countries: Sequence[str] = (), sectors: Sequence[str] = (),
+                    kinds: Sequence[str] = (),
+                    bounds: tuple[float, float, float, float] | None = None) -> sa.Select:
+        """The SELECT behind :meth:`frame`."""
+        c = organisations.c
+        query = sa.select(*[c[name] for name in FIELD_NAMES])
+        for column, values in (("status", statuses), ("country", countries),
+                               ("sector", sectors), ("kind", kinds)):
+            if values is not None and (values or column == "status"):
+                query = query.where(c[column].in_(list(values)))
+        if bounds is not None:
+            south, west, north, east = bounds
+            query = query.where(c.latitude.between(south, north),
+                                c.longitude.between(west, east))
+        return query.order_by(c.id)
 
     @staticmethod
     def _normalise(row: dict) -> dict:

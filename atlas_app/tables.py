@@ -60,6 +60,9 @@ organisations = sa.Table(
     _enum_check("location_source", LOCATION_SOURCES),
     sa.CheckConstraint("(latitude IS NULL) = (longitude IS NULL)",
                        name="ck_organisations_coordinates_pair"),
+    # The public queries (migration 0005): filters, and a map view's bounding box.
+    sa.Index("ix_organisations_public_filters", "status", "country", "sector", "kind"),
+    sa.Index("ix_organisations_public_position", "status", "latitude", "longitude"),
     sqlite_autoincrement=True,
 )
 

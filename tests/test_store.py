@@ -99,3 +99,41 @@ def test_existing_database_is_upgraded_in_place_without_losing_rows(tmp_path):
     old.upgrade()
     assert old.schema_is_current()
     assert old.get_organisation(3)["name"] == "Old row"
+
+
+def test_filters_and_bounds_are_narrowed_in_the_database(store):
+    store.add_organisations([
+        record(name="A", country="FR", sector="health", latitude=48.85, longitude=2.35,
+               location_precision="exact", location_source="provided"),
+        record(name="B", country="DE", sector="health", latitude=52.5, longitude=13.4,
+               location_precision="exact", location_source="provided"),
+        record(name="C", country="FR", sector="education", kind="solution"),
+        record(name="D", country="FR", sector="health", status="pending")])
+    assert list(store.frame(countries=["FR"])["name"]) == ["A", "C"]
+    assert list(store.frame(sectors=["health"], kinds=["support"])["name"]) == ["A", "B"]
+    assert list(store.frame(bounds=(45, -5, 51, 8))["name"]) == ["A"]
+    assert list(store.frame(statuses=None, countries=["FR"], sectors=["health"])["name"]) \
+        == ["A", "D"]
+
+
+COUNTRIES = ("FR", "DE", "IT", "ES", "PT", "BE", "NL", "LU", "AT", "PL", "CZ", "SK", "HU",
+             "RO", "BG", "GR", "HR", "SI", "DK", "SE", "FI", "EE", "LV", "LT", "IE")
+
+
+@pytest.mark.parametrize("narrowing", [
+    {"countries": ["FR"], "sectors": ["health"]}, {"countries": ["FR", "DE"]},
+    {"bounds": (45.0, -5.0, 51.0, 8.0)}])
+def test_postgresql_answers_public_queries_with_an_index(postgres_store, narrowing):
+    postgres_store.add_organisations([
+        record(name=f"Org {i}", country=COUNTRIES[i % len(COUNTRIES)],
+               sector=("health", "education", "finance")[i % 3],
+               latitude=30 + i % 40, longitude=-10 + i % 45, location_precision="exact",
+               location_source="provided") for i in range(5000)])
+    query = Store.frame_query(("published",), **narrowing)
+    sql = str(query.compile(postgres_store.engine, compile_kwargs={"literal_binds": True}))
+    with postgres_store.engine.connect() as conn:
+        conn.exec_driver_sql("ANALYZE organisations")
+        # Forbid full scans: the plan must then use an index matching the predicate.
+        conn.exec_driver_sql("SET enable_seqscan = off")
+        plan = "\n".join(r[0] for r in conn.exec_driver_sql(f"EXPLAIN {sql}"))
+    assert "Index Cond" in plan, plan  # an index answers the predicate, not a filter

@@ -221,3 +221,28 @@ def test_a_large_selection_is_fitted_without_its_outliers(taxonomy):
     assert west > -10 and north < 61
     small = RegistryIndex.from_frame(frame.head(50))
     assert small.fit_bounds(small.mask(Filters()))[1] == -51.7
+
+
+def test_the_index_loads_from_both_databases(store):
+    from tests.test_store import record
+
+    store.add_organisations([
+        record(name="Café Numérique", tags=["économie", "Straße"], latitude=48.85,
+               longitude=2.35, location_precision="exact", location_source="provided",
+               description_fr="Réseau d'entraide"),
+        record(name="Hidden", status="pending"),
+        record(name="Nowhere Lab", city="Lyon", country="FR", sector="education",
+               kind="solution")])
+    index = RegistryIndex.load(store)
+    assert len(index) == 2 and list(index.frame["name"]) == ["Café Numérique", "Nowhere Lab"]
+    assert list(index.located) == [True, False]
+    assert index.frame["year"].notna().all()
+    for words, expected in (("economie", ["Café Numérique"]), ("strasse entraide",
+                                                               ["Café Numérique"]),
+                            ("nowhere", ["Nowhere Lab"]), ("hidden", [])):
+        assert list(index.select(index.mask(Filters(q=words)))["name"]) == expected
+    assert list(index.select(index.mask(Filters(kinds=("solution",))))["name"]) == ["Nowhere Lab"]
+
+
+def test_an_empty_registry_loads_as_an_empty_index(store):
+    assert len(RegistryIndex.load(store)) == 0

@@ -90,10 +90,13 @@ def published_organisation(org_id: int | None) -> dict | None:
     return _published_organisation(get_store().revision(), int(org_id))
 
 
-def published_rows(ids) -> pd.DataFrame:
-    """Whole rows of the published organisations with these ids (for downloads)."""
-    frame = get_store().frame(statuses=("published",))
-    return frame[frame["id"].isin(set(int(i) for i in ids))]
+def published_rows(filters: Filters, ids) -> pd.DataFrame:
+    """Whole rows of the published organisations with these ids (for downloads): the
+    database narrows by country, sector and kind with its indexes, the ids (which carry
+    the text search) do the rest."""
+    frame = get_store().frame(statuses=("published",), countries=filters.countries,
+                              sectors=filters.sectors, kinds=filters.kinds)
+    return frame[frame["id"].isin(set(int(i) for i in ids))].reset_index(drop=True)
 
 
 @st.cache_resource

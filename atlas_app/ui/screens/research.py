@@ -27,11 +27,11 @@ DOWNLOADS = (("csv", N_("CSV"), "text/csv", "csv"),
 
 
 
-def _download(ids, fmt: str, citation: Citation) -> bytes:
+def _download(filters, ids, fmt: str, citation: Citation) -> bytes:
     """Whole rows, read when the button is pressed (the pages themselves hold only the
     columns they show)."""
-    return export_bytes(published_rows(ids), fmt, get_taxonomy(), get_settings().data_dir,
-                        citation)
+    return export_bytes(published_rows(filters, ids), fmt, get_taxonomy(),
+                        get_settings().data_dir, citation)
 
 
 _ = lang.current()
@@ -66,7 +66,7 @@ else:
 st.subheader(_("Download exactly this data"))
 citation = Citation(get_store().revision(), dt.date.today(), sentence)
 for cell, (fmt, label, mime, extension) in zip(st.columns(len(DOWNLOADS)), DOWNLOADS):
-    cell.download_button(_(label), functools.partial(_download, shown["id"], fmt, citation),
+    cell.download_button(_(label), functools.partial(_download, filters, shown["id"], fmt, citation),
                          file_name=f"social-tech-atlas-{citation.version}.{extension}",
                          mime=mime, key=f"download-{fmt}", on_click="ignore")
 st.caption(_("Licence: CC BY 4.0. Sources: the Social Tech Atlas registry; places © GeoNames "
