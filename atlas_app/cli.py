@@ -230,6 +230,9 @@ def cmd_serve(args, settings) -> int:
             "--server.port", str(args.port), "--server.address", args.address]
     # Streamlit reads .streamlit/config.toml from the working directory.
     os.chdir(PROJECT_ROOT)
+    # Few malloc arenas: Streamlit runs each session's script in its own thread, and one
+    # arena per thread keeps freed memory from a large registry index out of reach.
+    os.environ.setdefault("MALLOC_ARENA_MAX", "2")
     os.execv(sys.executable, argv)
     return 0  # pragma: no cover - execv does not return
 

@@ -367,6 +367,7 @@ class RegistryIndex:
         }, index=pd.RangeIndex(n))
         self._label_arrays: dict[str, np.ndarray] = {}
         self._name_order: np.ndarray | None = None
+        self._countries: list[str] | None = None
         self.located = (self.frame["latitude"].notna() & self.frame["longitude"].notna()).to_numpy()
         self.x = _mercator_x(self.frame["longitude"].to_numpy())
         self.y = _mercator_y(self.frame["latitude"].to_numpy())
@@ -447,8 +448,13 @@ class RegistryIndex:
         return self.frame[mask]
 
     def countries(self) -> list[str]:
-        return [str(c) for c in self.frame["country"].cat.categories
-                if (self.frame["country"] == c).any()]
+        """The countries that have at least one organisation."""
+        if self._countries is None:
+            categorical = self.frame["country"].cat
+            counts = np.bincount(categorical.codes.to_numpy() + 1,
+                                 minlength=len(categorical.categories) + 1)[1:]
+            self._countries = [str(c) for c, n in zip(categorical.categories, counts) if n]
+        return self._countries
 
     # -- map ------------------------------------------------------------------------------
 

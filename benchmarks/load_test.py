@@ -10,7 +10,8 @@ or against a running app: ``--url http://127.0.0.1:8501``.
 Each session speaks Streamlit's own protocol (protobuf BackMsg/ForwardMsg over
 ``/_stcore/stream``), as a browser tab does: it opens the map, then changes filters
 (country, sector pills, kind, search words) and pans and zooms the map by sending the
-values streamlit-folium would send, with a short random pause between actions. A response
+values streamlit-folium would send, with a random pause between actions (``--think``, 1 to 3 s by default: a visitor
+looking at the map; ``--think 0.2,1`` is a stress test). A response
 time is the time from sending an action to the server's ``script_finished``. Any
 exception element, failed run or dropped connection is an error. At the end it prints the
 median, 95th percentile and worst response, the errors, and the server's peak memory.
@@ -129,16 +130,18 @@ async def _run(ws, session: Session, message: BackMsg, label: str) -> None:
             return
 
 
-async def visitor(url: str, actions: int, seed: int) -> Session:
+async def visitor(url: str, actions: int, seed: int,
+                  think: tuple[float, float] = (1.0, 3.0), delay: float = 0.0) -> Session:
     rng = random.Random(seed)
     session = Session(url)
+    await asyncio.sleep(delay)
     stream = url.replace("http://", "ws://").rstrip("/") + "/_stcore/stream"
     try:
         async with connect(stream, subprotocols=["streamlit"], origin=url.rstrip("/"),
                            max_size=None, open_timeout=60) as ws:
             await _run(ws, session, session.client_state(), "open")
             for _ in range(actions):
-                await asyncio.sleep(rng.uniform(0.2, 1.0))
+                await asyncio.sleep(rng.uniform(*think))
                 choice = rng.choice(["country", "sector", "kind", "search", "pan", "zoom"])
                 if choice == "country":
                     done = session.set_strings("country", rng.sample(COUNTRIES, rng.randint(0, 2)))
@@ -201,8 +204,11 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-async def load(url: str, sessions: int, actions: int, seed: int) -> list[Session]:
-    return await asyncio.gather(*(visitor(url, actions, seed + i) for i in range(sessions)))
+async def load(url: str, sessions: int, actions: int, seed: int,
+               think: tuple[float, float] = (1.0, 3.0), ramp: float = 0.0) -> list[Session]:
+    return await asyncio.gather(*(visitor(url, actions, seed + i, think,
+                                          ramp * i / max(1, sessions))
+                                  for i in range(sessions)))
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -213,6 +219,10 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--sessions", type=int, default=50)
     parser.add_argument("--actions", type=int, default=8)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--think", default="1,3", metavar="MIN,MAX",
+                        help="seconds a visitor pauses between actions (default 1,3)")
+    parser.add_argument("--ramp", type=float, default=10.0,
+                        help="seconds over which the visitors arrive (default 10)")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
     args = parser.parse_args(argv)
     process = None
@@ -227,7 +237,9 @@ def main(argv: list[str] | None = None) -> dict:
             if warm.errors:
                 raise SystemExit(f"the app failed on a first visit: {warm.errors}")
         started = time.perf_counter()
-        results = asyncio.run(load(url, args.sessions, args.actions, args.seed))
+        think = tuple(float(v) for v in args.think.split(","))
+        results = asyncio.run(load(url, args.sessions, args.actions, args.seed, think,
+                                   args.ramp))
         elapsed = time.perf_counter() - started
         memory = memory_of(process.pid) if process else (None, None)
     finally:
@@ -235,20 +247,29 @@ def main(argv: list[str] | None = None) -> dict:
             process.terminate()
             process.wait(timeout=30)
     times = [t for s in results for _, t in s.timings]
+    actions = [t for s in results for label, t in s.timings if label != "open"]
+    opens = [t for s in results for label, t in s.timings if label == "open"]
     errors = [e for s in results for e in s.errors]
-    summary = {"sessions": args.sessions, "runs": len(times), "seconds": round(elapsed, 1),
+    summary = {"sessions": args.sessions, "think": args.think, "runs": len(times),
+               "seconds": round(elapsed, 1),
                "median": round(statistics.median(times), 3) if times else None,
                "p95": round(percentile(times, 0.95), 3) if times else None,
                "worst": round(max(times), 3) if times else None,
+               "p95_open": round(percentile(opens, 0.95), 3) if opens else None,
+               "p95_actions": round(percentile(actions, 0.95), 3) if actions else None,
+               "ramp": args.ramp,
                "errors": len(errors), "error_samples": errors[:5],
                "server_rss_mb": memory[0] and round(memory[0]),
                "server_peak_mb": memory[1] and round(memory[1])}
     if args.json:
         print(json.dumps(summary))
     else:
-        print(f"{summary['sessions']} sessions, {summary['runs']} runs in {summary['seconds']} s:"
+        print(f"{summary['sessions']} sessions arriving over {summary['ramp']:g} s (pauses "
+              f"{summary['think']} s), {summary['runs']} "
+              f"runs in {summary['seconds']} s:"
               f" median {summary['median']} s, p95 {summary['p95']} s, worst "
-              f"{summary['worst']} s, {summary['errors']} errors; server memory "
+              f"{summary['worst']} s (p95 first page {summary['p95_open']} s, p95 actions "
+              f"{summary['p95_actions']} s), {summary['errors']} errors; server memory "
               f"{summary['server_rss_mb']} MB (peak {summary['server_peak_mb']} MB)")
         for error in summary["error_samples"]:
             print("  error:", error)

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from atlas_app.display import list_rows
 from atlas_app.filters import Filters
 from atlas_app.mapping import json_for_script
 from atlas_app.schema import Taxonomy, load_taxonomy
@@ -75,6 +76,18 @@ def map_payload_json(index: RegistryIndex, filters: Filters, lang: str, window: 
     grid window (nearby views share an entry)."""
     return _map_payload_json(index.revision, filters, lang,
                              astuple(window) if window else None, fit, index)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _organisation_list(revision: int, filters: Filters, lang: str, limit: int,
+                       _index: RegistryIndex) -> pd.DataFrame:
+    return list_rows(_index.by_name(filter_mask(_index, filters), limit), get_taxonomy(), lang)
+
+
+def organisation_list(index: RegistryIndex, filters: Filters, lang: str,
+                      limit: int) -> pd.DataFrame:
+    """The first ``limit`` matching organisations by name, as the list shows them."""
+    return _organisation_list(index.revision, filters, lang, limit, index)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)

@@ -8,20 +8,20 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from atlas_app.countries import country_name, known_codes
-from atlas_app.display import list_rows, organisation_detail
+from atlas_app.display import organisation_detail
 from atlas_app.filters import describe_filters
 from atlas_app.mapping import build_base_map, build_data_layer
 from atlas_app.schema import KIND_LABELS, KINDS
 from atlas_app.ui import lang, state
 from atlas_app.ui.resources import filter_mask, get_settings, get_taxonomy, map_payload_json, \
-    published_organisation, registry_index
+    organisation_list, published_organisation, registry_index
 from atlas_app.ui.widgets import detail_panel, sector_legend
 from atlas_app.viewport import Viewport
 
 # The map draws inside streamlit-folium's iframe at <base>/component/<name>/index.html;
 # this relative URL reaches <base>/app/static whatever the deployment's base path.
 ASSET_BASE = "../../app/static"
-LIST_LIMIT = 1_000
+LIST_LIMIT = 300
 FITTED_FOR = "map-fitted-for"
 
 
@@ -89,7 +89,7 @@ def _render_view(index, settings, taxonomy, _, embedded: bool) -> None:
     org = published_organisation(state.selected_org())
     with detail_column:
         detail_panel(organisation_detail(org, taxonomy, _.lang) if org else None, _)
-    _organisation_list(index, mask, shown, taxonomy, _)
+    _organisation_list(index, filters, shown, _)
 
 
 def _payload_for_view(index, mask, filters, lang_code: str) -> str:
@@ -115,9 +115,9 @@ def _follow_map_click(clicked: dict | None, index, mask) -> None:
         state.select_org(org_id)
 
 
-def _organisation_list(index, mask, shown: int, taxonomy, _) -> None:
+def _organisation_list(index, filters, shown: int, _) -> None:
     st.subheader(_("List"))
-    table = list_rows(index.by_name(mask, LIST_LIMIT), taxonomy, _.lang)
+    table = organisation_list(index, filters, _.lang, LIST_LIMIT)
     if shown > LIST_LIMIT:
         st.caption(_("The first {limit} of {count} organisations by name: narrow the filters "
                      "to see the others, or download them all from the Research page.",
