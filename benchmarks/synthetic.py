@@ -89,9 +89,10 @@ def synthetic_frame(n: int, seed: int = 42) -> pd.DataFrame:
 
 
 def synthetic_csv(n: int, seed: int = 7) -> bytes:
-    """An import file of ``n`` organisations with city and country only (no coordinates)."""
+    """An import file of ``n`` organisations with city and country only (no coordinates);
+    one description each, so that 100,000 rows stay under the 20 MB upload limit."""
     frame = synthetic_frame(n, seed)
-    columns = ["name", "kind", "sector", "country", "city", "description_en", "description_fr"]
+    columns = ["name", "kind", "sector", "country", "city", "description_en"]
     return frame[columns].to_csv(index=False).encode()
 
 
