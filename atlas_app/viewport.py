@@ -336,6 +336,46 @@ def spread_duplicates(points: list[tuple[float, float]]) -> list[tuple[float, fl
     return out
 
 
+MERGE_RADIUS = 0.75  # cells (48 px): clusters closer than this would overlap on screen
+MERGE_LIMIT = 2_000_000  # pairs compared at most; beyond, the grid is left as it is
+
+
+def _merge_neighbours(cx: np.ndarray, cy: np.ndarray, n: np.ndarray, sx: np.ndarray,
+                      sy: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Grid cells' clusters that would overlap on screen (centroids near a shared cell
+    edge) become one, the largest first; organisations alone in their cell but within
+    reach of a cluster join it. Positions are in cells. Returns the clusters (x, y,
+    count) and which lone organisations stay dots."""
+    keep = np.ones(len(sx), dtype=bool)
+    if len(n) < 2 and not (len(n) and len(sx)):
+        return cx, cy, n, keep
+    if len(n) ** 2 <= MERGE_LIMIT:
+        taken = np.zeros(len(n), dtype=bool)
+        merged = []
+        for i in np.argsort(-n, kind="stable"):
+            if taken[i]:
+                continue
+            group = ~taken & ((cx - cx[i]) ** 2 + (cy - cy[i]) ** 2 <= MERGE_RADIUS ** 2)
+            taken |= group
+            weight = n[group]
+            total = weight.sum()
+            merged.append((cx[group] @ weight / total, cy[group] @ weight / total, total))
+        cx, cy, n = (np.array(v, dtype=float) for v in zip(*merged))
+        n = n.astype("int64")
+    if len(n) and len(sx) and len(n) * len(sx) <= MERGE_LIMIT:
+        d2 = (sx[:, None] - cx[None, :]) ** 2 + (sy[:, None] - cy[None, :]) ** 2
+        nearest = d2.argmin(axis=1)
+        joins = d2[np.arange(len(sx)), nearest] <= MERGE_RADIUS ** 2
+        if joins.any():
+            target = nearest[joins]
+            add = np.bincount(target, minlength=len(n))
+            cx = (cx * n + np.bincount(target, weights=sx[joins], minlength=len(n))) / (n + add)
+            cy = (cy * n + np.bincount(target, weights=sy[joins], minlength=len(n))) / (n + add)
+            n = n + add
+            keep = ~joins
+    return cx, cy, n, keep
+
+
 class RegistryIndex:
     """The published registry, compact, for the public pages (see the module's doc)."""
 
@@ -545,11 +585,15 @@ class RegistryIndex:
         counts = np.bincount(key, minlength=size)
         sum_x = np.bincount(key, weights=px, minlength=size)
         sum_y = np.bincount(key, weights=py, minlength=size)
-        singles = rows[counts[key] == 1]
+        alone = counts[key] == 1
+        singles, sx, sy = rows[alone], px[alone], py[alone]
         many = counts > 1
         n = counts[many]
-        lat = _latitude(sum_y[many] / n / cells).round(4)
-        lon = (sum_x[many] / n / cells * 360.0 - 180.0).round(4)
+        cx, cy = sum_x[many] / n, sum_y[many] / n
+        cx, cy, n, keep = _merge_neighbours(cx, cy, n, sx, sy)
+        singles = singles[keep]
+        lat = _latitude(cy / cells).round(4)
+        lon = (cx / cells * 360.0 - 180.0).round(4)
         clusters = [[la, lo, c] for la, lo, c in zip(lat.tolist(), lon.tolist(), n.tolist())]
         return clusters, singles
 

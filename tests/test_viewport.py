@@ -4,6 +4,7 @@ answers whatever the view (HOSTILE: a client sending absurd bounds)."""
 from __future__ import annotations
 
 import json
+import math
 
 import numpy as np
 import pandas as pd
@@ -246,3 +247,22 @@ def test_the_index_loads_from_both_databases(store):
 
 def test_an_empty_registry_loads_as_an_empty_index(store):
     assert len(RegistryIndex.load(store)) == 0
+
+
+def test_clusters_that_would_overlap_on_screen_become_one(taxonomy):
+    # Two towns a few hundred metres apart, on either side of a grid line at zoom 6, and
+    # one organisation just beside them: the grid alone draws two clusters and a dot
+    # on top of each other.
+    view = Viewport(6, 40, -5, 55, 20)
+    cells = view.window().cells
+    border = math.ceil((2.35 + 180) / 360 * cells) / cells * 360 - 180  # a cell edge
+    n = CLIENT_LIMIT + 100
+    frame = big_frame(n)
+    frame["latitude"] = 48.85
+    frame["longitude"] = np.where(np.arange(n) % 2, border - 0.01, border + 0.01)
+    frame.loc[0, ["latitude", "longitude"]] = (48.86, border + 0.03)
+    frame.loc[1:3, ["latitude", "longitude"]] = (30.0, 60.0)  # out of view
+    index = RegistryIndex.from_frame(frame)
+    payload = index.payload(index.mask(Filters()), view.window(), taxonomy)
+    assert len(payload["clusters"]) == 1 and payload["rows"] == []
+    assert payload["clusters"][0][2] == n - 3
