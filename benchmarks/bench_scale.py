@@ -140,24 +140,21 @@ def main() -> None:
              ("a sector, Berlin z9", Filters(sectors=("health",)),
               Viewport(9, 52.2, 12.8, 52.8, 14.0))]
     for label, f, view in views:
-        def ours_view():
-            mask = index.mask(f)
-            payload = index.payload(mask, view.window() if view else None, taxonomy, lang,
-                                    fit=view is None)
+        def sent(payload: dict) -> int:
             base_map = build_base_map(asset_base="static")
             layer = build_data_layer(None, taxonomy, asset_base="static",
                                      payload_json=json_for_script(payload))
             return streamlit_folium_bytes(base_map, layer)
+
+        def ours_view():
+            return sent(index.payload(index.mask(f), view.window() if view else None,
+                                      taxonomy, lang, fit=view is None))
         t_ours, b_ours = timed(ours_view, 3)
 
         def whole_rows():
             mask = index.mask(f)
             rows = index._rows(np.flatnonzero(mask & index.located), list(taxonomy.sectors))
-            payload = {"sectors": [], "rows": rows, "clusters": None, "fit": None}
-            base_map = build_base_map(asset_base="static")
-            layer = build_data_layer(None, taxonomy, asset_base="static",
-                                     payload_json=json_for_script(payload))
-            return streamlit_folium_bytes(base_map, layer)
+            return sent({"sectors": [], "rows": rows, "clusters": None, "fit": None})
         t_rows, b_rows = timed(whole_rows, 1)
 
         def fast_marker_cluster():
