@@ -19,31 +19,20 @@ data a viewport needs.
 from __future__ import annotations
 
 import math
-import os
-import re
-from concurrent.futures import ThreadPoolExecutor
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import sqlalchemy as sa
 
 from .filters import Filters
-
-# Arrow's own allocators keep freed memory for reuse; the index is built once per revision
-# and then only read, so the system allocator (which gives memory back) suits it better.
-if "ARROW_DEFAULT_MEMORY_POOL" not in os.environ:
-    pa.set_memory_pool(pa.system_memory_pool())
+from .registry_arrow import BATCH_ROWS, INDEX_COLUMNS, categorical, contains, coordinates, \
+    fold_array, give_back_memory, index_batches, search_text, years
 from .schema import Taxonomy, fold
-from .tables import organisations
 
-INDEX_COLUMNS = ("id", "name", "city", "country", "sector", "kind", "latitude", "longitude",
-                 "created_at")
-SEARCHED_COLUMNS = ("name", "city", "tags", "description_en", "description_fr")
 CLIENT_LIMIT = 5_000
 CELL_PIXELS = 64
 SNAP_CELLS = 8
@@ -152,172 +141,6 @@ def _latitude(y: np.ndarray) -> np.ndarray:
     return np.degrees(np.arctan(np.sinh(math.pi * (1.0 - 2.0 * y))))
 
 
-# The blocks of combining marks (accents) that NFKD splits off European letters.
-COMBINING_MARKS = "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
-
-
-def fold_array(values: pa.Array) -> pa.Array:
-    """:func:`atlas_app.schema.fold` for a whole Arrow string array at once, but for
-    whitespace, which is left as it is (searched words never contain any)."""
-    ascii_only = pc.string_is_ascii(values)
-    if not pc.all(ascii_only).as_py():
-        decomposed = pc.utf8_normalize(pc.replace_substring(values, "ß", "ss"), "NFKD")
-        bare = pc.replace_substring_regex(decomposed, COMBINING_MARKS, "")
-        values = pc.if_else(ascii_only, values, bare)
-    return pc.replace_substring(pc.utf8_lower(values), "ς", "σ")
-
-
-PARALLEL_FROM = 100_000
-_POOL = ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1)),
-                           thread_name_prefix="atlas-search")
-
-
-def _contains(values: pa.ChunkedArray, word: str) -> np.ndarray:
-    """Which of ``values`` contain ``word`` (RE2 finds a literal faster than pyarrow's
-    plain substring kernel). Chunks are searched on every core (pyarrow releases the
-    GIL)."""
-    pattern = re.escape(word)
-
-    def search(part: pa.Array) -> np.ndarray:
-        return pc.match_substring_regex(part, pattern).to_numpy(zero_copy_only=False)
-    chunks = values.chunks if isinstance(values, pa.ChunkedArray) else [values]
-    if len(chunks) == 1 and len(values) >= PARALLEL_FROM:
-        step = -(-len(values) // _POOL._max_workers)
-        chunks = [chunks[0].slice(start, step) for start in range(0, len(values), step)]
-    if not chunks:
-        return np.zeros(0, dtype=bool)
-    if len(values) < PARALLEL_FROM:
-        return np.concatenate([search(c) for c in chunks])
-    return np.concatenate(list(_POOL.map(search, chunks)))
-
-
-INDEX_QUERY = """
-SELECT id, name, city, country, sector, kind, latitude, longitude, created_at,
-       CAST(tags AS TEXT) AS tags, description_en, description_fr
-FROM organisations WHERE status = 'published' ORDER BY id
-"""
-INDEX_SCHEMA = pa.schema([("id", pa.int64()), ("name", pa.string()), ("city", pa.string()),
-                          ("country", pa.string()), ("sector", pa.string()),
-                          ("kind", pa.string()), ("latitude", pa.float64()),
-                          ("longitude", pa.float64()), ("created_at", pa.string()),
-                          ("tags", pa.string()), ("description_en", pa.string()),
-                          ("description_fr", pa.string())])
-BATCH_ROWS = 50_000
-
-
-def index_batches(store) -> Iterator[pa.RecordBatch]:
-    """The published organisations' index columns as Arrow record batches, never the
-    whole registry's text in memory at once.
-
-    PostgreSQL's rows come straight into Arrow through its ADBC driver (binary COPY, no
-    Python object per value). SQLite's come through Python's own sqlite3 module, batch by
-    batch: a second SQLite library in the same process (ADBC bundles one) would break
-    SQLite's file locks, which the SQLite documentation warns corrupts databases.
-    """
-    url = store.url
-    if url.get_backend_name() == "postgresql":
-        import adbc_driver_postgresql.dbapi as adbc
-
-        with adbc.connect(url.set(drivername="postgresql").render_as_string(
-                hide_password=False)) as connection, connection.cursor() as cursor:
-            cursor.execute(INDEX_QUERY)
-            yield from cursor.fetch_record_batch()
-        return
-    with store.engine.connect() as conn:
-        result = conn.exec_driver_sql(INDEX_QUERY)
-        for rows in result.partitions(BATCH_ROWS):
-            yield pa.RecordBatch.from_arrays(
-                [_arrow(values, f.type) for f, values in zip(INDEX_SCHEMA, zip(*rows))],
-                schema=INDEX_SCHEMA)
-
-
-def _arrow(values: tuple, type_: pa.DataType) -> pa.Array:
-    try:
-        return pa.array(values, type=type_)
-    except (pa.ArrowInvalid, pa.ArrowTypeError):  # SQLite may hold a number in a text column
-        return pa.array([None if v is None else str(v) for v in values], type=type_)
-
-
-def _tags_text(tags: pa.ChunkedArray | pa.Array) -> pa.Array:
-    """Tags → searchable words: lists are joined; JSON text (as stored) is used as it is,
-    except the few values with ``\\u`` escapes (non-ASCII written by the database's JSON
-    encoder), which are decoded."""
-    import json
-
-    if pa.types.is_list(tags.type) or pa.types.is_large_list(tags.type):
-        return pc.fill_null(pc.binary_join(tags, " "), "")
-    tags = pc.fill_null(pc.cast(tags, pa.string()), "")
-    escaped = np.flatnonzero(pc.match_substring(tags, "\\u").to_numpy(zero_copy_only=False))
-    if not len(escaped):
-        return tags
-    values = tags.to_pylist() if isinstance(tags, pa.Array) else tags.combine_chunks().to_pylist()
-    for i in escaped:
-        try:
-            values[i] = " ".join(map(str, json.loads(values[i])))
-        except (TypeError, ValueError):
-            pass
-    return pa.array(values, type=pa.string())
-
-
-FOLD_SLICE = 100_000
-
-
-def _give_back_memory() -> None:
-    """Return the memory freed while building to the system, so that a replica's size is
-    what its index needs (allocators otherwise keep the peak)."""
-    pa.default_memory_pool().release_unused()
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):
-        pass
-
-
-def _search_text(table: pa.Table) -> pa.Array:
-    """One folded text per organisation (name, city, tags, descriptions), built in slices
-    so that the intermediate copies stay small."""
-    columns = [c for c in SEARCHED_COLUMNS if c in table.column_names]
-    if not columns or not table.num_rows:
-        return pa.array([""] * table.num_rows, type=pa.string())
-    folded = []
-    for start in range(0, table.num_rows, FOLD_SLICE):
-        part = table.slice(start, FOLD_SLICE)
-        texts = [_tags_text(part.column(c)) if c == "tags" else
-                 pc.fill_null(pc.cast(part.column(c), pa.string()), "") for c in columns]
-        joined = pc.binary_join_element_wise(*texts, " ")
-        if isinstance(joined, pa.ChunkedArray):
-            joined = joined.combine_chunks()
-        folded.append(fold_array(joined))
-    return pa.concat_arrays(folded)
-
-
-def _categorical(values) -> pd.Categorical:
-    encoded = pc.dictionary_encode(pc.fill_null(pc.cast(values, pa.string()), ""))
-    if isinstance(encoded, pa.ChunkedArray):
-        encoded = encoded.unify_dictionaries().combine_chunks() if encoded.num_chunks \
-            else pa.DictionaryArray.from_arrays(pa.array([], pa.int32()), pa.array([], pa.string()))
-    return pd.Categorical.from_codes(encoded.indices.to_numpy(zero_copy_only=False),
-                                     categories=encoded.dictionary.to_pylist())
-
-
-def _years(values) -> pd.arrays.IntegerArray:
-    if pa.types.is_timestamp(values.type) or pa.types.is_date(values.type):
-        years = pc.year(values)
-    else:
-        years = pc.cast(pc.utf8_slice_codeunits(pc.cast(values, pa.string()), 0, 4), pa.int64(),
-                        safe=False)
-    return pd.array(pc.cast(years, pa.float64()).to_numpy(zero_copy_only=False),
-                    dtype="Int16") if len(values) else pd.array([], dtype="Int16")
-
-
-def _coordinates(values) -> np.ndarray:
-    array = pc.fill_null(pc.cast(values, pa.float64()), np.nan).to_numpy(
-        zero_copy_only=False).astype("float64")
-    array[~np.isfinite(array)] = np.nan
-    return array
-
-
 def spread_duplicates(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
     """Display positions: organisations sharing a point (say, a city centre) are laid out
     on a small sunflower spiral around it (about 100 m apart) so each can be clicked.
@@ -386,7 +209,7 @@ class RegistryIndex:
             if batch.num_rows:
                 light.append(batch.select([c for c in batch.schema.names
                                            if c in INDEX_COLUMNS]))
-                search.append(_search_text(pa.Table.from_batches([batch])))
+                search.append(search_text(pa.Table.from_batches([batch])))
         table = pa.Table.from_batches(light).combine_chunks() if light else \
             pa.table({c: pa.array([], pa.string()) for c in INDEX_COLUMNS})
         n = table.num_rows
@@ -396,13 +219,13 @@ class RegistryIndex:
         self.frame = pd.DataFrame({
             "id": pc.cast(column("id"), pa.int64()).to_numpy(),
             "name": pd.arrays.ArrowStringArray(names),
-            "city": _categorical(column("city")),
-            "country": _categorical(column("country")),
-            "sector": _categorical(column("sector")),
-            "kind": _categorical(column("kind")),
-            "latitude": _coordinates(column("latitude")),
-            "longitude": _coordinates(column("longitude")),
-            "year": (_years(column("created_at")) if "created_at" in table.column_names
+            "city": categorical(column("city")),
+            "country": categorical(column("country")),
+            "sector": categorical(column("sector")),
+            "kind": categorical(column("kind")),
+            "latitude": coordinates(column("latitude")),
+            "longitude": coordinates(column("longitude")),
+            "year": (years(column("created_at")) if "created_at" in table.column_names
                      else pd.array([pd.NA] * n, dtype="Int16")),
         }, index=pd.RangeIndex(n))
         self._label_arrays: dict[str, np.ndarray] = {}
@@ -438,16 +261,11 @@ class RegistryIndex:
     @classmethod
     def load(cls, store) -> "RegistryIndex":
         index = cls(index_batches(store))
-        _give_back_memory()
+        give_back_memory()
         return index
 
     def __len__(self) -> int:
         return len(self.frame)
-
-    @property
-    def nbytes(self) -> int:
-        return int(self.frame.memory_usage(deep=True).sum() + self.x.nbytes + self.y.nbytes
-                   + self.search.nbytes + self.located.nbytes)
 
     # -- filters --------------------------------------------------------------------------
 
@@ -470,9 +288,9 @@ class RegistryIndex:
             if not len(rows):
                 break
             if len(rows) > len(self) // 4:
-                mask &= _contains(self.search, word)
+                mask &= contains(self.search, word)
             else:
-                mask[rows[~_contains(self._search_rows(rows), word)]] = False
+                mask[rows[~contains(self._search_rows(rows), word)]] = False
         return mask
 
     def _search_rows(self, rows: np.ndarray) -> pa.Array:

@@ -54,7 +54,6 @@ CITIES = [(48.86, 2.35), (52.52, 13.40), (41.90, 12.50), (40.42, -3.70), (50.85,
 class Session:
     """One visitor: the widgets it has seen and the values it has set."""
 
-    url: str
     widgets: dict[str, str] = field(default_factory=dict)  # key suffix → widget id
     states: dict[str, WidgetState] = field(default_factory=dict)
     timings: list[tuple[str, float]] = field(default_factory=list)
@@ -133,7 +132,7 @@ async def _run(ws, session: Session, message: BackMsg, label: str) -> None:
 async def visitor(url: str, actions: int, seed: int,
                   think: tuple[float, float] = (1.0, 3.0), delay: float = 0.0) -> Session:
     rng = random.Random(seed)
-    session = Session(url)
+    session = Session()
     await asyncio.sleep(delay)
     stream = url.replace("http://", "ws://").rstrip("/") + "/_stcore/stream"
     try:

@@ -12,8 +12,9 @@ import pytest
 
 from atlas_app.filters import Filters, apply_filters
 from atlas_app.schema import fold
+from atlas_app.registry_arrow import fold_array
 from atlas_app.viewport import CLIENT_LIMIT, MAX_VIEW_CELLS, RegistryIndex, Viewport, \
-    fold_array, spread_duplicates
+    spread_duplicates
 from factories import make_registry
 
 TRICKY = ["Écoute Sociale", "ÉCOLE  numérique\tlibre", "Straße der Zukunft", "Łódź Hub",

@@ -96,11 +96,12 @@ def _published_organisation(revision: int, org_id: int) -> dict | None:
     return org if org and org.get("status") == "published" else None
 
 
-def published_organisation(org_id: int | None) -> dict | None:
-    """One published organisation, whole (None if unknown or not published)."""
+def published_organisation(index: RegistryIndex, org_id: int | None) -> dict | None:
+    """One published organisation, whole (None if unknown or not published), as of the
+    revision ``index`` was built from."""
     if org_id is None:
         return None
-    return _published_organisation(get_store().revision(), int(org_id))
+    return _published_organisation(index.revision, int(org_id))
 
 
 def published_rows(filters: Filters, ids) -> pd.DataFrame:

@@ -86,7 +86,7 @@ def _render_view(index, settings, taxonomy, _, embedded: bool) -> None:
                          "location); they are in the list.", count=_.number(unlocated)))
     if detail_column is None:
         return
-    org = published_organisation(state.selected_org())
+    org = published_organisation(index, state.selected_org())
     with detail_column:
         detail_panel(organisation_detail(org, taxonomy, _.lang) if org else None, _)
     _organisation_list(index, filters, shown, _)

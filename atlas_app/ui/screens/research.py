@@ -15,8 +15,8 @@ from atlas_app.i18n import N_
 from atlas_app.schema import KIND_LABELS, KINDS
 from atlas_app.ui import lang, research_state as rs
 from atlas_app.ui.research_views import RENDERERS, VIEW_LABELS
-from atlas_app.ui.resources import filter_mask, get_settings, get_store, get_taxonomy, \
-    published_rows, registry_index
+from atlas_app.ui.resources import filter_mask, get_settings, get_taxonomy, published_rows, \
+    registry_index
 
 DOWNLOADS = (("csv", N_("CSV"), "text/csv", "csv"),
              ("csv-excel", N_("CSV for Excel (;)"), "text/csv", "csv"),
@@ -64,7 +64,7 @@ else:
     RENDERERS[view or rs.VIEWS[0]](shown, taxonomy, _)
 
 st.subheader(_("Download exactly this data"))
-citation = Citation(get_store().revision(), dt.date.today(), sentence)
+citation = Citation(index.revision, dt.date.today(), sentence)  # the data shown
 for cell, (fmt, label, mime, extension) in zip(st.columns(len(DOWNLOADS)), DOWNLOADS):
     cell.download_button(_(label), functools.partial(_download, filters, shown["id"], fmt, citation),
                          file_name=f"social-tech-atlas-{citation.version}.{extension}",
