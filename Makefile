@@ -4,20 +4,33 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
 
-.PHONY: run test setup init serve datapackage messages
+.PHONY: run test setup init serve datapackage messages lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Re-installs only when pyproject.toml changes.
-$(VENV)/.installed-app: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+# Installs exactly the locked versions (requirements/*.txt, with hashes), then the
+# project itself without resolving anything again. Re-installs when a lock changes.
+$(VENV)/.installed-app: requirements/app.txt pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/app.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+$(VENV)/.installed-test: requirements/test.txt pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/test.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@ $(VENV)/.installed-app
+
+LOCK_FLAGS := --quiet --strip-extras --generate-hashes --allow-unsafe \
+	--no-emit-index-url --no-emit-find-links
+
+## Refresh the lock files on purpose: newest releases within pyproject.toml's bounds.
+## Then run `make test` and commit pyproject.toml and requirements/ together.
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet pip-tools
+	$(BIN)/pip-compile $(LOCK_FLAGS) --upgrade --extra test -o requirements/test.txt pyproject.toml
+	$(BIN)/pip-compile $(LOCK_FLAGS) --upgrade -c requirements/test.txt -o requirements/app.txt pyproject.toml
 
 setup: $(VENV)/.installed-app
 

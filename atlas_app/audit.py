@@ -158,11 +158,10 @@ def registry_duplicates(store: Store, limit: int = 50) -> list[tuple[int, int, s
     """Possible duplicates among organisations not archived: (newer id, older id, why)."""
     from .matching import Candidate, DuplicateIndex
 
-    frame = store.frame(statuses=("published", "pending"))
     index = DuplicateIndex()
     pairs = []
-    for org in frame.sort_values("id").itertuples():
-        candidate = Candidate(int(org.id), org.name, org.country, org.city, org.website)
+    for identity in store.identities(("published", "pending")):
+        candidate = Candidate(*identity)
         match = index.match(candidate)
         if match is not None:
             pairs.append((candidate.ref, match[0], match[1]))

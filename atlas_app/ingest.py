@@ -136,6 +136,9 @@ def _duplicate_warnings(accepted: list[tuple[int, dict]], store: Store, where: s
                         locator: Locator | None = None) -> list[Problem]:
     """Warn about rows resembling another row of the file or the registry (never merged).
 
+    Archived organisations are not compared: an undone upload or a rejected suggestion
+    can come in again.
+
     With a gazetteer, places are compared by their GeoNames id, so ``Lisbon`` and
     ``Lisboa`` are the same place.
     """
@@ -148,10 +151,7 @@ def _duplicate_warnings(accepted: list[tuple[int, dict]], store: Store, where: s
 
     new = [Candidate(line, r["name"], r["country"], r["city"], r["website"],
                      place(r["city"], r["country"])) for line, r in accepted]
-    registry = store.frame(statuses=None)
-    existing = [Candidate(int(i), n, c, t, w, place(t, c)) for i, n, c, t, w in zip(
-        registry["id"], registry["name"], registry["country"], registry["city"],
-        registry["website"])]
+    existing = [Candidate(i, n, c, t, w, place(t, c)) for i, n, c, t, w in store.identities()]
     warnings = []
     in_registry = find_matches(new, existing)
     for line, (org_id, reason) in in_registry.items():

@@ -52,7 +52,7 @@ def country_counts(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
               .reset_index().astype({"country": str}))
     counts["name"] = counts["country"].map(lambda c: country_name(c, lang))
     counts["population"] = counts["country"].map(
-        lambda c: table[c].population if c in table else 0)
+        lambda c: table[c].population if c in table else 0).astype("int64")  # also when empty
     counts["per_million"] = (counts["organisations"] / counts["population"].where(
         counts["population"] > 0) * 1_000_000).round(2)
     return counts.sort_values(["organisations", "name"], ascending=[False, True],

@@ -17,11 +17,17 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from .errors import StoreError
-from .schema import FIELD_NAMES
+from .schema import FIELD_NAMES, FIELDS
 from .tables import geocode_cache, import_batches, organisations, registry_meta
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 INSERT_CHUNK = 1000
+# How each field's values leave the store in a frame: the one place where missing values
+# are decided. Text stays Python ``str`` or ``None`` in an object column (pandas 3 would
+# otherwise infer its ``str`` dtype and hand NaN floats to code that expects ``None``).
+FRAME_DTYPES = {f.name: {"integer": "int64", "number": "float64"}.get(f.type, object)
+                for f in FIELDS}
+DATETIME_FIELDS = tuple(f.name for f in FIELDS if f.type == "datetime")
 
 
 @dataclass(frozen=True)
@@ -80,6 +86,21 @@ def _sqlite_engine(url: sa.URL) -> sa.Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
     return engine
+
+
+def records_frame(rows: Sequence[dict]) -> pd.DataFrame:
+    """Organisation records as a frame with FIELD_NAMES columns and fixed types.
+
+    ``id`` is int64, coordinates float64 (NaN when missing), timestamps UTC datetimes,
+    and every text, enum and list column holds Python objects with ``None`` when
+    missing — never NaN — whatever pandas' own string inference would choose.
+    """
+    columns = {name: pd.Series([row.get(name) for row in rows], dtype=dtype, name=name)
+               for name, dtype in FRAME_DTYPES.items()}
+    for name in DATETIME_FIELDS:
+        columns[name] = pd.Series(pd.to_datetime(columns[name], utc=True)
+                                  .astype("datetime64[us, UTC]"), name=name)
+    return pd.DataFrame(columns, columns=list(FIELD_NAMES))
 
 
 class Store:
@@ -287,11 +308,17 @@ class Store:
                                  bounds=bounds)
         with self.engine.connect() as conn:
             rows = [self._normalise(dict(r)) for r in conn.execute(query).mappings()]
-        frame = pd.DataFrame(rows, columns=list(FIELD_NAMES))
-        frame["latitude"] = frame["latitude"].astype("float64")
-        frame["longitude"] = frame["longitude"].astype("float64")
-        frame["id"] = frame["id"].astype("int64")
-        return frame
+        return records_frame(rows)
+
+    def identities(self, statuses: Sequence[str] = ("published", "pending")
+                   ) -> list[tuple[int, str, str | None, str | None, str | None]]:
+        """(id, name, country, city, website) of the organisations in these statuses, by
+        id: what duplicate detection compares, without reading whole rows."""
+        c = organisations.c
+        query = (sa.select(c.id, c.name, c.country, c.city, c.website)
+                 .where(c.status.in_(list(statuses))).order_by(c.id))
+        with self.engine.connect() as conn:
+            return [tuple(row) for row in conn.execute(query)]
 
     @staticmethod
     def frame_query(statuses: Sequence[str] | None = ("published",), *,
