@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
 
-.PHONY: run test setup init serve datapackage messages lock
+.PHONY: run test test-fast lint setup init serve datapackage messages lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,9 +42,19 @@ init: setup
 run: init
 	$(BIN)/atlas serve --port $(PORT)
 
-## Set up and run the whole test suite (SQLite, PostgreSQL, AppTest, browser).
-test: $(VENV)/.installed-test
+## Set up, check the contracts and run the whole test suite (SQLite, PostgreSQL, AppTest, browser).
+test: lint
 	$(BIN)/python -m pytest
+
+## The everyday loop: contracts, then every test not marked slow (no browser, no subprocesses).
+test-fast: lint
+	$(BIN)/python -m pytest -m "not slow" -q
+
+## Import contracts (import-linter: layers, Streamlit only in ui, drivers only in registry)
+## and ruff (pyflakes, bugbear, complexity).
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 ## Regenerate data/datapackage.json after changing the schema or the sectors.
 datapackage: setup

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ConfigError
+from atlas_app.errors import ConfigError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PACKAGE_DATA = PROJECT_ROOT / "data"

@@ -77,9 +77,9 @@ def baseline_pages(folder: Path, database: str, sample: int) -> dict[str, Path]:
     import folium
     from folium.plugins import FastMarkerCluster, MarkerCluster
 
-    from atlas_app.mapping import CLUSTER_CSS, MAP_CSS, MAP_JS, _local
-    from atlas_app.store import Store
-    from atlas_app.viewport import RegistryIndex
+    from atlas_app.maps.elements import CLUSTER_CSS, MAP_CSS, MAP_JS, _local
+    from atlas_app.registry.store import Store
+    from atlas_app.public.index import RegistryIndex
 
     index = RegistryIndex.load(Store(database))
     located = index.frame[index.located]

@@ -18,8 +18,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from atlas_app.countries import resolve_country  # noqa: E402
-from atlas_app.gazetteer import Gazetteer, place_key  # noqa: E402
+from atlas_app.places.countries import resolve_country  # noqa: E402
+from atlas_app.places.gazetteer import Gazetteer
+from atlas_app.text import place_key  # noqa: E402
 from atlas_app.settings import PACKAGE_DATA, load_settings  # noqa: E402
 
 SUSY = ROOT / "tests" / "data" / "ssedas-partners.geojson"
@@ -37,7 +38,7 @@ def main() -> None:
     Gazetteer.load(cache, PACKAGE_DATA)  # make sure the cache exists
 
     probe = ("import time, sys; sys.path.insert(0, sys.argv[1]); "
-             "from atlas_app.gazetteer import Gazetteer; "
+             "from atlas_app.places.gazetteer import Gazetteer; "
              "from atlas_app.settings import PACKAGE_DATA, load_settings; "
              "t = time.perf_counter(); Gazetteer.load(load_settings().cache_dir, PACKAGE_DATA); "
              "print(time.perf_counter() - t)")

@@ -47,8 +47,8 @@ FILTERS = [
 LOADER = """
 import json, resource, sys, time
 sys.path.insert(0, {root!r})
-from atlas_app.store import Store
-from atlas_app.viewport import RegistryIndex
+from atlas_app.registry.store import Store
+from atlas_app.public.index import RegistryIndex
 def rss():
     return int(open('/proc/self/status').read().split('VmRSS:')[1].split()[0]) / 1024
 store = Store({url!r})
@@ -97,12 +97,12 @@ def main() -> None:
     from folium.plugins import FastMarkerCluster, MarkerCluster
     from streamlit_folium import _get_map_string
 
-    from atlas_app.filters import Filters, apply_filters
-    from atlas_app.mapping import build_base_map, build_data_layer, json_for_script
-    from atlas_app.schema import load_taxonomy
+    from atlas_app.public.filters import Filters, apply_filters
+    from atlas_app.maps.elements import build_base_map, build_data_layer, json_for_script
+    from atlas_app.registry.schema import load_taxonomy
     from atlas_app.settings import PACKAGE_DATA
-    from atlas_app.store import Store
-    from atlas_app.viewport import RegistryIndex, Viewport
+    from atlas_app.registry.store import Store
+    from atlas_app.public.index import RegistryIndex, Viewport
 
     taxonomy = load_taxonomy(PACKAGE_DATA)
     print("## Loading (each in a new process)")
@@ -124,7 +124,7 @@ def main() -> None:
     for label, kwargs in FILTERS:
         f = Filters(**kwargs)
         t_ours, mask = timed(lambda: index.mask(f), 5)
-        t_base, shown = timed(lambda: apply_filters(frame, f), 1)
+        t_base, shown = timed(lambda: apply_filters(frame, f), 1)  # noqa: F821 (del after the loop)
         assert int(mask.sum()) == len(shown), (label, int(mask.sum()), len(shown))
         worst = max(worst, t_ours)
         print(f"{label:>24}: {int(mask.sum()):>9,} rows | ours {t_ours * 1000:7.1f} ms | "

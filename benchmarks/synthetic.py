@@ -24,7 +24,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from atlas_app.schema import FIELD_NAMES  # noqa: E402
+from atlas_app.registry.schema import FIELD_NAMES  # noqa: E402
 
 SECTORS = ["education", "digital-inclusion", "health", "environment", "employment",
            "democracy", "culture-media", "finance", "open-tech", "ess-networks", "solidarity"]
@@ -43,7 +43,7 @@ WORDS_FR = ("accompagne les structures de l'économie sociale et solidaire dans 
 @functools.lru_cache(maxsize=1)
 def places() -> pd.DataFrame:
     """European GeoNames settlements (the app's own offline gazetteer)."""
-    from atlas_app.gazetteer import Gazetteer
+    from atlas_app.places.gazetteer import Gazetteer
     from atlas_app.settings import load_settings
 
     settings = load_settings()
@@ -98,7 +98,7 @@ def synthetic_csv(n: int, seed: int = 7) -> bytes:
 
 def seed_database(url: str, n: int, seed: int = 42, chunk: int = 50_000) -> None:
     """Fill an empty registry at ``url`` with ``n`` synthetic organisations."""
-    from atlas_app.store import Store
+    from atlas_app.registry.store import Store
 
     store = Store(url)
     store.upgrade()

@@ -8,9 +8,9 @@ import warnings
 
 import pytest
 
-from atlas_app.schema import load_taxonomy
+from atlas_app.registry.schema import load_taxonomy
 from atlas_app.settings import PACKAGE_DATA, Settings
-from atlas_app.store import Store
+from atlas_app.registry.store import Store
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 POSTGRES_ADMIN_URL = os.environ.get("ATLAS_TEST_POSTGRES_URL",
@@ -41,7 +41,7 @@ def _postgres_unavailable(reason: str):
                f"{'=' * 70}")
     if IN_CI:
         pytest.fail("PostgreSQL is required in CI (CI=true) but " + reason)
-    warnings.warn(message)
+    warnings.warn(message, stacklevel=2)
     pytest.skip(message)
 
 
@@ -92,7 +92,7 @@ def store(request):
 @pytest.fixture(scope="session")
 def gazetteer():
     """The real GeoNames index (built once into var/cache, then loaded from there)."""
-    from atlas_app.gazetteer import Gazetteer
+    from atlas_app.places.gazetteer import Gazetteer
     from atlas_app.settings import load_settings
 
     return Gazetteer.load(load_settings().cache_dir, PACKAGE_DATA)

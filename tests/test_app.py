@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from atlas_app.display import md_escape
-from atlas_app.ingest import ImportOptions, import_bytes
+from atlas_app.public.detail import md_escape
+from atlas_app.intake.pipeline import ImportOptions, import_bytes
 from atlas_app.settings import Settings
-from atlas_app.store import Store
+from atlas_app.registry.store import Store
 from tests.factories import make_organisation, make_registry, to_csv
 
 APP = str(Path(__file__).resolve().parent.parent / "atlas_app" / "ui" / "app.py")

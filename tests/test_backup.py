@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from atlas_app.backup import backup, restore
-from atlas_app.errors import StoreError, UsageError
-from atlas_app.ingest import ImportOptions, import_bytes
-from atlas_app.store import Store
-from atlas_app.tables import import_batches, organisations, registry_meta
+from atlas_app.registry.backup import backup, restore
+from atlas_app.errors import UsageError
+from atlas_app.intake.pipeline import ImportOptions, import_bytes
+from atlas_app.registry.store import Store
+from atlas_app.registry.tables import import_batches, organisations, registry_meta
 from tests.factories import make_registry, to_csv
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from atlas_app.ingest import ImportOptions, import_bytes
+from atlas_app.intake.pipeline import ImportOptions, import_bytes
 from atlas_app.settings import Settings
-from atlas_app.store import Store
+from atlas_app.registry.store import Store
 from tests.conftest import IN_CI
 from tests.factories import make_organisation, make_registry, to_csv
 
@@ -58,7 +58,7 @@ def app_url(tmp_path_factory, taxonomy):
              for i, name in enumerate(HOSTILE)]
     import_bytes(to_csv(rows), "b.csv", store, taxonomy, Settings(database_url=url),
                  ImportOptions())
-    from atlas_app.accounts import add_account
+    from atlas_app.staff.accounts import add_account
     add_account(store, "ana@example.org", STAFF_PASSWORD)
     store.dispose()
     port = _free_port()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from atlas_app.columns import ColumnMapping, resolve_columns
+from atlas_app.intake.columns import ColumnMapping, resolve_columns
 from atlas_app.errors import MappingError
-from atlas_app.reader import RawRow, RawTable
+from atlas_app.intake.reader import RawRow, RawTable
 
 
 def table(headers, *rows):

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from atlas_app.store import Store
-from atlas_app.tables import import_batches
+from atlas_app.registry.store import Store
+from atlas_app.registry.tables import import_batches
 from tests.factories import make_registry, to_csv
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,7 +66,7 @@ def test_killing_an_export_never_leaves_a_truncated_file_in_place(tmp_path, taxo
                    capture_output=True)
     target = tmp_path / "out" / "export.csv"
     rng = random.Random(99)
-    for attempt in range(5):
+    for _attempt in range(5):
         proc = subprocess.Popen(atlas("export", "-o", target, env=env), env=env, cwd=ROOT,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(rng.uniform(0.3, 2.5))
@@ -105,7 +105,7 @@ def test_two_uploads_at_once_while_the_public_browses(tmp_path):
     outputs = [p.communicate(timeout=300) for p in procs]
     stop.set()
     reader.join()
-    for proc, (out, err) in zip(procs, outputs):
+    for proc, (_out, err) in zip(procs, outputs):
         assert proc.returncode == 0, err
         assert "locked" not in err
     assert errors == []

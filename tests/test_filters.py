@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from atlas_app.filters import Filters, apply_filters, describe_filters
+from atlas_app.public.filters import Filters, apply_filters, describe_filters
 
 ROWS = pd.DataFrame([
     {"id": 1, "name": "Framasoft", "description_en": "Free software", "description_fr": None,

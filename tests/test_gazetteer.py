@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from atlas_app.gazetteer import place_key
+from atlas_app.text import place_key
 
 
 @pytest.mark.parametrize("city, country, expected", [
@@ -86,7 +86,7 @@ def test_place_key(a, b):
 
 
 def test_cached_index_loads_the_same_places(gazetteer, tmp_path):
-    from atlas_app.gazetteer import Gazetteer
+    from atlas_app.places.gazetteer import Gazetteer
     from atlas_app.settings import PACKAGE_DATA, load_settings
 
     again = Gazetteer.load(load_settings().cache_dir, PACKAGE_DATA)

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from atlas_app.geocoding import PAUSE_KEY, Locator, OnlineGeocoder, Outcome, Query, \
+from atlas_app.places.geocoding import PAUSE_KEY, Locator, OnlineGeocoder, Outcome, Query, \
     locate_pending
-from atlas_app.ingest import ImportOptions, import_bytes
+from atlas_app.intake.pipeline import ImportOptions, import_bytes
 from tests.factories import make_organisation, to_csv
 from tests.nominatim_server import NominatimStub
 
@@ -145,7 +145,7 @@ def test_manual_coordinates_are_never_overwritten(store, taxonomy, settings, gaz
     seed_unlocated(store, taxonomy, settings, gazetteer, ["Okcity"])
     [row] = store.unlocated(("offline_miss",))
     # Staff set the location by hand after the run picked the row but before it wrote.
-    from atlas_app.tables import organisations
+    from atlas_app.registry.tables import organisations
     with store.write() as conn:
         conn.execute(organisations.update().where(organisations.c.id == row["id"]).values(
             latitude=1.5, longitude=2.5, location_source="manual", location_precision="exact",
@@ -193,7 +193,7 @@ def test_killed_run_resumes_without_losing_or_repeating(tmp_path, taxonomy, gaze
     """SIGKILL `atlas geocode --online` at seeded random points, three times; the next run
     finishes the job with every row located once."""
     from atlas_app.settings import Settings
-    from atlas_app.store import Store
+    from atlas_app.registry.store import Store
 
     url = f"sqlite:///{tmp_path / 'kill.db'}"
     store = Store(url)

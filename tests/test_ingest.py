@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from atlas_app.columns import ColumnMapping
+from atlas_app.intake.columns import ColumnMapping
 from atlas_app.errors import DuplicateUploadError, FileReadError, MappingError
-from atlas_app.ingest import ImportOptions, import_bytes
+from atlas_app.intake.pipeline import ImportOptions, import_bytes
 from tests.factories import make_organisation, make_registry, to_csv
 
 
@@ -95,7 +95,7 @@ def test_id_already_in_registry_is_a_row_error(store, taxonomy, settings):
 
 def test_database_error_rolls_back_everything(store, taxonomy, settings, monkeypatch):
     """A failure while writing (here: row 40 of 50 breaks a constraint) keeps nothing."""
-    from atlas_app import validation
+    from atlas_app.intake import validation
 
     original = validation.validate_record
 
@@ -105,7 +105,7 @@ def test_database_error_rolls_back_everything(store, taxonomy, settings, monkeyp
             record["kind"] = "not-a-kind"  # passes validation, refused by the database
         return record, problems
 
-    monkeypatch.setattr("atlas_app.ingest.validate_record", sabotage)
+    monkeypatch.setattr("atlas_app.intake.pipeline.validate_record", sabotage)
     from atlas_app.errors import StoreError
     with pytest.raises(StoreError, match=r"^line 41: the database refused row 40 .*"
                                          r"nothing was written"):
@@ -131,7 +131,7 @@ def test_constants_and_status(store, taxonomy, settings):
 
 
 def test_lisbon_and_lisboa_are_the_same_place(store, taxonomy, settings, gazetteer):
-    from atlas_app.geocoding import Locator
+    from atlas_app.places.geocoding import Locator
 
     first = run(to_csv([make_organisation(name="Casa do Impacto", city="Lisboa", country="PT",
                                           website="https://a.example")]), store, taxonomy,

@@ -18,13 +18,13 @@ from pathlib import Path
 
 import pytest
 
-from atlas_app.accounts import add_account
-from atlas_app.api import open_registry
-from atlas_app.audit import set_status
+from atlas_app.staff.accounts import add_account
+from atlas_app.research.notebook import open_registry
+from atlas_app.staff.edits import set_status
 from atlas_app.cli import main
-from atlas_app.export import Citation, export_bytes
+from atlas_app.research.exports import Citation, export_bytes
 from atlas_app.settings import PACKAGE_DATA
-from atlas_app.store import Store
+from atlas_app.registry.store import Store
 from tests.factories import make_organisation, to_csv
 from tests.test_app import run_app
 from tests.test_staff_app import PASSWORD, SUSY, suggest, upload
@@ -162,6 +162,6 @@ def test_first_week_with_real_files_and_missing_values(installation):
 
 
 def _taxonomy():
-    from atlas_app.schema import load_taxonomy
+    from atlas_app.registry.schema import load_taxonomy
 
     return load_taxonomy(PACKAGE_DATA)

@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from atlas_app.mapping import build_base_map, build_map, json_for_script, map_payload, \
-    safe_url
+from atlas_app.maps.elements import build_base_map, build_map, json_for_script, map_payload
+from atlas_app.text import safe_url
 
 HOSTILE_NAMES = ["<img src=x onerror=alert(1)>", "${globalThis.PWNED=1}",
                  "Foo\\`);globalThis.PWNED=1;//", "Café `Le Lab`",

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from atlas_app.errors import FileReadError
-from atlas_app.reader import detect_separator, read_bytes
+from atlas_app.intake.reader import detect_separator, read_bytes
 
 LIMITS = {"max_bytes": 1_000_000, "max_rows": 1000}
 

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from atlas_app.accounts import add_account
-from atlas_app.ingest import import_bytes
+from atlas_app.staff.accounts import add_account
+from atlas_app.intake.pipeline import import_bytes
 from atlas_app.settings import Settings
-from atlas_app.store import Store
+from atlas_app.registry.store import Store
 from tests.factories import make_registry, to_csv
 from tests.test_browser import STAFF_PASSWORD, _chromium, _free_port, map_names, \
     sign_in_staff

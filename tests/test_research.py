@@ -11,14 +11,14 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from atlas_app.api import open_registry
-from atlas_app.export import Citation, export_bytes
-from atlas_app.ingest import ImportOptions, import_bytes
-from atlas_app.mapping import choropleth_class
-from atlas_app.research import choropleth_classes, country_counts, country_table, crosstab, \
+from atlas_app.research.notebook import open_registry
+from atlas_app.research.exports import Citation, export_bytes
+from atlas_app.intake.pipeline import ImportOptions, import_bytes
+from atlas_app.maps.elements import choropleth_class
+from atlas_app.research.numbers import choropleth_classes, country_counts, country_table, crosstab, \
     growth, sector_shares
 from atlas_app.settings import PACKAGE_DATA
-from atlas_app.tables import organisations
+from atlas_app.registry.tables import organisations
 from tests.factories import make_organisation, make_registry, to_csv
 
 
@@ -111,7 +111,7 @@ def test_datapackage_carries_citation_and_still_validates(taxonomy, sqlite_store
 
 def test_notebook_api(tmp_path, taxonomy, settings):
     url = f"sqlite:///{tmp_path / 'api.db'}"
-    from atlas_app.store import Store
+    from atlas_app.registry.store import Store
 
     store = Store(url)
     store.upgrade()

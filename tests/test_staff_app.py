@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from atlas_app.accounts import add_account
-from atlas_app.audit import recent_changes
-from atlas_app.store import Store
+from atlas_app.staff.accounts import add_account
+from atlas_app.staff.edits import recent_changes
+from atlas_app.registry.store import Store
 from tests.test_app import run_app
 
 APP = str(Path(__file__).resolve().parent.parent / "atlas_app" / "ui" / "app.py")
@@ -93,7 +93,7 @@ def test_every_write_checks_the_session_again(staff_db, monkeypatch):
                                      location_precision="none", location_source="none")])
     at = signed_in()
     at.switch_page("screens/staff.py").run()
-    from atlas_app import accounts
+    from atlas_app.staff import accounts
 
     calls = []
     real = accounts.session_account
@@ -224,7 +224,7 @@ def test_data_quality_lists_unlocated_organisations(staff_db):
 
 
 def test_edit_with_validation_and_manual_location_kept_from_geocoding(staff_db, gazetteer):
-    from atlas_app.geocoding import Locator, locate_pending
+    from atlas_app.places.geocoding import Locator, locate_pending
 
     staff_db.add_organisations([dict(name="Old name", kind="support", sector="health",
                                      country="FR", city="Paris", tags=["a"],
@@ -352,7 +352,7 @@ def test_upload_rows_the_chain_cannot_locate_can_be_placed_by_hand(staff_db):
 
 
 def test_a_suggestion_approved_appears_on_the_public_map(staff_db):
-    at = suggest("Approved Coop", "https://approved.example", "Lyon")
+    suggest("Approved Coop", "https://approved.example", "Lyon")
     public = run_app()
     assert "no published organisations yet" in public.info[0].value
     staff = signed_in()

@@ -6,8 +6,8 @@ import sqlalchemy as sa
 import pytest
 
 from atlas_app.errors import StoreError
-from atlas_app.store import Store
-from atlas_app.tables import organisations
+from atlas_app.registry.store import Store
+from atlas_app.registry.tables import organisations
 
 
 def record(**overrides):

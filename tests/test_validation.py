@@ -7,7 +7,7 @@ import unicodedata
 import pytest
 from hypothesis import given, strategies as st
 
-from atlas_app.validation import WEBSITE_RULE, clean_text, normalise_website, parse_number, \
+from atlas_app.intake.validation import WEBSITE_RULE, clean_text, normalise_website, parse_number, \
     validate_record
 from tests.factories import make_organisation
 
@@ -58,7 +58,7 @@ def test_acceptable_websites(raw, url, warned):
 
 def test_invisible_and_bidi_characters_are_removed_and_forms_unified():
     nfd = unicodedata.normalize("NFD", "Autrêches")
-    assert clean_text(f"\u202eAutr\u200bêches\u0007") == "Autrêches"
+    assert clean_text("\u202eAutr\u200bêches\u0007") == "Autrêches"
     assert clean_text(nfd) == clean_text("Autrêches") == "Autrêches"
     assert clean_text("a\nb", multiline=True) == "a\nb"
     assert clean_text("a\n  b") == "a b"
@@ -183,7 +183,7 @@ def _clean_text_reference(value: str, *, multiline: bool = False) -> str:
 
 @given(st.text(), st.booleans())
 def test_clean_text_fast_path_agrees_with_its_definition(value, multiline):
-    from atlas_app.validation import clean_text
+    from atlas_app.intake.validation import clean_text
 
     assert clean_text(value, multiline=multiline) == \
         _clean_text_reference(value, multiline=multiline)

@@ -10,10 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from atlas_app.filters import Filters, apply_filters
-from atlas_app.schema import fold
-from atlas_app.registry_arrow import fold_array
-from atlas_app.viewport import CLIENT_LIMIT, MAX_VIEW_CELLS, RegistryIndex, Viewport, \
+from atlas_app.public.filters import Filters, apply_filters
+from atlas_app.text import fold
+from atlas_app.public.arrow import fold_array
+from atlas_app.public.index import CLIENT_LIMIT, MAX_VIEW_CELLS, RegistryIndex, Viewport, \
     spread_duplicates
 from factories import make_registry
 
@@ -188,7 +188,7 @@ def test_a_small_index_is_rebuilt_at_once_and_a_large_one_in_the_background():
     import threading
     import time
 
-    from atlas_app.viewport import LiveIndex
+    from atlas_app.public.index import LiveIndex
 
     release = threading.Event()
     built = []

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from atlas_app.filters import Filters
+from atlas_app.public.filters import Filters
 from atlas_app.i18n import available_languages
-from atlas_app.permalink import parse_view
-from atlas_app.schema import Taxonomy
+from atlas_app.public.permalink import parse_view
+from atlas_app.registry.schema import Taxonomy
 
 COUNTRY = "r-country"
 SECTOR = "r-sector"

@@ -13,13 +13,13 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from atlas_app.display import list_rows
-from atlas_app.filters import Filters
-from atlas_app.mapping import json_for_script
-from atlas_app.schema import Taxonomy, load_taxonomy
+from atlas_app.public.detail import list_rows
+from atlas_app.public.filters import Filters
+from atlas_app.maps.elements import json_for_script
+from atlas_app.registry.schema import Taxonomy, load_taxonomy
 from atlas_app.settings import Settings, load_settings
-from atlas_app.store import Store
-from atlas_app.viewport import LiveIndex, RegistryIndex, Window
+from atlas_app.registry.store import Store
+from atlas_app.public.index import LiveIndex, RegistryIndex, Window
 
 
 @st.cache_resource
@@ -118,7 +118,7 @@ def get_outlines() -> dict:
     """Country outlines for the choropleth (from the app's own static folder)."""
     from pathlib import Path
 
-    from atlas_app.research import country_outlines
+    from atlas_app.research.numbers import country_outlines
 
     return country_outlines(Path(__file__).resolve().parent / "static" / "basemap" /
                             "countries.json")
@@ -127,7 +127,7 @@ def get_outlines() -> dict:
 @st.cache_resource
 def get_gazetteer():
     """The offline gazetteer (index cached in var/cache; loads in about 0.3 s)."""
-    from atlas_app.gazetteer import Gazetteer
+    from atlas_app.places.gazetteer import Gazetteer
 
     settings = get_settings()
     return Gazetteer.load(settings.cache_dir, settings.data_dir)

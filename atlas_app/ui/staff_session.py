@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from atlas_app.accounts import Account, session_account, sign_out, single_sign_on
+from atlas_app.staff.accounts import Account, session_account, sign_out, single_sign_on
 from atlas_app.ui.resources import get_store
 
 TOKEN = "staff-token"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from atlas_app.display import Detail, md_escape
+from atlas_app.public.detail import Detail, md_escape
 from atlas_app.i18n import Translator
-from atlas_app.schema import Taxonomy
+from atlas_app.registry.schema import Taxonomy
 from atlas_app.ui import state
 
 

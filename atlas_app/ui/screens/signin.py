@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from atlas_app.accounts import SignInError, sign_in
+from atlas_app.staff.accounts import SignInError, sign_in
 from atlas_app.ui import lang
 from atlas_app.ui.resources import get_store
 from atlas_app.ui.staff_session import TOKEN, current_staff, do_sign_out, sso_configured

@@ -1,0 +1,323 @@
+"""Import a file into the registry: read → map columns → validate → check → commit.
+
+All-or-nothing by default; ``skip_invalid`` writes the valid rows and reports the rest.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from atlas_app.intake.columns import ColumnMapping, resolve_columns
+from atlas_app.errors import DuplicateUploadError, FileReadError, StoreError
+from atlas_app.places.geocoding import Locator, Query
+from atlas_app.intake.duplicates import Candidate, DuplicateIndex, find_matches
+from atlas_app.intake.reader import RawTable, check_size, read_bytes
+from atlas_app.registry.schema import STATUSES, Taxonomy
+from atlas_app.settings import Settings
+from atlas_app.registry.store import Batch, Store
+from atlas_app.intake.validation import Problem, validate_record
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """How to import: see ``atlas import --help`` for each option."""
+
+    dry_run: bool = False
+    skip_invalid: bool = False
+    source: str | None = None
+    status: str | None = None
+    mapping: ColumnMapping = field(default_factory=ColumnMapping)
+    allow_repeat: bool = False
+    created_by: str | None = None
+
+
+@dataclass
+class ImportReport:
+    """What an import found and did; ``exit_code`` follows the CLI's contract."""
+
+    filename: str
+    read_as: str = ""
+    rows: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    written: int = 0
+    dry_run: bool = False
+    batch_id: int | None = None
+    ids: list[int] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.rejected else 0
+
+    def as_dict(self) -> dict:
+        return {"file": self.filename, "read_as": self.read_as, "rows": self.rows,
+                "accepted": self.accepted, "rejected": self.rejected,
+                "written": self.written, "dry_run": self.dry_run, "batch": self.batch_id,
+                "warnings": self.warnings, "problems": [p.as_dict() for p in self.problems]}
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _status(options: ImportOptions) -> str:
+    status = options.status or "published"
+    if status not in STATUSES:
+        raise FileReadError(f"status must be one of {', '.join(STATUSES)}, instead got: {status!r}")
+    return status
+
+
+def validate_table(table: RawTable, mapping: ColumnMapping, taxonomy: Taxonomy, *,
+                   status: str, source: str | None,
+                   progress: Progress | None = None) -> tuple[list[tuple[int, dict]],
+                                                              list[Problem], list[str]]:
+    """Validate every row; return ([(line, record)], problems, file-level warnings).
+
+    Problems of rejected rows are errors; warnings (suspicious but accepted) ride along.
+    """
+    resolved = resolve_columns(table, mapping)
+    accepted: list[tuple[int, dict]] = []
+    problems: list[Problem] = []
+    total = len(table.rows)
+    for n, row in enumerate(table.rows, start=1):
+        if row.problem:
+            message, _, fix = row.problem.partition(" — ")
+            problems.append(Problem(row.line, None, "", message, fix or "correct the row",
+                                    where=row.where))
+        else:
+            record, found = validate_record(resolved.cells(row), taxonomy, line=row.line,
+                                            where=row.where, default_status=status,
+                                            default_source=source)
+            problems.extend(found)
+            if record is not None:
+                accepted.append((row.line, record))
+        if progress and (n % 1000 == 0 or n == total):
+            progress("validate", n, total)
+    return accepted, problems, list(resolved.warnings)
+
+
+def _check_ids(accepted: list[tuple[int, dict]], store: Store, where: str
+               ) -> tuple[list[tuple[int, dict]], list[Problem]]:
+    """Reject rows whose explicit id is repeated in the file or already in the registry."""
+    problems: list[Problem] = []
+    given = [r["id"] for _, r in accepted if r["id"] is not None]
+    taken = store.existing_ids(given) if given else set()
+    seen: dict[int, int] = {}
+    kept = []
+    for line, record in accepted:
+        rid = record["id"]
+        if rid is not None and rid in taken:
+            problems.append(Problem(line, "id", str(rid), "is already in the registry",
+                                    "remove the id column to add the rows as new "
+                                    "organisations", where=where))
+        elif rid is not None and rid in seen:
+            problems.append(Problem(line, "id", str(rid), f"repeats the id of {where} "
+                                    f"{seen[rid]}", "give each row its own id", where=where))
+        else:
+            if rid is not None:
+                seen[rid] = line
+            kept.append((line, record))
+    return kept, problems
+
+
+def _duplicate_warnings(accepted: list[tuple[int, dict]], store: Store, where: str,
+                        locator: Locator | None = None) -> list[Problem]:
+    """Warn about rows resembling another row of the file or the registry (never merged).
+
+    Archived organisations are not compared: an undone upload or a rejected suggestion
+    can come in again.
+
+    With a gazetteer, places are compared by their GeoNames id, so ``Lisbon`` and
+    ``Lisboa`` are the same place.
+    """
+    @functools.lru_cache(maxsize=None)
+    def place(city: str | None, country: str | None) -> str | None:
+        if locator is None or not city or not country:
+            return None
+        found = locator.gazetteer.lookup(city, country).place
+        return f"geonames:{found.geonameid}" if found else None
+
+    new = [Candidate(line, r["name"], r["country"], r["city"], r["website"],
+                     place(r["city"], r["country"])) for line, r in accepted]
+    existing = [Candidate(i, n, c, t, w, place(t, c)) for i, n, c, t, w in store.identities()]
+    warnings = []
+    in_registry = find_matches(new, existing)
+    for line, (org_id, reason) in in_registry.items():
+        warnings.append(Problem(line, "name", "", f"possible duplicate of #{org_id} ({reason})",
+                                "check it is a different organisation", "warning", where,
+                                ref=org_id))
+    earlier = DuplicateIndex()
+    for cand in new:
+        match = earlier.match(cand)
+        if match is not None and cand.ref not in in_registry:
+            warnings.append(Problem(cand.ref, "name", cand.name, f"duplicate of {where} "
+                                    f"{match[0]} ({match[1]})", "keep one of the two rows",
+                                    "warning", where))
+        earlier.add(cand)
+    return warnings
+
+
+def locate_records(accepted: list[tuple[int, dict]], locator: Locator, where: str,
+                   progress: Progress | None = None) -> list[Problem]:
+    """Check given coordinates and locate the rest offline, in place; return warnings.
+
+    Rows that cannot be located are kept, unlocated, with the reason.
+    """
+    problems: list[Problem] = []
+    total = len(accepted)
+    locator.prefetch(Query(r["city"], r["country"], r["postcode"], r["address"])
+                     for _, r in accepted if r["latitude"] is None)
+    for n, (line, r) in enumerate(accepted, start=1):
+        if r["latitude"] is not None:
+            verdict, lat, lon, note = locator.check_given(r["latitude"], r["longitude"],
+                                                          r["country"])
+            if verdict == "swapped":
+                r.update(latitude=lat, longitude=lon, location_note=note)
+                problems.append(Problem(line, "latitude", "", note, "check the corrected "
+                                        "position on the map", "warning", where))
+            elif verdict == "outside":
+                r.update(geocode_status="review", location_note=note)
+                problems.append(Problem(line, "latitude", f"{lat}, {lon}", note,
+                                        "the row is kept and listed for review", "warning",
+                                        where))
+        else:
+            outcome = locator.offline(Query(r["city"], r["country"], r["postcode"],
+                                            r["address"]))
+            r["geocode_status"], r["location_note"] = outcome.status, outcome.note or None
+            if outcome.located:
+                r.update(latitude=outcome.latitude, longitude=outcome.longitude,
+                         location_precision=outcome.precision, location_source=outcome.source)
+            else:
+                problems.append(Problem(line, "city", r["city"] or "", f"not located: "
+                                        f"{outcome.note}", "the organisation is kept without "
+                                        "coordinates; add a postcode or set them by hand",
+                                        "warning", where))
+        if progress and (n % 1000 == 0 or n == total):
+            progress("locate", n, total)
+    return problems
+
+
+@dataclass
+class PreparedImport:
+    """A file read, mapped, validated, checked and located — not yet written."""
+
+    report: ImportReport
+    accepted: list[tuple[int, dict]]
+    digest: str
+    source: str
+    where: str
+    earlier: Batch | None = None
+
+
+def prepare_import(data: bytes, filename: str, store: Store, taxonomy: Taxonomy,
+                   settings: Settings, options: ImportOptions = ImportOptions(),
+                   progress: Progress | None = None,
+                   locator: Locator | None = None) -> PreparedImport:
+    """Everything an import does before writing; FileReadError/MappingError mean the file
+    cannot be imported at all."""
+    status = _status(options)
+    digest = sha256_of(data)
+    report = ImportReport(filename=filename, dry_run=options.dry_run)
+    earlier = store.find_batch(digest)
+    if earlier is not None:
+        report.warnings.append(
+            f"this file was already imported on {earlier.created_at:%Y-%m-%d %H:%M} UTC "
+            f"as upload #{earlier.id} ({earlier.filename}, {earlier.row_count} rows)")
+    table = read_bytes(data, filename, max_bytes=settings.max_upload_bytes,
+                       max_rows=settings.max_rows)
+    report.read_as = table.describe()
+    report.rows = len(table.rows)
+    report.warnings.extend(table.warnings)
+    source = options.source or options.mapping.constants.get("source") or filename
+    accepted, problems, warnings = validate_table(table, options.mapping, taxonomy,
+                                                  status=status, source=source,
+                                                  progress=progress)
+    report.warnings.extend(warnings)
+    where = table.rows[0].where if table.rows else "line"
+    accepted, id_problems = _check_ids(accepted, store, where)
+    problems.extend(id_problems)
+    problems.extend(_duplicate_warnings(accepted, store, where, locator))
+    if locator is not None:
+        problems.extend(locate_records(accepted, locator, where, progress))
+    problems.sort(key=lambda p: (p.line, p.severity != "error"))
+    report.problems = problems
+    report.accepted = len(accepted)
+    report.rejected = len({p.line for p in problems if p.severity == "error"})
+    return PreparedImport(report, accepted, digest, source, where, earlier)
+
+
+def commit_import(prepared: PreparedImport, store: Store, options: ImportOptions = ImportOptions(),
+                  skip_lines: set[int] = frozenset(),
+                  progress: Progress | None = None) -> ImportReport:
+    """Write a prepared import as one batch (all rows or none); ``skip_lines`` are left out
+    (e.g. duplicates staff chose to skip)."""
+    report = prepared.report
+    if prepared.earlier is not None and not options.allow_repeat:
+        raise DuplicateUploadError(report.warnings[0] + " — use --allow-repeat to import it "
+                                   "again")
+    if report.rejected and not options.skip_invalid:
+        return report
+    rows = [(line, r) for line, r in prepared.accepted if line not in skip_lines]
+    if not rows:
+        return report
+    if progress:
+        progress("commit", 0, len(rows))
+    try:
+        report.ids, report.batch_id = store.add_organisations(
+            [r for _, r in rows], filename=report.filename, sha256=prepared.digest,
+            source=prepared.source, created_by=options.created_by)
+    except StoreError as exc:
+        if exc.row_index is None:
+            raise
+        line = rows[exc.row_index][0]
+        raise StoreError(f"{prepared.where} {line}: {exc}", row_index=exc.row_index) from exc
+    report.written = len(report.ids)
+    if progress:
+        progress("commit", len(rows), len(rows))
+    return report
+
+
+def import_bytes(data: bytes, filename: str, store: Store, taxonomy: Taxonomy,
+                 settings: Settings, options: ImportOptions = ImportOptions(),
+                 progress: Progress | None = None,
+                 locator: Locator | None = None) -> ImportReport:
+    """Import one file's bytes; FileReadError/MappingError mean nothing could be imported."""
+    if not (options.allow_repeat or options.dry_run):
+        earlier = store.find_batch(sha256_of(data))
+        if earlier is not None:
+            raise DuplicateUploadError(
+                f"this file was already imported on {earlier.created_at:%Y-%m-%d %H:%M} UTC "
+                f"as upload #{earlier.id} ({earlier.filename}, {earlier.row_count} rows) — "
+                "use --allow-repeat to import it again")
+    prepared = prepare_import(data, filename, store, taxonomy, settings, options, progress,
+                              locator)
+    if options.dry_run:
+        return prepared.report
+    return commit_import(prepared, store, replace(options, allow_repeat=True),
+                         progress=progress)
+
+
+def import_path(path: Path, store: Store, taxonomy: Taxonomy, settings: Settings,
+                options: ImportOptions = ImportOptions(),
+                progress: Progress | None = None,
+                locator: Locator | None = None) -> ImportReport:
+    """Import a file from disk (refused before reading when over the size limit)."""
+    path = Path(path)
+    try:
+        check_size(path.stat().st_size, settings.max_upload_bytes)
+        data = path.read_bytes()
+    except OSError as exc:
+        raise FileReadError(f"cannot open {path}: {exc.strerror or exc}") from exc
+    return import_bytes(data, path.name, store, taxonomy, settings, options, progress, locator)

@@ -1,0 +1,1 @@
+"""Folium map elements: the base map, the organisation layer, the choropleth."""

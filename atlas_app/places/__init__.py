@@ -1,0 +1,1 @@
+"""Places: country names and codes, the offline GeoNames gazetteer, the geocoding chain."""

@@ -1,0 +1,499 @@
+"""The public registry at any size: a compact in-memory index, fast filters, and the map
+data a viewport needs.
+
+* :class:`RegistryIndex` holds only what the public pages need (no descriptions as
+  Python strings, no tags lists): ids, names and places as Arrow strings, country,
+  sector and kind as categoricals, Web Mercator positions as float arrays, and one folded
+  search text per organisation as an Arrow array. A million organisations take a few
+  hundred megabytes and load once per registry revision.
+* :meth:`RegistryIndex.mask` answers any mix of country, sector, kind and words with numpy
+  on category codes and RE2 (pyarrow) on the search text.
+* :meth:`RegistryIndex.payload` is what the map draws. Up to ``CLIENT_LIMIT`` located
+  organisations go to the browser whole (it clusters them itself, so panning costs no
+  round trip); above that the server aggregates the matching organisations on a grid of
+  ``CELL_PIXELS`` screen pixels for the viewport's zoom, snapped outwards so nearby views
+  share a cached answer, and the browser receives a few hundred clusters whatever the
+  registry's size.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from atlas_app.public.filters import Filters
+from atlas_app.public.arrow import INDEX_COLUMNS, categorical, contains, coordinates, \
+    fold_array, give_back_memory, search_text, years
+from atlas_app.registry.batches import BATCH_ROWS, index_batches
+from atlas_app.registry.schema import Taxonomy
+from atlas_app.text import fold
+
+CLIENT_LIMIT = 5_000
+CELL_PIXELS = 64
+SNAP_CELLS = 8
+TILE_PIXELS = 256
+MAX_ZOOM = 18
+POINT_ZOOM = 15  # from this zoom on, organisations are shown one by one
+POINT_LIMIT = 3_000  # ... unless a view holds more than this
+ASSUMED_MAP_PIXELS = (900, 480)  # before the browser has said how large the map is
+FIT_ALL_BELOW = 1_000  # organisations; above, the map fits where nearly all of them are
+MAX_VIEW_CELLS = 100 * 100  # about 6,400 px square: more than any screen
+COORDINATE_DECIMALS = 5  # about a metre
+SPREAD_DEGREES = 0.0009  # about 100 m between organisations that share a point
+GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
+MAX_LATITUDE = 85.0511
+
+
+@dataclass(frozen=True)
+class Window:
+    """A block of grid cells at a zoom level: what a map view is aggregated over."""
+
+    zoom: int
+    x0: int
+    x1: int
+    y0: int
+    y1: int
+
+    @property
+    def cells(self) -> float:
+        return 2.0 ** self.zoom * TILE_PIXELS / CELL_PIXELS
+
+    @property
+    def size(self) -> int:
+        return (self.x1 - self.x0) * (self.y1 - self.y0)
+
+
+@dataclass(frozen=True)
+class Viewport:
+    """What the map shows: a zoom level and the visible bounds (degrees)."""
+
+    zoom: int
+    south: float
+    west: float
+    north: float
+    east: float
+
+    @classmethod
+    def from_map_state(cls, state: dict | None) -> "Viewport | None":
+        """From streamlit-folium's returned ``bounds`` and ``zoom`` (None if missing)."""
+        try:
+            bounds, zoom = state["bounds"], state["zoom"]
+            sw, ne = bounds["_southWest"], bounds["_northEast"]
+            values = [float(v) for v in (sw["lat"], sw["lng"], ne["lat"], ne["lng"])]
+            zoom = int(round(float(zoom)))
+        except (KeyError, TypeError, ValueError):
+            return None
+        if not all(math.isfinite(v) for v in values):
+            return None
+        south, west, north, east = values
+        return cls(max(0, min(MAX_ZOOM, zoom)), south, west, north, east)
+
+    def window(self) -> "Window":
+        """The grid cells this view needs, padded by a quarter and snapped outwards to
+        blocks of ``SNAP_CELLS`` so that nearby views share one answer (and one cache
+        entry)."""
+        cells = 2.0 ** self.zoom * TILE_PIXELS / CELL_PIXELS  # cells around the world
+        x0, x1 = _mercator_x(np.array([self.west, self.east])) * cells
+        y1, y0 = _mercator_y(np.array([self.south, self.north])) * cells
+        # A view larger than any screen (a hostile or confused client) is cut down to
+        # MAX_VIEW_CELLS around its centre, so one request cannot allocate a huge grid.
+        side = math.sqrt(MAX_VIEW_CELLS)
+        if x1 - x0 > side:
+            x0, x1 = (x0 + x1 - side) / 2, (x0 + x1 + side) / 2
+        if y1 - y0 > side:
+            y0, y1 = (y0 + y1 - side) / 2, (y0 + y1 + side) / 2
+        pad_x, pad_y = (x1 - x0) * 0.25, (y1 - y0) * 0.25
+        return Window(self.zoom,
+                      math.floor((x0 - pad_x) / SNAP_CELLS) * SNAP_CELLS,
+                      math.ceil((x1 + pad_x) / SNAP_CELLS) * SNAP_CELLS,
+                      math.floor((y0 - pad_y) / SNAP_CELLS) * SNAP_CELLS,
+                      math.ceil((y1 + pad_y) / SNAP_CELLS) * SNAP_CELLS)
+
+    @classmethod
+    def fitting(cls, bounds: tuple[float, float, float, float],
+                pixels: tuple[int, int] = ASSUMED_MAP_PIXELS, max_zoom: int = 9) -> "Viewport":
+        """The view Leaflet's ``fitBounds`` would choose for ``bounds`` (south, west,
+        north, east) on a map of ``pixels``."""
+        south, west, north, east = bounds
+        x0, x1 = _mercator_x(np.array([west, east]))
+        y1, y0 = _mercator_y(np.array([south, north]))
+        width, height = max(x1 - x0, 1e-9), max(y1 - y0, 1e-9)
+        zoom = math.floor(min(math.log2(pixels[0] / (TILE_PIXELS * width)),
+                              math.log2(pixels[1] / (TILE_PIXELS * height))))
+        return cls(max(2, min(max_zoom, zoom)), south, west, north, east)
+
+
+def _mercator_x(lon: np.ndarray) -> np.ndarray:
+    return (np.asarray(lon, dtype="float64") + 180.0) / 360.0
+
+
+def _mercator_y(lat: np.ndarray) -> np.ndarray:
+    rad = np.radians(np.clip(np.asarray(lat, dtype="float64"), -MAX_LATITUDE, MAX_LATITUDE))
+    return (1.0 - np.log(np.tan(rad) + 1.0 / np.cos(rad)) / math.pi) / 2.0
+
+
+def _latitude(y: np.ndarray) -> np.ndarray:
+    return np.degrees(np.arctan(np.sinh(math.pi * (1.0 - 2.0 * y))))
+
+
+def spread_duplicates(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Display positions: organisations sharing a point (say, a city centre) are laid out
+    on a small sunflower spiral around it (about 100 m apart) so each can be clicked.
+    Only the map moves them; the registry keeps the real coordinates."""
+    seen: dict[tuple[float, float], int] = {}
+    out = []
+    for lat, lon in points:
+        k = seen.get((lat, lon), 0)
+        seen[(lat, lon)] = k + 1
+        if k:
+            radius, angle = SPREAD_DEGREES * math.sqrt(k), k * GOLDEN_ANGLE
+            lat_out = lat + radius * math.sin(angle)
+            lon_out = lon + radius * math.cos(angle) / max(math.cos(math.radians(lat)), 0.2)
+            lat, lon = round(lat_out, COORDINATE_DECIMALS), round(lon_out, COORDINATE_DECIMALS)
+        out.append((lat, lon))
+    return out
+
+
+MERGE_RADIUS = 0.75  # cells (48 px): clusters closer than this would overlap on screen
+MERGE_LIMIT = 2_000_000  # pairs compared at most; beyond, the grid is left as it is
+
+
+def _merge_neighbours(cx: np.ndarray, cy: np.ndarray, n: np.ndarray, sx: np.ndarray,
+                      sy: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Grid cells' clusters that would overlap on screen (centroids near a shared cell
+    edge) become one, the largest first; organisations alone in their cell but within
+    reach of a cluster join it. Positions are in cells. Returns the clusters (x, y,
+    count) and which lone organisations stay dots."""
+    keep = np.ones(len(sx), dtype=bool)
+    if len(n) < 2 and not (len(n) and len(sx)):
+        return cx, cy, n, keep
+    if len(n) ** 2 <= MERGE_LIMIT:
+        taken = np.zeros(len(n), dtype=bool)
+        merged = []
+        for i in np.argsort(-n, kind="stable"):
+            if taken[i]:
+                continue
+            group = ~taken & ((cx - cx[i]) ** 2 + (cy - cy[i]) ** 2 <= MERGE_RADIUS ** 2)
+            taken |= group
+            weight = n[group]
+            total = weight.sum()
+            merged.append((cx[group] @ weight / total, cy[group] @ weight / total, total))
+        cx, cy, n = (np.array(v, dtype=float) for v in zip(*merged))
+        n = n.astype("int64")
+    if len(n) and len(sx) and len(n) * len(sx) <= MERGE_LIMIT:
+        d2 = (sx[:, None] - cx[None, :]) ** 2 + (sy[:, None] - cy[None, :]) ** 2
+        nearest = d2.argmin(axis=1)
+        joins = d2[np.arange(len(sx)), nearest] <= MERGE_RADIUS ** 2
+        if joins.any():
+            target = nearest[joins]
+            add = np.bincount(target, minlength=len(n))
+            cx = (cx * n + np.bincount(target, weights=sx[joins], minlength=len(n))) / (n + add)
+            cy = (cy * n + np.bincount(target, weights=sy[joins], minlength=len(n))) / (n + add)
+            n = n + add
+            keep = ~joins
+    return cx, cy, n, keep
+
+
+class RegistryIndex:
+    """The published registry, compact, for the public pages (see the module's doc)."""
+
+    def __init__(self, batches: Iterable[pa.RecordBatch]) -> None:
+        self.revision = 0  # the registry revision it was built from (set by its loader)
+        light, search = [], []
+        for batch in batches:
+            if batch.num_rows:
+                light.append(batch.select([c for c in batch.schema.names
+                                           if c in INDEX_COLUMNS]))
+                search.append(search_text(pa.Table.from_batches([batch])))
+        table = pa.Table.from_batches(light).combine_chunks() if light else \
+            pa.table({c: pa.array([], pa.string()) for c in INDEX_COLUMNS})
+        n = table.num_rows
+        column = table.column
+        names = pc.fill_null(pc.cast(column("name"), pa.string()), "")
+        names = names.combine_chunks() if isinstance(names, pa.ChunkedArray) else names
+        self.frame = pd.DataFrame({
+            "id": pc.cast(column("id"), pa.int64()).to_numpy(),
+            "name": pd.arrays.ArrowStringArray(names),
+            "city": categorical(column("city")),
+            "country": categorical(column("country")),
+            "sector": categorical(column("sector")),
+            "kind": categorical(column("kind")),
+            "latitude": coordinates(column("latitude")),
+            "longitude": coordinates(column("longitude")),
+            "year": (years(column("created_at")) if "created_at" in table.column_names
+                     else pd.array([pd.NA] * n, dtype="Int16")),
+        }, index=pd.RangeIndex(n))
+        self._label_arrays: dict[str, np.ndarray] = {}
+        self._name_order: np.ndarray | None = None
+        self._countries: list[str] | None = None
+        self.located = (self.frame["latitude"].notna() & self.frame["longitude"].notna()).to_numpy()
+        self.x = _mercator_x(self.frame["longitude"].to_numpy())
+        self.y = _mercator_y(self.frame["latitude"].to_numpy())
+        self.search = pa.chunked_array(search, type=pa.string())
+
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame) -> "RegistryIndex":
+        """From a DataFrame with the store's columns (tags as lists or JSON text)."""
+        columns = {}
+        for name in (*INDEX_COLUMNS, "tags", "description_en", "description_fr"):
+            if name not in frame:
+                continue
+            values = frame[name]
+            if name in ("latitude", "longitude"):
+                columns[name] = pa.array(pd.to_numeric(values).to_numpy(dtype="float64"))
+            elif name == "created_at":
+                columns[name] = pa.array(pd.to_datetime(values, utc=True))
+            elif name == "tags":
+                columns[name] = pa.array([" ".join(map(str, v)) if isinstance(v, list)
+                                          else (v or "") for v in values], type=pa.string())
+            elif name == "id":
+                columns[name] = pa.array(values.to_numpy(dtype="int64"))
+            else:
+                columns[name] = pa.array([None if v is None or v != v else str(v)
+                                          for v in values], type=pa.string())
+        return cls(pa.table(columns).to_batches(max_chunksize=BATCH_ROWS))
+
+    @classmethod
+    def load(cls, store) -> "RegistryIndex":
+        index = cls(index_batches(store))
+        give_back_memory()
+        return index
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    # -- filters --------------------------------------------------------------------------
+
+    def _codes_in(self, column: str, values: tuple[str, ...]) -> np.ndarray:
+        categorical = self.frame[column].cat
+        wanted = [i for i, v in enumerate(categorical.categories) if v in set(values)]
+        return np.isin(categorical.codes.to_numpy(), wanted)
+
+    def mask(self, filters: Filters) -> np.ndarray:
+        """Which organisations match every active filter (a boolean array)."""
+        mask = np.ones(len(self), dtype=bool)
+        for column, values in (("country", filters.countries), ("sector", filters.sectors),
+                               ("kind", filters.kinds)):
+            if values:
+                mask &= self._codes_in(column, values)
+        for word in sorted(fold(filters.q).split(), key=len, reverse=True):
+            # The longest word first (usually the rarest); each next word only looks at
+            # the organisations still in.
+            rows = np.flatnonzero(mask)
+            if not len(rows):
+                break
+            if len(rows) > len(self) // 4:
+                mask &= contains(self.search, word)
+            else:
+                mask[rows[~contains(self._search_rows(rows), word)]] = False
+        return mask
+
+    def _search_rows(self, rows: np.ndarray) -> pa.Array:
+        """The search texts of ``rows`` (sorted), taken chunk by chunk (a take across a
+        chunked array is many times slower)."""
+        starts = np.cumsum([0] + [len(c) for c in self.search.chunks])
+        bounds = np.searchsorted(rows, starts)
+        parts = [self.search.chunk(k).take(rows[bounds[k]:bounds[k + 1]] - starts[k])
+                 for k in range(self.search.num_chunks) if bounds[k + 1] > bounds[k]]
+        return pa.concat_arrays(parts) if parts else pa.array([], pa.string())
+
+    def select(self, mask: np.ndarray) -> pd.DataFrame:
+        return self.frame[mask]
+
+    def countries(self) -> list[str]:
+        """The countries that have at least one organisation."""
+        if self._countries is None:
+            categorical = self.frame["country"].cat
+            counts = np.bincount(categorical.codes.to_numpy() + 1,
+                                 minlength=len(categorical.categories) + 1)[1:]
+            self._countries = [str(c) for c, n in zip(categorical.categories, counts) if n]
+        return self._countries
+
+    # -- map ------------------------------------------------------------------------------
+
+    def fit_bounds(self, mask: np.ndarray) -> tuple[float, float, float, float] | None:
+        """(south, west, north, east) around the matching located organisations: all of
+        them for a small selection; for a large one, where nearly all of them are (the
+        0.5th to 99.5th percentiles), so a few outliers (Greenland, overseas territories)
+        do not shrink Europe to a corner."""
+        located = mask & self.located
+        count = int(np.count_nonzero(located))
+        if not count:
+            return None
+        lat = self.frame["latitude"].to_numpy()[located]
+        lon = self.frame["longitude"].to_numpy()[located]
+        if count <= FIT_ALL_BELOW:
+            return (float(lat.min()), float(lon.min()), float(lat.max()), float(lon.max()))
+        (south, north), (west, east) = (np.quantile(lat, [0.005, 0.995]),
+                                        np.quantile(lon, [0.005, 0.995]))
+        return (float(south), float(west), float(north), float(east))
+
+    def needs_window(self, mask: np.ndarray) -> bool:
+        """Whether this view is aggregated on the server (and so depends on the viewport)."""
+        return int(np.count_nonzero(mask & self.located)) > CLIENT_LIMIT
+
+    def payload(self, mask: np.ndarray, window: Window | None, taxonomy: Taxonomy,
+                lang: str = "en", fit: bool = False) -> dict:
+        """The data layer's JSON for this view.
+
+        ``{"sectors": [[id, label, colour]…], "rows": [[id, lat, lon, sector, name,
+        city]…], "clusters": [[lat, lon, count]…] or None, "fit": [[s, w], [n, e]] or
+        None}``. ``clusters`` is None when every matching organisation is in ``rows``
+        (the browser clusters them); otherwise the view has been aggregated here.
+        """
+        sectors = list(taxonomy.sectors)
+        located = np.flatnonzero(mask & self.located)
+        bounds = self.fit_bounds(mask) if fit or window is None else None
+        payload = {"sectors": [[s.id, s.label(lang), s.colour] for s in sectors],
+                   "rows": [], "clusters": None,
+                   "fit": [[bounds[0], bounds[1]], [bounds[2], bounds[3]]]
+                   if fit and bounds else None}
+        if len(located) <= CLIENT_LIMIT:
+            payload["rows"] = self._rows(located, sectors)
+            return payload
+        if window is None or fit:
+            window = Viewport.fitting(bounds).window()
+        payload["clusters"], singles = self._aggregate(mask & self.located, window)
+        payload["rows"] = self._rows(singles, sectors)
+        return payload
+
+    def _rows(self, rows: np.ndarray, sectors) -> list[list]:
+        f = self.frame
+        lat = f["latitude"].to_numpy()[rows].round(COORDINATE_DECIMALS)
+        lon = f["longitude"].to_numpy()[rows].round(COORDINATE_DECIMALS)
+        points = spread_duplicates(list(zip(lat.tolist(), lon.tolist())))
+        position = {s.id: i for i, s in enumerate(sectors)}
+        sector_of_code = np.array([position.get(c, -1) for c in f["sector"].cat.categories]
+                                  + [-1])
+        sector = sector_of_code[f["sector"].cat.codes.to_numpy()[rows]]
+        names = f["name"].array.take(rows).to_numpy().tolist() if len(rows) else []
+        return [[i, la, lo, s, name, city] for i, (la, lo), s, name, city in zip(
+            f["id"].to_numpy()[rows].tolist(), points, sector.tolist(), names,
+            self._labels("city", rows))]
+
+    def _labels(self, column: str, rows: np.ndarray) -> list[str]:
+        """A categorical column's values for ``rows`` (without materialising it)."""
+        categorical = self.frame[column].cat
+        if column not in self._label_arrays:
+            self._label_arrays[column] = np.asarray(
+                categorical.categories.astype(object).tolist() + [""], dtype=object)
+        return self._label_arrays[column][categorical.codes.to_numpy()[rows]].tolist()
+
+    def _aggregate(self, chosen: np.ndarray, window: Window
+                   ) -> tuple[list[list], np.ndarray]:
+        """Grid clusters of the ``chosen`` (boolean) organisations inside ``window``, and
+        the row numbers of those alone in their cell (or of all of them, one by one, when
+        zoomed in far enough)."""
+        cells = window.cells
+        px, py = self.x * cells, self.y * cells
+        with np.errstate(invalid="ignore"):
+            chosen = chosen & (px >= window.x0) & (px < window.x1) & \
+                (py >= window.y0) & (py < window.y1)
+        rows = np.flatnonzero(chosen)
+        if window.zoom >= POINT_ZOOM and len(rows) <= POINT_LIMIT:
+            return [], rows
+        px, py = px[rows], py[rows]
+        width, size = window.x1 - window.x0, window.size
+        key = ((py.astype("int64") - window.y0) * width + (px.astype("int64") - window.x0))
+        counts = np.bincount(key, minlength=size)
+        sum_x = np.bincount(key, weights=px, minlength=size)
+        sum_y = np.bincount(key, weights=py, minlength=size)
+        alone = counts[key] == 1
+        singles, sx, sy = rows[alone], px[alone], py[alone]
+        many = counts > 1
+        n = counts[many]
+        cx, cy = sum_x[many] / n, sum_y[many] / n
+        cx, cy, n, keep = _merge_neighbours(cx, cy, n, sx, sy)
+        singles = singles[keep]
+        lat = _latitude(cy / cells).round(4)
+        lon = (cx / cells * 360.0 - 180.0).round(4)
+        clusters = [[la, lo, c] for la, lo, c in zip(lat.tolist(), lon.tolist(), n.tolist())]
+        return clusters, singles
+
+    # -- lookups --------------------------------------------------------------------------
+
+    def clicked(self, mask: np.ndarray, name: str | None, point: dict | None) -> int | None:
+        """The organisation a click on the map meant: the one with the dot's tooltip (its
+        name) nearest the click. A click on a cluster (no tooltip) means none."""
+        if not name:
+            return None
+        f = self.frame
+        same_name = (f["name"] == name).to_numpy(dtype=bool, na_value=False)
+        rows = np.flatnonzero(mask & self.located & same_name)
+        if not len(rows):
+            return None
+        if point is None or len(rows) == 1:
+            return int(f["id"].iat[rows[0]])
+        try:
+            lat, lng = float(point.get("lat", 0)), float(point.get("lng", 0))
+        except (TypeError, ValueError):
+            return int(f["id"].iat[rows[0]])
+        dlat = f["latitude"].to_numpy()[rows] - lat
+        dlng = (f["longitude"].to_numpy()[rows] - lng) * math.cos(math.radians(lat))
+        return int(f["id"].iat[rows[int(np.argmin(dlat ** 2 + dlng ** 2))]])
+
+    def by_name(self, mask: np.ndarray, limit: int) -> pd.DataFrame:
+        """The first ``limit`` matching organisations in name order (case- and
+        accent-insensitive); the order is sorted once per index."""
+        if self._name_order is None:
+            self._name_order = pc.sort_indices(
+                fold_array(pa.array(self.frame["name"].array))).to_numpy()
+        ordered = self._name_order[mask[self._name_order]]
+        return self.frame.iloc[ordered[:limit]]
+
+
+SYNC_REBUILD_BELOW = 50_000  # organisations; larger indexes are rebuilt in the background
+
+
+class LiveIndex:
+    """A process's newest :class:`RegistryIndex`, rebuilt when the registry's revision
+    changes: at once while the registry is small (well under a second), in a background
+    thread when it is large, the previous index serving every visitor meanwhile (a write
+    shows a few seconds later instead of stalling every page for the rebuild)."""
+
+    def __init__(self, load: Callable[[], RegistryIndex],
+                 sync_below: int = SYNC_REBUILD_BELOW) -> None:
+        self._load = load
+        self.sync_below = sync_below
+        self._lock = threading.Lock()
+        self._current: RegistryIndex | None = None
+        self._building: int | None = None
+        self.last_error: BaseException | None = None
+
+    def get(self, revision: int) -> RegistryIndex:
+        with self._lock:
+            current = self._current
+            if current is not None and current.revision == revision:
+                return current
+            if current is None or len(current) < self.sync_below:
+                self._current = self._build(revision)
+                return self._current
+            if self._building is None:
+                self._building = revision
+                threading.Thread(target=self._build_in_background, args=(revision,),
+                                 name="atlas-index", daemon=True).start()
+            return current
+
+    def _build(self, revision: int) -> RegistryIndex:
+        index = self._load()
+        index.revision = revision
+        return index
+
+    def _build_in_background(self, revision: int) -> None:
+        try:
+            index = self._build(revision)
+        except Exception as exc:  # noqa: BLE001 — kept for the next visitor to retry
+            self.last_error = exc
+            index = None
+        with self._lock:
+            if index is not None and (self._current is None
+                                      or self._current.revision < index.revision):
+                self._current = index
+            self._building = None

@@ -1,0 +1,1 @@
+"""The registry: its schema, tables, migrations, store and backups — the only package that opens database connections."""

@@ -1,0 +1,448 @@
+"""The one module that talks to the database: SQLite by default, PostgreSQL when configured."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from atlas_app.errors import StoreError
+from atlas_app.registry.schema import FIELD_NAMES, FIELDS
+from atlas_app.registry.tables import geocode_cache, import_batches, organisations, registry_meta
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+INSERT_CHUNK = 1000
+# How each field's values leave the store in a frame: the one place where missing values
+# are decided. Text stays Python ``str`` or ``None`` in an object column (pandas 3 would
+# otherwise infer its ``str`` dtype and hand NaN floats to code that expects ``None``).
+FRAME_DTYPES = {f.name: {"integer": "int64", "number": "float64"}.get(f.type, object)
+                for f in FIELDS}
+DATETIME_FIELDS = tuple(f.name for f in FIELDS if f.type == "datetime")
+
+
+@dataclass(frozen=True)
+class Batch:
+    """One committed import: which file, when, and how many rows it added."""
+
+    id: int
+    filename: str
+    sha256: str
+    source: str | None
+    row_count: int
+    created_at: dt.datetime
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+
+
+def _as_utc(value: dt.datetime | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    return value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None \
+        else value.astimezone(dt.timezone.utc)
+
+
+def _first_line(error: object) -> str:
+    """A database message without PostgreSQL's multi-line DETAIL (which echoes the row)."""
+    return (str(error).strip().splitlines() or [""])[0]
+
+
+def _sqlite_engine(url: sa.URL) -> sa.Engine:
+    if url.database and url.database != ":memory:":
+        folder = Path(url.database).parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create the database folder {folder}: "
+                             f"{exc.strerror or exc}") from exc
+    engine = sa.create_engine(url, connect_args={"timeout": 30})
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        # Take over transaction control from pysqlite so that writers can BEGIN IMMEDIATE
+        # and wait on the busy timeout instead of failing with "database is locked".
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        write = conn.get_execution_options().get("atlas_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine
+
+
+def records_frame(rows: Sequence[dict]) -> pd.DataFrame:
+    """Organisation records as a frame with FIELD_NAMES columns and fixed types.
+
+    ``id`` is int64, coordinates float64 (NaN when missing), timestamps UTC datetimes,
+    and every text, enum and list column holds Python objects with ``None`` when
+    missing — never NaN — whatever pandas' own string inference would choose.
+    """
+    columns = {name: pd.Series([row.get(name) for row in rows], dtype=dtype, name=name)
+               for name, dtype in FRAME_DTYPES.items()}
+    for name in DATETIME_FIELDS:
+        columns[name] = pd.Series(pd.to_datetime(columns[name], utc=True)
+                                  .astype("datetime64[us, UTC]"), name=name)
+    return pd.DataFrame(columns, columns=list(FIELD_NAMES))
+
+
+class Store:
+    """The registry's database. Every write is one transaction that bumps the revision."""
+
+    def __init__(self, url: str) -> None:
+        try:
+            parsed = sa.make_url(url)
+        except sa.exc.ArgumentError as exc:
+            raise StoreError(f"ATLAS_DATABASE_URL is not a database URL: {url!r}") from exc
+        if parsed.drivername == "postgresql":
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        self.url = parsed
+        self.engine = (_sqlite_engine(parsed) if parsed.get_backend_name() == "sqlite"
+                       else sa.create_engine(parsed, pool_pre_ping=True))
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    # -- schema -------------------------------------------------------------------------
+
+    def _alembic_config(self) -> Config:
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS))
+        cfg.set_main_option("sqlalchemy.url",
+                            self.url.render_as_string(hide_password=False).replace("%", "%%"))
+        return cfg
+
+    def upgrade(self) -> str:
+        """Create the schema or bring it up to date in place; return the new revision."""
+        cfg = self._alembic_config()
+        try:
+            with self.engine.begin() as conn:
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+        except sa.exc.OperationalError as exc:
+            raise StoreError(f"cannot open the database {self.url!r}: {exc.orig}") from exc
+        return self.schema_revision() or ""
+
+    def schema_revision(self) -> str | None:
+        with self.engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+
+    def schema_is_current(self) -> bool:
+        head = ScriptDirectory.from_config(self._alembic_config()).get_current_head()
+        return self.schema_revision() == head
+
+    # -- transactions -------------------------------------------------------------------
+
+    @contextmanager
+    def write(self):
+        """A write transaction (BEGIN IMMEDIATE on SQLite) that bumps the revision."""
+        try:
+            with self.engine.execution_options(atlas_write=True).begin() as conn:
+                yield conn
+                conn.execute(registry_meta.update()
+                             .where(registry_meta.c.key == "revision")
+                             .values(value=sa.cast(sa.cast(registry_meta.c.value, sa.Integer)
+                                                   + 1, sa.String)))
+        except StoreError:
+            raise
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(f"the database refused the change, nothing was written: "
+                             f"{_first_line(getattr(exc, 'orig', exc))}") from exc
+
+    def revision(self) -> int:
+        """A number that changes whenever the registry does (cache key for views)."""
+        with self.engine.connect() as conn:
+            value = conn.execute(sa.select(registry_meta.c.value)
+                                 .where(registry_meta.c.key == "revision")).scalar()
+        return int(value or 0)
+
+    # -- writes -------------------------------------------------------------------------
+
+    def add_organisations(self, records: Sequence[dict], *, filename: str | None = None,
+                          sha256: str | None = None, source: str | None = None,
+                          created_by: str | None = None) -> tuple[list[int], int | None]:
+        """Insert validated records atomically; return (their ids, the batch id).
+
+        Records that carry an ``id`` keep it (restoring an export); others are numbered by
+        the database. Either every record is written or none is.
+        """
+        now = utcnow()
+        ids: list[int] = []
+        with self.write() as conn:
+            batch_id = None
+            if filename is not None:
+                batch_id = conn.execute(import_batches.insert().values(
+                    filename=filename, sha256=sha256 or "", source=source,
+                    row_count=len(records), created_by=created_by, created_at=now)
+                ).inserted_primary_key[0]
+            rows = [self._row(r, now, batch_id) for r in records]
+            with_id = [r for r in rows if r.get("id") is not None]
+            if with_id:
+                taken = self._existing_ids(conn, [r["id"] for r in with_id])
+                if taken:
+                    raise StoreError(f"id(s) already in the registry: "
+                                     f"{', '.join(map(str, sorted(taken)[:10]))}")
+                for start in range(0, len(with_id), INSERT_CHUNK):
+                    self._insert_chunk(conn, with_id[start:start + INSERT_CHUNK], rows,
+                                       returning=False)
+                self._advance_id_sequence(conn)
+            without_id = [r for r in rows if r.get("id") is None]
+            for start in range(0, len(without_id), INSERT_CHUNK):
+                chunk = without_id[start:start + INSERT_CHUNK]
+                for row in chunk:
+                    row.pop("id")
+                new_ids = self._insert_chunk(conn, chunk, rows, returning=True)
+                for row, new_id in zip(chunk, new_ids):
+                    row["id"] = new_id
+            ids = [r["id"] for r in rows]
+        return ids, batch_id
+
+    @staticmethod
+    def _insert_chunk(conn: sa.Connection, chunk: list[dict], rows: list[dict], *,
+                      returning: bool) -> list[int]:
+        """Insert a chunk; when the database refuses it, find and name the refused row."""
+        statement = organisations.insert()
+        if returning:
+            statement = statement.returning(organisations.c.id, sort_by_parameter_order=True)
+        try:
+            with conn.begin_nested():
+                result = conn.execute(statement, chunk)
+                return list(result.scalars()) if returning else []
+        except sa.exc.DBAPIError as exc:
+            for row in chunk:
+                try:
+                    with conn.begin_nested():
+                        conn.execute(organisations.insert(), [row])
+                except sa.exc.DBAPIError as row_exc:
+                    index = next(i for i, r in enumerate(rows) if r is row)
+                    raise StoreError(f"the database refused row {index + 1} "
+                                     f"({row.get('name')!r}): {_first_line(row_exc.orig)} — nothing was "
+                                     "written", row_index=index) from row_exc
+            raise StoreError(f"the database refused the change, nothing was written: "
+                             f"{_first_line(exc.orig)}") from exc
+
+    @staticmethod
+    def _row(record: dict, now: dt.datetime, batch_id: int | None) -> dict:
+        row = {name: record.get(name) for name in FIELD_NAMES}
+        row["tags"] = list(record.get("tags") or [])
+        row["created_at"] = record.get("created_at") or now
+        row["updated_at"] = record.get("updated_at") or row["created_at"]
+        row["batch_id"] = batch_id
+        row["geocode_status"] = record.get("geocode_status") or (
+            "located" if row.get("latitude") is not None else "todo")
+        return row
+
+    def _advance_id_sequence(self, conn: sa.Connection) -> None:
+        if self.dialect == "postgresql":
+            conn.exec_driver_sql(
+                "SELECT setval(pg_get_serial_sequence('organisations', 'id'), "
+                "GREATEST((SELECT MAX(id) FROM organisations), "
+                "(SELECT last_value FROM organisations_id_seq)))")
+
+    @staticmethod
+    def _existing_ids(conn: sa.Connection, ids: Iterable[int]) -> set[int]:
+        ids = list(ids)
+        found: set[int] = set()
+        for start in range(0, len(ids), INSERT_CHUNK):
+            chunk = ids[start:start + INSERT_CHUNK]
+            found.update(conn.execute(sa.select(organisations.c.id)
+                                      .where(organisations.c.id.in_(chunk))).scalars())
+        return found
+
+    # -- reads --------------------------------------------------------------------------
+
+    def existing_ids(self, ids: Iterable[int]) -> set[int]:
+        with self.engine.connect() as conn:
+            return self._existing_ids(conn, ids)
+
+    def count(self) -> int:
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(sa.func.count()).select_from(organisations)).scalar()
+
+    def find_batch(self, sha256: str) -> Batch | None:
+        """The earlier import of the file with this SHA-256, if any."""
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(import_batches)
+                               .where(import_batches.c.sha256 == sha256)
+                               .order_by(import_batches.c.id)).mappings().first()
+        if row is None:
+            return None
+        return Batch(row["id"], row["filename"], row["sha256"], row["source"],
+                     row["row_count"], _as_utc(row["created_at"]))
+
+    def get_organisation(self, org_id: int) -> dict | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(organisations)
+                               .where(organisations.c.id == org_id)).mappings().first()
+        return self._normalise(dict(row)) if row else None
+
+    def frame(self, statuses: Sequence[str] | None = ("published",), *,
+              countries: Sequence[str] = (), sectors: Sequence[str] = (),
+              kinds: Sequence[str] = (),
+              bounds: tuple[float, float, float, float] | None = None) -> pd.DataFrame:
+        """The registry as a DataFrame (one row per organisation, FIELD_NAMES columns),
+        narrowed in the database (with its indexes) to the statuses, countries, sectors,
+        kinds and bounding box (south, west, north, east) given."""
+        query = self.frame_query(statuses, countries=countries, sectors=sectors, kinds=kinds,
+                                 bounds=bounds)
+        with self.engine.connect() as conn:
+            rows = [self._normalise(dict(r)) for r in conn.execute(query).mappings()]
+        return records_frame(rows)
+
+    def identities(self, statuses: Sequence[str] = ("published", "pending")
+                   ) -> list[tuple[int, str, str | None, str | None, str | None]]:
+        """(id, name, country, city, website) of the organisations in these statuses, by
+        id: what duplicate detection compares, without reading whole rows."""
+        c = organisations.c
+        query = (sa.select(c.id, c.name, c.country, c.city, c.website)
+                 .where(c.status.in_(list(statuses))).order_by(c.id))
+        with self.engine.connect() as conn:
+            return [tuple(row) for row in conn.execute(query)]
+
+    @staticmethod
+    def frame_query(statuses: Sequence[str] | None = ("published",), *,
+                    countries: Sequence[str] = (), sectors: Sequence[str] = (),
+                    kinds: Sequence[str] = (),
+                    bounds: tuple[float, float, float, float] | None = None) -> sa.Select:
+        """The SELECT behind :meth:`frame`."""
+        c = organisations.c
+        query = sa.select(*[c[name] for name in FIELD_NAMES])
+        for column, values in (("status", statuses), ("country", countries),
+                               ("sector", sectors), ("kind", kinds)):
+            if values is not None and (values or column == "status"):
+                query = query.where(c[column].in_(list(values)))
+        if bounds is not None:
+            south, west, north, east = bounds
+            query = query.where(c.latitude.between(south, north),
+                                c.longitude.between(west, east))
+        return query.order_by(c.id)
+
+    @staticmethod
+    def _normalise(row: dict) -> dict:
+        for key in ("created_at", "updated_at"):
+            if key in row:
+                row[key] = _as_utc(row[key])
+        if row.get("tags") is None:
+            row["tags"] = []
+        return row
+
+    # -- geocoding ------------------------------------------------------------------------
+
+    def unlocated(self, geocode_statuses: Sequence[str], limit: int | None = None) -> list[dict]:
+        """Organisations without coordinates in the given geocoding states, by id."""
+        query = (sa.select(organisations.c.id, organisations.c.name, organisations.c.city,
+                           organisations.c.country, organisations.c.postcode,
+                           organisations.c.address, organisations.c.geocode_status,
+                           organisations.c.location_note)
+                 .where(organisations.c.location_source == "none",
+                        organisations.c.geocode_status.in_(list(geocode_statuses)))
+                 .order_by(organisations.c.id))
+        if limit:
+            query = query.limit(limit)
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(query).mappings()]
+
+    def apply_locations(self, updates: Sequence[tuple[int, object]]) -> int:
+        """Record geocoding outcomes in one transaction; return how many rows changed.
+
+        Only rows still without a location are touched, so coordinates set by hand (or
+        by a concurrent run) are never overwritten.
+        """
+        now = utcnow()
+        changed = 0
+        with self.write() as conn:
+            for org_id, outcome in updates:
+                if outcome.status == "paused":
+                    continue
+                values = {"geocode_status": outcome.status, "updated_at": now,
+                          "location_note": outcome.note[:500] or None}
+                if outcome.status == "located":
+                    values.update(latitude=outcome.latitude, longitude=outcome.longitude,
+                                  location_precision=outcome.precision,
+                                  location_source=outcome.source)
+                changed += conn.execute(
+                    organisations.update()
+                    .where(organisations.c.id == org_id,
+                           organisations.c.location_source == "none")
+                    .values(**values)).rowcount
+        return changed
+
+    def cached_answer(self, provider: str, query: str) -> dict | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(geocode_cache).where(
+                geocode_cache.c.provider == provider,
+                geocode_cache.c.query == query)).mappings().first()
+        return dict(row) if row else None
+
+    def cached_answers(self, provider: str, queries: Sequence[str]) -> dict[str, dict]:
+        """:meth:`cached_answer` for many queries (those with an answer)."""
+        found: dict[str, dict] = {}
+        with self.engine.connect() as conn:
+            for start in range(0, len(queries), INSERT_CHUNK):
+                chunk = list(queries[start:start + INSERT_CHUNK])
+                for row in conn.execute(sa.select(geocode_cache).where(
+                        geocode_cache.c.provider == provider,
+                        geocode_cache.c.query.in_(chunk))).mappings():
+                    found[row["query"]] = dict(row)
+        return found
+
+    def cache_answer(self, provider: str, query: str, outcome) -> None:
+        """Remember an online answer (or "not found"); the first answer stored wins."""
+        row = {"provider": provider, "query": query, "found": outcome.status == "located",
+               "latitude": outcome.latitude, "longitude": outcome.longitude,
+               "precision": outcome.precision, "label": outcome.note[:500],
+               "created_at": utcnow()}
+        try:
+            with self.engine.execution_options(atlas_write=True).begin() as conn:
+                conn.execute(geocode_cache.insert().values(**row))
+        except sa.exc.IntegrityError:
+            pass
+
+    def get_meta(self, key: str) -> str | None:
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(registry_meta.c.value)
+                                .where(registry_meta.c.key == key)).scalar()
+
+    def set_meta(self, key: str, value: str | None) -> None:
+        """Set (or with None, remove) a registry setting such as the online pause."""
+        with self.engine.execution_options(atlas_write=True).begin() as conn:
+            conn.execute(registry_meta.delete().where(registry_meta.c.key == key))
+            if value is not None:
+                conn.execute(registry_meta.insert().values(key=key, value=value[:200]))
+
+    def reserve_slot(self, key: str, interval: float) -> float:
+        """App-wide rate limit: reserve the next free slot; return seconds to wait for it.
+
+        The slot lives in the database, so every process (app replicas, CLI runs) shares
+        one budget of one request per ``interval``.
+        """
+        query = sa.select(registry_meta.c.value).where(registry_meta.c.key == key)
+        if self.dialect == "postgresql":
+            query = query.with_for_update()
+        with self.engine.execution_options(atlas_write=True).begin() as conn:
+            now = time.time()
+            start = max(now, float(conn.execute(query).scalar() or 0))
+            conn.execute(registry_meta.update().where(registry_meta.c.key == key)
+                         .values(value=repr(start + interval)))
+        return start - now

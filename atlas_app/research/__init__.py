@@ -1,0 +1,1 @@
+"""Research: numbers, charts, exports and the notebook API."""

@@ -1,0 +1,76 @@
+"""The registry for notebooks and scripts.
+
+>>> from atlas_app.research.notebook import open_registry
+>>> atlas = open_registry()                  # ATLAS_DATABASE_URL, else var/atlas.db
+>>> health = atlas.organisations(countries=["PT", "BE"], sectors=["health"])
+>>> atlas.counts_by_country()                # organisations and per million inhabitants
+>>> print(atlas.citation(countries=["PT"]).bibtex())
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+import pandas as pd
+
+from atlas_app.research.exports import Citation
+from atlas_app.public.filters import Filters, apply_filters, describe_filters
+from atlas_app.research.numbers import country_counts, crosstab, growth, sector_shares
+from atlas_app.registry.schema import Taxonomy, load_taxonomy
+from atlas_app.settings import load_settings
+from atlas_app.registry.store import Store
+
+
+class Registry:
+    """Read-only access to the registry as pandas DataFrames."""
+
+    def __init__(self, store: Store, taxonomy: Taxonomy) -> None:
+        self.store, self.taxonomy = store, taxonomy
+
+    def _filters(self, countries: Iterable[str], sectors: Iterable[str],
+                 kinds: Iterable[str], q: str) -> Filters:
+        return Filters(tuple(c.upper() for c in countries), tuple(sectors), tuple(kinds), q)
+
+    def organisations(self, countries: Iterable[str] = (), sectors: Iterable[str] = (),
+                      kinds: Iterable[str] = (), q: str = "",
+                      statuses: Iterable[str] | None = ("published",),
+                      bounds: tuple[float, float, float, float] | None = None
+                      ) -> pd.DataFrame:
+        """Organisations matching every filter given (all published ones by default);
+        ``bounds`` is a bounding box (south, west, north, east) in degrees. The database
+        narrows by status, country, sector, kind and box with its indexes; the words of
+        ``q`` are matched here."""
+        f = self._filters(countries, sectors, kinds, q)
+        frame = self.store.frame(statuses=None if statuses is None else tuple(statuses),
+                                 countries=f.countries, sectors=f.sectors, kinds=f.kinds,
+                                 bounds=bounds)
+        return apply_filters(frame, f).reset_index(drop=True)
+
+    def counts_by_country(self, lang: str = "en", **filters) -> pd.DataFrame:
+        return country_counts(self.organisations(**filters), lang)
+
+    def crosstab(self, lang: str = "en", **filters) -> pd.DataFrame:
+        return crosstab(self.organisations(**filters), self.taxonomy, lang)
+
+    def sector_shares(self, lang: str = "en", **filters) -> pd.DataFrame:
+        return sector_shares(self.organisations(**filters), self.taxonomy, lang)
+
+    def growth(self, **filters) -> pd.DataFrame:
+        return growth(self.organisations(**filters))
+
+    def citation(self, countries: Iterable[str] = (), sectors: Iterable[str] = (),
+                 kinds: Iterable[str] = (), q: str = "") -> Citation:
+        """How to cite this view of the registry, as of today."""
+        f = self._filters(countries, sectors, kinds, q)
+        everything = self.store.frame()
+        shown = apply_filters(everything, f)
+        return Citation(self.store.revision(), dt.date.today(),
+                        describe_filters(f, len(shown), len(everything), self.taxonomy))
+
+
+def open_registry(database_url: str | None = None) -> Registry:
+    """Open the registry (the configured database unless ``database_url`` is given)."""
+    settings = load_settings()
+    store = Store(database_url or settings.resolved_database_url)
+    return Registry(store, load_taxonomy(settings.data_dir))

@@ -1,0 +1,187 @@
+"""Staff accounts: argon2 password hashes, throttled sign-in, sessions that can be revoked.
+
+With ``store.py`` the only module that reads or writes the database (its tables are the
+staff ones). Sign-in gives the same answer, in the same time, for an unknown e-mail and a
+wrong password; failures are counted per e-mail address (known or not) and lock it with
+a growing back-off; every attempt is logged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from atlas_app.errors import AtlasError, UsageError
+from atlas_app.i18n import N_
+from atlas_app.registry.store import Store, utcnow
+from atlas_app.registry.tables import auth_log, staff_accounts, staff_sessions
+
+FREE_ATTEMPTS = 5
+FIRST_LOCK = dt.timedelta(seconds=30)
+LONGEST_LOCK = dt.timedelta(hours=1)
+MIN_PASSWORD = 10
+WRONG = N_("Wrong e-mail address or password.")
+LOCKED = N_("Too many attempts for this address: try again in about {minutes} minute(s).")
+
+_hasher = PasswordHasher()
+_DUMMY_HASH = _hasher.hash("not a real password, used to spend the same time")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class SignInError(AtlasError, PermissionError):
+    """Sign-in refused; the message is safe to show (``template`` and ``values`` let the
+    UI translate it)."""
+
+    def __init__(self, template: str, **values: object) -> None:
+        super().__init__(template.format(**values))
+        self.template, self.values = template, values
+
+
+@dataclass(frozen=True)
+class Account:
+    id: int
+    email: str
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().casefold()
+
+
+def add_account(store: Store, email: str, password: str) -> Account:
+    """Create a staff account (the password is stored as an argon2 hash only)."""
+    email = normalise_email(email)
+    if not _EMAIL.match(email):
+        raise UsageError(f"not an e-mail address: {email!r}")
+    if len(password) < MIN_PASSWORD:
+        raise UsageError(f"the password must have at least {MIN_PASSWORD} characters")
+    try:
+        with store.write() as conn:
+            new_id = conn.execute(staff_accounts.insert().values(
+                email=email, password_hash=_hasher.hash(password), created_at=utcnow())
+            ).inserted_primary_key[0]
+    except AtlasError as exc:
+        if "unique" in str(exc).lower() or "duplicate" in str(exc).lower():
+            raise UsageError(f"a staff account {email} already exists") from exc
+        raise
+    return Account(new_id, email)
+
+
+def list_accounts(store: Store) -> list[Account]:
+    with store.engine.connect() as conn:
+        rows = conn.execute(sa.select(staff_accounts.c.id, staff_accounts.c.email)
+                            .order_by(staff_accounts.c.email)).all()
+    return [Account(i, e) for i, e in rows]
+
+
+def remove_account(store: Store, email: str) -> None:
+    """Remove an account and end its sessions."""
+    email = normalise_email(email)
+    with store.write() as conn:
+        account_id = conn.execute(sa.select(staff_accounts.c.id)
+                                  .where(staff_accounts.c.email == email)).scalar()
+        if account_id is None:
+            raise UsageError(f"no staff account {email}")
+        conn.execute(staff_sessions.delete().where(staff_sessions.c.account_id == account_id))
+        conn.execute(staff_accounts.delete().where(staff_accounts.c.id == account_id))
+
+
+def lock_remaining(store: Store, email: str, now: dt.datetime | None = None) -> dt.timedelta:
+    """How long ``email`` must wait before its next attempt (zero when it may try)."""
+    now = now or utcnow()
+    with store.engine.connect() as conn:
+        last_ok = conn.execute(sa.select(sa.func.max(auth_log.c.at)).where(
+            auth_log.c.email == email, auth_log.c.outcome == "ok")).scalar()
+        query = sa.select(sa.func.count(), sa.func.max(auth_log.c.at)).where(
+            auth_log.c.email == email, auth_log.c.outcome == "wrong")
+        if last_ok is not None:
+            query = query.where(auth_log.c.at > last_ok)
+        failures, last = conn.execute(query).one()
+    if failures < FREE_ATTEMPTS or last is None:
+        return dt.timedelta(0)
+    if last.tzinfo is None:
+        last = last.replace(tzinfo=dt.timezone.utc)
+    lock = min(FIRST_LOCK * 2 ** (failures - FREE_ATTEMPTS), LONGEST_LOCK)
+    return max(last + lock - now, dt.timedelta(0))
+
+
+def _log(store: Store, email: str, outcome: str) -> None:
+    with store.engine.execution_options(atlas_write=True).begin() as conn:
+        conn.execute(auth_log.insert().values(email=email[:254], at=utcnow(), outcome=outcome))
+
+
+def sign_in(store: Store, email: str, password: str) -> tuple[Account, str]:
+    """Check a password; return the account and a new session token, or raise."""
+    email = normalise_email(email)
+    wait = lock_remaining(store, email)
+    if wait:
+        _log(store, email, "locked")
+        minutes = max(1, round(wait.total_seconds() / 60))
+        raise SignInError(LOCKED, minutes=minutes)
+    with store.engine.connect() as conn:
+        row = conn.execute(sa.select(staff_accounts.c.id, staff_accounts.c.password_hash)
+                           .where(staff_accounts.c.email == email)).first()
+    try:
+        _hasher.verify(row.password_hash if row else _DUMMY_HASH, password)
+        verified = row is not None
+    except (VerificationError, InvalidHashError):
+        verified = False
+    if not verified:
+        _log(store, email, "wrong")
+        raise SignInError(WRONG)
+    _log(store, email, "ok")
+    token = secrets.token_urlsafe(32)
+    with store.engine.execution_options(atlas_write=True).begin() as conn:
+        conn.execute(staff_sessions.insert().values(token=token, account_id=row.id,
+                                                    created_at=utcnow()))
+    return Account(row.id, email), token
+
+
+def session_account(store: Store, token: str | None) -> Account | None:
+    """The account behind a live session token, checked in the database every time."""
+    if not token:
+        return None
+    with store.engine.connect() as conn:
+        row = conn.execute(
+            sa.select(staff_accounts.c.id, staff_accounts.c.email)
+            .join(staff_sessions, staff_sessions.c.account_id == staff_accounts.c.id)
+            .where(staff_sessions.c.token == token, staff_sessions.c.revoked_at.is_(None))
+        ).first()
+    return Account(row.id, row.email) if row else None
+
+
+def sign_out(store: Store, token: str | None) -> None:
+    """End every session of the token's account: other tabs must sign in again."""
+    account = session_account(store, token)
+    if account is None:
+        return
+    with store.engine.execution_options(atlas_write=True).begin() as conn:
+        conn.execute(staff_sessions.update()
+                     .where(staff_sessions.c.account_id == account.id,
+                            staff_sessions.c.revoked_at.is_(None))
+                     .values(revoked_at=utcnow()))
+
+
+def single_sign_on(store: Store, email: str | None) -> tuple[Account, str] | None:
+    """A session for an identity confirmed by the OIDC provider (``st.login``), if that
+    e-mail address is a staff account — the staff list is the allow-list."""
+    if not email:
+        return None
+    email = normalise_email(email)
+    with store.engine.connect() as conn:
+        account_id = conn.execute(sa.select(staff_accounts.c.id)
+                                  .where(staff_accounts.c.email == email)).scalar()
+    if account_id is None:
+        _log(store, email, "sso-refused")
+        return None
+    _log(store, email, "sso")
+    token = secrets.token_urlsafe(32)
+    with store.engine.execution_options(atlas_write=True).begin() as conn:
+        conn.execute(staff_sessions.insert().values(token=token, account_id=account_id,
+                                                    created_at=utcnow()))
+    return Account(account_id, email), token

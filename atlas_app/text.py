@@ -1,0 +1,57 @@
+"""Text keys shared by every stage: folding, comparison keys, safe links, formula triggers.
+
+The one leaf module: it imports nothing from the atlas, so any layer may use it.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+# A spreadsheet reads a cell starting with one of these as a formula (CSV injection).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def strip_accents(text: str) -> str:
+    """Remove combining marks: ``Autrêches`` → ``Autreches``."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive key for comparing names and labels."""
+    return re.sub(r"\s+", " ", strip_accents(text).casefold()).strip()
+
+
+def normalise_header(header: str) -> str:
+    """Header key: accents and case folded, ``_``, ``-`` and runs of spaces made one space."""
+    return re.sub(r"[\s_\-]+", " ", fold(header)).strip()
+
+
+def name_key(name: str) -> str:
+    """An organisation's name for fuzzy comparison: folded, punctuation made spaces."""
+    return re.sub(r"[^\w]+", " ", fold(name)).strip()
+
+
+def place_key(name: str) -> str:
+    """Spelling-insensitive key for a place: accents, case, hyphens, apostrophes and dots
+    folded, ``ß`` as ``ss``.
+
+    ``'s-Gravenhage`` → ``s gravenhage``; ``Frankfurt-am-Main`` → ``frankfurt am main``.
+    """
+    folded = fold(name.replace("ß", "ss"))
+    return re.sub(r"[\W_]+", " ", folded).strip()
+
+
+def safe_url(url: object) -> str | None:
+    """An http(s) URL fit for an href, or None (the last line of defence: registry URLs
+    are validated on the way in)."""
+    if not isinstance(url, str):
+        return None
+    lowered = url.strip().lower()
+    if not (lowered.startswith("https://") or lowered.startswith("http://")):
+        return None
+    if any(ch.isspace() or ch in "\"'<>`\\" for ch in url):
+        return None
+    return html.escape(url.strip(), quote=True)
