@@ -12,20 +12,31 @@ import sys
 import uuid
 from pathlib import Path
 
-from atlas_app.staff.accounts import add_account, list_accounts, remove_account
-from atlas_app.registry.backup import backup, restore
-from atlas_app.intake.columns import ColumnMapping
 from atlas_app.errors import AtlasError, UsageError
-from atlas_app.research.exports import EXPORT_FORMATS, Citation, datapackage_descriptor, export_bytes, \
-    write_atomically
-from atlas_app.public.filters import Filters, apply_filters, describe_filters
-from atlas_app.places.gazetteer import Gazetteer
-from atlas_app.places.geocoding import PAUSE_KEY, Locator, OnlineGeocoder, attributions, locate_pending
+from atlas_app.intake.columns import ColumnMapping
 from atlas_app.intake.pipeline import ImportOptions, ImportReport, import_path
+from atlas_app.places.gazetteer import Gazetteer
+from atlas_app.places.geocoding import (
+    PAUSE_KEY,
+    Locator,
+    OnlineGeocoder,
+    attributions,
+    locate_pending,
+)
+from atlas_app.public.filters import Filters, apply_filters, describe_filters
+from atlas_app.registry.backup import backup, restore
 from atlas_app.registry.schema import KINDS, STATUSES, load_taxonomy
-from atlas_app.settings import PROJECT_ROOT, load_settings
-from atlas_app.research.stats import compute_stats
 from atlas_app.registry.store import Store
+from atlas_app.research.exports import (
+    EXPORT_FORMATS,
+    Citation,
+    datapackage_descriptor,
+    export_bytes,
+    write_atomically,
+)
+from atlas_app.research.stats import compute_stats
+from atlas_app.settings import PROJECT_ROOT, load_settings
+from atlas_app.staff.accounts import add_account, list_accounts, remove_account
 
 SEED_FILE = "organisations.csv"
 SEED_SOURCE = "Social Tech Atlas seed registry"

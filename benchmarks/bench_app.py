@@ -31,7 +31,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from load_test import _free_port, memory_of, start_app  # noqa: E402
+from load_test import memory_of, start_app  # noqa: E402
+
+from tests.support.services import free_port
 
 STATIC = ROOT / "atlas_app" / "ui" / "static"
 MARKERCLUSTER = ROOT / "assets" / "node_modules" / "leaflet.markercluster" / "dist"
@@ -78,8 +80,8 @@ def baseline_pages(folder: Path, database: str, sample: int) -> dict[str, Path]:
     from folium.plugins import FastMarkerCluster, MarkerCluster
 
     from atlas_app.maps.elements import CLUSTER_CSS, MAP_CSS, MAP_JS, _local
-    from atlas_app.registry.store import Store
     from atlas_app.public.index import RegistryIndex
+    from atlas_app.registry.store import Store
 
     index = RegistryIndex.load(Store(database))
     located = index.frame[index.located]
@@ -138,7 +140,7 @@ def main() -> None:
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
-    port = _free_port()
+    port = free_port()
     server = start_app(args.database, port)
     url = f"http://127.0.0.1:{port}/"
     try:

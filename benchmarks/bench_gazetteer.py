@@ -20,8 +20,8 @@ sys.path.insert(0, str(ROOT))
 
 from atlas_app.places.countries import resolve_country  # noqa: E402
 from atlas_app.places.gazetteer import Gazetteer
-from atlas_app.text import place_key  # noqa: E402
 from atlas_app.settings import PACKAGE_DATA, load_settings  # noqa: E402
+from atlas_app.text import place_key  # noqa: E402
 
 SUSY = ROOT / "tests" / "data" / "ssedas-partners.geojson"
 

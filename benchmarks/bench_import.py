@@ -63,8 +63,9 @@ def run_import(url: str, path: Path) -> tuple[float, str]:
 
 def naive_insert_seconds(url: str, rows: int) -> float:
     """One INSERT + COMMIT per row for a sample of already-validated rows, scaled."""
-    from atlas_app.registry.store import Store
     from synthetic import synthetic_frame
+
+    from atlas_app.registry.store import Store
 
     store = Store(url)
     store.upgrade()

@@ -33,12 +33,19 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import folium  # noqa: E402
 from folium.plugins import MarkerCluster  # noqa: E402
 from streamlit_folium import _get_feature_group_string, _get_map_string  # noqa: E402
+from synthetic import synthetic_frame  # noqa: E402
 
-from atlas_app.maps.elements import CLUSTER_CSS, MAP_CSS, MAP_JS, _local, build_base_map, \
-    build_data_layer, build_map  # noqa: E402
+from atlas_app.maps.elements import (
+    CLUSTER_CSS,
+    MAP_CSS,
+    MAP_JS,
+    _local,
+    build_base_map,
+    build_data_layer,  # noqa: E402
+    build_map,
+)
 from atlas_app.registry.schema import load_taxonomy  # noqa: E402
 from atlas_app.settings import PACKAGE_DATA  # noqa: E402
-from synthetic import synthetic_frame  # noqa: E402
 
 STATIC = ROOT / "atlas_app" / "ui" / "static"
 # The naive baseline uses folium's MarkerCluster plugin (Leaflet.markercluster), which the

@@ -97,12 +97,12 @@ def main() -> None:
     from folium.plugins import FastMarkerCluster, MarkerCluster
     from streamlit_folium import _get_map_string
 
-    from atlas_app.public.filters import Filters, apply_filters
     from atlas_app.maps.elements import build_base_map, build_data_layer, json_for_script
-    from atlas_app.registry.schema import load_taxonomy
-    from atlas_app.settings import PACKAGE_DATA
-    from atlas_app.registry.store import Store
+    from atlas_app.public.filters import Filters, apply_filters
     from atlas_app.public.index import RegistryIndex, Viewport
+    from atlas_app.registry.schema import load_taxonomy
+    from atlas_app.registry.store import Store
+    from atlas_app.settings import PACKAGE_DATA
 
     taxonomy = load_taxonomy(PACKAGE_DATA)
     print("## Loading (each in a new process)")

@@ -166,7 +166,7 @@ async def visitor(url: str, actions: int, seed: int,
     return session
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -227,7 +227,7 @@ def main(argv: list[str] | None = None) -> dict:
     process = None
     url = args.url
     if args.database:
-        port = _free_port()
+        port = free_port()
         process = start_app(args.database, port)
         url = f"http://127.0.0.1:{port}"
     try:

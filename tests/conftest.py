@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import uuid
 import warnings
 
 import pytest
 
 from atlas_app.registry.schema import load_taxonomy
-from atlas_app.settings import PACKAGE_DATA, Settings
 from atlas_app.registry.store import Store
-
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
-POSTGRES_ADMIN_URL = os.environ.get("ATLAS_TEST_POSTGRES_URL",
-                                    "postgresql://postgres@127.0.0.1:5432/postgres")
+from atlas_app.settings import PACKAGE_DATA, Settings
+from tests.support.services import IN_CI, POSTGRES_ADMIN_URL
 
 
 @pytest.fixture(scope="session")

@@ -7,11 +7,19 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from atlas_app.staff import accounts
-from atlas_app.staff.accounts import SignInError, add_account, list_accounts, lock_remaining, \
-    remove_account, session_account, sign_in, sign_out
 from atlas_app.errors import UsageError
 from atlas_app.registry.tables import auth_log, staff_accounts
+from atlas_app.staff import accounts
+from atlas_app.staff.accounts import (
+    SignInError,
+    add_account,
+    list_accounts,
+    lock_remaining,
+    remove_account,
+    session_account,
+    sign_in,
+    sign_out,
+)
 
 PASSWORD = "Passwörd-très-sûr"
 

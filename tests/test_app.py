@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from atlas_app.public.detail import md_escape
 from atlas_app.intake.pipeline import ImportOptions, import_bytes
-from atlas_app.settings import Settings
+from atlas_app.public.detail import md_escape
 from atlas_app.registry.store import Store
-from tests.factories import make_organisation, make_registry, to_csv
-
-APP = str(Path(__file__).resolve().parent.parent / "atlas_app" / "ui" / "app.py")
+from atlas_app.settings import Settings
+from tests.support.apptest import detail_text, run_app, summary
+from tests.support.factories import make_organisation, make_registry, to_csv
 
 
 @pytest.fixture
@@ -29,29 +25,6 @@ def app_db(tmp_path, monkeypatch, taxonomy):
         return report.ids
     yield load
     store.dispose()
-
-
-def run_app(page=None, **query):
-    from streamlit.runtime.caching import cache_data_api, cache_resource_api
-    cache_data_api.get_data_cache_stats_provider().clear_all()
-    cache_resource_api.get_resource_cache_stats_provider().clear_all()
-    at = AppTest.from_file(APP, default_timeout=30)
-    for key, value in query.items():
-        at.query_params[key] = value
-    if page:
-        at.switch_page(page)
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def summary(at) -> str:
-    return at.get_by_key("result-summary").children[0].value
-
-
-def detail_text(at) -> str:
-    block = at.get_by_key("detail")
-    return "\n".join(str(getattr(e, "value", "")) for e in block)
 
 
 def test_empty_registry_says_so(app_db):

@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from atlas_app.registry.backup import backup, restore
 from atlas_app.errors import UsageError
 from atlas_app.intake.pipeline import ImportOptions, import_bytes
+from atlas_app.registry.backup import backup, restore
 from atlas_app.registry.store import Store
 from atlas_app.registry.tables import import_batches, organisations, registry_meta
-from tests.factories import make_registry, to_csv
+from tests.support.factories import make_registry, to_csv
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,7 +40,7 @@ def empty_target(request, tmp_path):
     import psycopg
     from sqlalchemy import make_url
 
-    from tests.conftest import POSTGRES_ADMIN_URL
+    from tests.support.services import POSTGRES_ADMIN_URL
     name = f"atlas_restore_{os.getpid()}_{request.node.callspec.id.replace('-', '_')}"
     with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}"')

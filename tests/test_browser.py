@@ -4,8 +4,6 @@ and the page asks nothing of other hosts."""
 from __future__ import annotations
 
 import os
-import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -15,10 +13,11 @@ from pathlib import Path
 import pytest
 
 from atlas_app.intake.pipeline import ImportOptions, import_bytes
-from atlas_app.settings import Settings
 from atlas_app.registry.store import Store
-from tests.conftest import IN_CI
-from tests.factories import make_organisation, make_registry, to_csv
+from atlas_app.settings import Settings
+from tests.support.browser import NAMES, STAFF_PASSWORD, map_frame, map_names, sign_in_staff
+from tests.support.factories import make_organisation, make_registry, to_csv
+from tests.support.services import chromium, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = ["<img src=x onerror=\"globalThis.PWNED=1\">", "${globalThis.PWNED=1}",
@@ -26,28 +25,9 @@ HOSTILE = ["<img src=x onerror=\"globalThis.PWNED=1\">", "${globalThis.PWNED=1}"
            "</script><script>globalThis.PWNED=1</script>"]
 
 pytestmark = pytest.mark.browser
-STAFF_PASSWORD = "Passwörd-très-sûr"
-
-
-def _chromium() -> str:
-    path = shutil.which("chromium")
-    if path is None:
-        message = "Browser tests NOT RUN: Debian's chromium is not installed (apt-get install chromium)"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory, taxonomy):
-    _chromium()
+    chromium()
     folder = tmp_path_factory.mktemp("browser")
     url = f"sqlite:///{folder / 'atlas.db'}"
     store = Store(url)
@@ -61,7 +41,7 @@ def app_url(tmp_path_factory, taxonomy):
     from atlas_app.staff.accounts import add_account
     add_account(store, "ana@example.org", STAFF_PASSWORD)
     store.dispose()
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "ATLAS_DATABASE_URL": url, "ATLAS_TILE_URL": ""}
     proc = subprocess.Popen([sys.executable, "-m", "atlas_app.cli", "serve", "--port", str(port),
                              "--address", "127.0.0.1"], env=env, cwd=ROOT,
@@ -88,26 +68,10 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=_chromium(), args=[
+        b = p.chromium.launch(executable_path=chromium(), args=[
             "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
         yield b
         b.close()
-
-
-def map_frame(page):
-    page.wait_for_selector("iframe[title*='st_folium'], iframe[src*='st_folium']",
-                           timeout=30_000)
-    for _ in range(150):
-        for frame in page.frames:
-            if "st_folium" in frame.url:
-                try:
-                    if frame.evaluate("document.querySelectorAll('.marker-cluster, "
-                                      ".leaflet-interactive').length") > 0:
-                        return frame
-                except Exception:
-                    pass
-        time.sleep(0.2)
-    raise AssertionError("the map never drew any cluster or marker")
 
 
 def test_map_draws_with_zero_third_party_requests(app_url, browser):
@@ -127,9 +91,6 @@ def test_map_draws_with_zero_third_party_requests(app_url, browser):
     assert others == [], f"requests to other hosts: {others}"
     assert errors == []
     page.close()
-
-
-NAMES = "window.atlasLayer.data.rows.map(r => r[4])"
 
 
 def test_hostile_names_are_shown_literally_and_never_run(app_url, browser):
@@ -256,29 +217,6 @@ def test_choropleth_draws_and_a_country_click_focuses_it(app_url, browser):
                            "window.location.search.includes('country=FR')", timeout=15_000)
     page.locator(".st-key-research-summary").get_by_text("country is France").wait_for()
     page.close()
-
-
-def map_names(page) -> list[str]:
-    """The organisation names in the public map's data layer, once it has drawn."""
-    for _ in range(150):
-        for frame in page.frames:
-            try:
-                names = frame.evaluate("window.atlasLayer ? " + NAMES + " : []")
-            except Exception:
-                continue
-            if names:
-                return names
-        page.wait_for_timeout(200)
-    return []
-
-
-def sign_in_staff(page, base_url: str) -> None:
-    """Sign in as the fixture's staff member through the sign-in page."""
-    page.goto(f"{base_url}/signin")
-    page.get_by_label("E-mail address").fill("ana@example.org")
-    page.get_by_role("textbox", name="Password").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_text("Signed in as ana@example.org.").wait_for(timeout=15_000)
 
 
 def test_staff_sign_in_and_set_a_location_by_clicking_the_map(app_url, browser):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from atlas_app.cli import main
-from tests.factories import make_registry, to_csv
+from tests.support.factories import make_registry, to_csv
 
 ROOT = Path(__file__).resolve().parent.parent
 SUSY = ROOT / "tests" / "data" / "ssedas-partners.geojson"

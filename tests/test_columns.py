@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from atlas_app.intake.columns import ColumnMapping, resolve_columns
 from atlas_app.errors import MappingError
+from atlas_app.intake.columns import ColumnMapping, resolve_columns
 from atlas_app.intake.reader import RawRow, RawTable
 
 

@@ -11,13 +11,19 @@ import pandas as pd
 import pytest
 
 from atlas_app.errors import ExportError
-from atlas_app.research.exports import csv_bytes, datapackage_descriptor, export_bytes, geojson_document, \
-    neutralise, write_atomically
 from atlas_app.intake.pipeline import ImportOptions, import_bytes
 from atlas_app.registry.schema import FIELD_NAMES
-from atlas_app.settings import PACKAGE_DATA
 from atlas_app.registry.store import Store
-from tests.factories import make_organisation, make_registry, to_csv
+from atlas_app.research.exports import (
+    csv_bytes,
+    datapackage_descriptor,
+    export_bytes,
+    geojson_document,
+    neutralise,
+    write_atomically,
+)
+from atlas_app.settings import PACKAGE_DATA
+from tests.support.factories import make_organisation, make_registry, to_csv
 
 HOSTILE = [make_organisation(name="=HYPERLINK(\"http://evil\",\"x\")", description_en="+1 555",
                              legal_form="@SUM(A1)", tags="-minus;ok", city="Montréal-\tx"),

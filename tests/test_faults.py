@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 from atlas_app.registry.store import Store
 from atlas_app.registry.tables import import_batches
-from tests.factories import make_registry, to_csv
+from tests.support.factories import make_registry, to_csv
 
 ROOT = Path(__file__).resolve().parent.parent
 

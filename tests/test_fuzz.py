@@ -7,13 +7,14 @@ from __future__ import annotations
 import csv
 import io
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from atlas_app.intake.columns import resolve_columns
 from atlas_app.errors import AtlasError, FileReadError
+from atlas_app.intake.columns import resolve_columns
 from atlas_app.intake.reader import read_bytes
-from atlas_app.registry.schema import FIELD_NAMES
 from atlas_app.intake.validation import validate_record
+from atlas_app.registry.schema import FIELD_NAMES
 
 LIMITS = {"max_bytes": 200_000, "max_rows": 2_000}
 FUZZ = settings(max_examples=300, deadline=None,

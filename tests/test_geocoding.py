@@ -12,11 +12,17 @@ from pathlib import Path
 
 import pytest
 
-from atlas_app.places.geocoding import PAUSE_KEY, Locator, OnlineGeocoder, Outcome, Query, \
-    locate_pending
 from atlas_app.intake.pipeline import ImportOptions, import_bytes
-from tests.factories import make_organisation, to_csv
-from tests.nominatim_server import NominatimStub
+from atlas_app.places.geocoding import (
+    PAUSE_KEY,
+    Locator,
+    OnlineGeocoder,
+    Outcome,
+    Query,
+    locate_pending,
+)
+from tests.support.factories import make_organisation, to_csv
+from tests.support.nominatim_server import NominatimStub
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -192,8 +198,8 @@ def test_import_locates_rows_and_reports_the_rest(sqlite_store, taxonomy, settin
 def test_killed_run_resumes_without_losing_or_repeating(tmp_path, taxonomy, gazetteer):
     """SIGKILL `atlas geocode --online` at seeded random points, three times; the next run
     finishes the job with every row located once."""
-    from atlas_app.settings import Settings
     from atlas_app.registry.store import Store
+    from atlas_app.settings import Settings
 
     url = f"sqlite:///{tmp_path / 'kill.db'}"
     store = Store(url)

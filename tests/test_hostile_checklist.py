@@ -6,7 +6,7 @@ import ast
 import re
 from pathlib import Path
 
-from tests.hostile_cases import CASES, PENDING
+from tests.support.hostile_cases import CASES, PENDING
 
 TESTS = Path(__file__).resolve().parent
 README = TESTS.parent / "README.md"

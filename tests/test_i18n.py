@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from babel.messages.extract import extract_from_dir
 
-from atlas_app.public.filters import Filters
 from atlas_app.i18n import available_languages, choose_language, translator
+from atlas_app.public.filters import Filters
 from atlas_app.public.permalink import View, parse_view, view_params
 
 PACKAGE = Path(__file__).resolve().parent.parent / "atlas_app"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from atlas_app.intake.columns import ColumnMapping
 from atlas_app.errors import DuplicateUploadError, FileReadError, MappingError
+from atlas_app.intake.columns import ColumnMapping
 from atlas_app.intake.pipeline import ImportOptions, import_bytes
-from tests.factories import make_organisation, make_registry, to_csv
+from tests.support.factories import make_organisation, make_registry, to_csv
 
 
 def run(data, store, taxonomy, settings, name="upload.csv", **options):

@@ -18,16 +18,15 @@ from pathlib import Path
 
 import pytest
 
-from atlas_app.staff.accounts import add_account
-from atlas_app.research.notebook import open_registry
-from atlas_app.staff.edits import set_status
 from atlas_app.cli import main
-from atlas_app.research.exports import Citation, export_bytes
-from atlas_app.settings import PACKAGE_DATA
 from atlas_app.registry.store import Store
-from tests.factories import make_organisation, to_csv
-from tests.test_app import run_app
-from tests.test_staff_app import PASSWORD, SUSY, suggest, upload
+from atlas_app.research.exports import Citation, export_bytes
+from atlas_app.research.notebook import open_registry
+from atlas_app.settings import PACKAGE_DATA
+from atlas_app.staff.accounts import add_account
+from atlas_app.staff.edits import set_status
+from tests.support.apptest import PASSWORD, SUSY, run_app, suggest, upload
+from tests.support.factories import make_organisation, to_csv
 
 ROOT = Path(__file__).resolve().parent.parent
 MAPPING = ROOT / "data" / "mappings" / "ssedas.toml"

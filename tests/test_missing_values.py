@@ -14,17 +14,18 @@ import zipfile
 from pathlib import Path
 
 import pandas as pd
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from atlas_app.research.notebook import Registry
-from atlas_app.staff.edits import registry_duplicates
-from atlas_app.research.exports import Citation, export_bytes, neutralise
 from atlas_app.intake.pipeline import ImportOptions, prepare_import
-from atlas_app.registry.schema import FIELDS, FIELD_NAMES, load_taxonomy
-from atlas_app.settings import PACKAGE_DATA, Settings
-from atlas_app.registry.store import Store
 from atlas_app.intake.validation import validate_record
-from tests.factories import PLACES, SECTORS, make_organisation, to_csv
+from atlas_app.registry.schema import FIELD_NAMES, FIELDS, load_taxonomy
+from atlas_app.registry.store import Store
+from atlas_app.research.exports import Citation, export_bytes, neutralise
+from atlas_app.research.notebook import Registry
+from atlas_app.settings import PACKAGE_DATA, Settings
+from atlas_app.staff.edits import registry_duplicates
+from tests.support.factories import PLACES, SECTORS, make_organisation, to_csv
 
 TAXONOMY = load_taxonomy(PACKAGE_DATA)
 OPTIONAL = ("description_en", "description_fr", "website", "email", "tags", "legal_form",

@@ -12,20 +12,20 @@ from pathlib import Path
 
 import pytest
 
-from atlas_app.staff.accounts import add_account
 from atlas_app.intake.pipeline import import_bytes
-from atlas_app.settings import Settings
 from atlas_app.registry.store import Store
-from tests.factories import make_registry, to_csv
-from tests.test_browser import STAFF_PASSWORD, _chromium, _free_port, map_names, \
-    sign_in_staff
+from atlas_app.settings import Settings
+from atlas_app.staff.accounts import add_account
+from tests.support.browser import STAFF_PASSWORD, map_names, sign_in_staff
+from tests.support.factories import make_registry, to_csv
+from tests.support.services import chromium, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
 
 
 def serve(url: str) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "atlas_app.cli", "serve", "--port", str(port),
                              "--address", "127.0.0.1"], cwd=ROOT,
                             env={**os.environ, "ATLAS_DATABASE_URL": url, "ATLAS_TILE_URL": ""},
@@ -42,7 +42,7 @@ def serve(url: str) -> tuple[subprocess.Popen, str]:
 
 
 def test_a_write_through_one_replica_is_seen_by_the_other(postgres_url, taxonomy):
-    _chromium()
+    chromium()
     store = Store(postgres_url)
     store.upgrade()
     import_bytes(to_csv(make_registry(20)), "seed.csv", store, taxonomy,
@@ -54,7 +54,7 @@ def test_a_write_through_one_replica_is_seen_by_the_other(postgres_url, taxonomy
         from playwright.sync_api import sync_playwright
 
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=_chromium(), args=[
+            browser = p.chromium.launch(executable_path=chromium(), args=[
                 "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
             reader = browser.new_page(viewport={"width": 1300, "height": 1000})
             reader.goto(url_b)

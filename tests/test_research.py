@@ -11,15 +11,21 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from atlas_app.research.notebook import open_registry
-from atlas_app.research.exports import Citation, export_bytes
 from atlas_app.intake.pipeline import ImportOptions, import_bytes
 from atlas_app.maps.elements import choropleth_class
-from atlas_app.research.numbers import choropleth_classes, country_counts, country_table, crosstab, \
-    growth, sector_shares
-from atlas_app.settings import PACKAGE_DATA
 from atlas_app.registry.tables import organisations
-from tests.factories import make_organisation, make_registry, to_csv
+from atlas_app.research.exports import Citation, export_bytes
+from atlas_app.research.notebook import open_registry
+from atlas_app.research.numbers import (
+    choropleth_classes,
+    country_counts,
+    country_table,
+    crosstab,
+    growth,
+    sector_shares,
+)
+from atlas_app.settings import PACKAGE_DATA
+from tests.support.factories import make_organisation, make_registry, to_csv
 
 
 @pytest.fixture

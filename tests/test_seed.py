@@ -5,11 +5,11 @@ from __future__ import annotations
 import csv
 from collections import Counter
 
-from atlas_app.places.countries import EUROPE
-from atlas_app.intake.reader import read_bytes
 from atlas_app.intake.columns import resolve_columns
-from atlas_app.settings import PACKAGE_DATA
+from atlas_app.intake.reader import read_bytes
 from atlas_app.intake.validation import validate_record
+from atlas_app.places.countries import EUROPE
+from atlas_app.settings import PACKAGE_DATA
 
 
 def seed_records(taxonomy):

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from atlas_app.registry.store import Store
 from atlas_app.staff.accounts import add_account
 from atlas_app.staff.edits import recent_changes
-from atlas_app.registry.store import Store
-from tests.test_app import run_app
-
-APP = str(Path(__file__).resolve().parent.parent / "atlas_app" / "ui" / "app.py")
-PASSWORD = "Passwörd-très-sûr"
+from tests.support.apptest import APP, PASSWORD, SUSY, run_app, signed_in, suggest, upload
 
 
 @pytest.fixture
@@ -25,15 +20,6 @@ def staff_db(tmp_path, monkeypatch):
     add_account(store, "ana@example.org", PASSWORD)
     yield store
     store.dispose()
-
-
-def signed_in() -> AppTest:
-    at = run_app("screens/signin.py")
-    at.text_input(key="signin-email").input("ana@example.org")
-    at.text_input(key="signin-password").input(PASSWORD)
-    at.form_submit_button[0].click().run()
-    assert not at.exception
-    return at
 
 
 def test_signed_out_visitors_have_no_staff_page_and_are_refused_by_url(staff_db):
@@ -121,16 +107,6 @@ def test_archive_is_audited_with_before_and_after(staff_db):
     assert (change["before"]["status"], change["after"]["status"]) == ("published", "archived")
 
 
-SUSY = Path(__file__).resolve().parent / "data" / "ssedas-partners.geojson"
-
-
-def upload(at: AppTest, name: str, content: bytes) -> AppTest:
-    at.switch_page("screens/upload.py").run()
-    at.file_uploader(key="upload-file").upload(name, content, "text/csv").run()
-    assert not at.exception, at.exception
-    return at
-
-
 def test_upload_a_messy_french_excel_file_end_to_end(staff_db):
     data = ("nom;ville;pays;site web;type;secteur\r\n"
             "Café Numérique;Orléans;France;https://cafe.example;support;health\r\n"
@@ -165,17 +141,6 @@ def test_upload_with_constants_for_missing_columns_and_undo(staff_db):
     at.button(key="undo-1").click().run()
     assert set(staff_db.frame(statuses=None)["status"]) == {"archived"}
     assert staff_db.count() == written, "undo archives, never deletes"
-
-
-def suggest(name: str, website: str, city: str, country: str = "FR") -> AppTest:
-    """A visitor fills in and sends the public suggestion form."""
-    at = run_app("screens/suggest.py")
-    at.text_input(key="suggest-name").input(name)
-    at.text_input(key="suggest-website").input(website)
-    at.text_input(key="suggest-city").input(city)
-    at.selectbox(key="suggest-country").set_value(country)
-    at.form_submit_button[0].click().run()
-    return at
 
 
 def test_public_suggestion_lands_pending_and_staff_moderate_it(staff_db):

@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 import pytest
+import sqlalchemy as sa
 
 from atlas_app.errors import StoreError
 from atlas_app.registry.store import Store
 from atlas_app.registry.tables import organisations
-
-
-def record(**overrides):
-    base = dict(name="Lab", kind="support", sector="health", country="FR", city="Paris",
-                tags=["a"], location_precision="none", location_source="none",
-                status="published")
-    base.update(overrides)
-    return base
+from tests.support.factories import record
 
 
 def test_upgrade_is_idempotent_and_current(store):

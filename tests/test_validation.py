@@ -5,11 +5,17 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
-from atlas_app.intake.validation import WEBSITE_RULE, clean_text, normalise_website, parse_number, \
-    validate_record
-from tests.factories import make_organisation
+from atlas_app.intake.validation import (
+    WEBSITE_RULE,
+    clean_text,
+    normalise_website,
+    parse_number,
+    validate_record,
+)
+from tests.support.factories import make_organisation
 
 
 def check(taxonomy, **overrides):

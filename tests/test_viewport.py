@@ -10,12 +10,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from atlas_app.public.filters import Filters, apply_filters
-from atlas_app.text import fold
 from atlas_app.public.arrow import fold_array
-from atlas_app.public.index import CLIENT_LIMIT, MAX_VIEW_CELLS, RegistryIndex, Viewport, \
-    spread_duplicates
-from factories import make_registry
+from atlas_app.public.filters import Filters, apply_filters
+from atlas_app.public.index import (
+    CLIENT_LIMIT,
+    MAX_VIEW_CELLS,
+    RegistryIndex,
+    Viewport,
+    spread_duplicates,
+)
+from atlas_app.text import fold
+from tests.support.factories import make_registry
 
 TRICKY = ["Écoute Sociale", "ÉCOLE  numérique\tlibre", "Straße der Zukunft", "Łódź Hub",
           "Ὀδυσσεύς", "ΟΔΟΣ", "Ærø Øko", "Ça ira", "İstanbul", "ﬁlm ﬂow", "  spaced  out ",
@@ -226,7 +231,7 @@ def test_a_large_selection_is_fitted_without_its_outliers(taxonomy):
 
 
 def test_the_index_loads_from_both_databases(store):
-    from tests.test_store import record
+    from tests.support.factories import record
 
     store.add_organisations([
         record(name="Café Numérique", tags=["économie", "Straße"], latitude=48.85,

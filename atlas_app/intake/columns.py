@@ -8,8 +8,13 @@ from pathlib import Path
 
 from atlas_app.errors import MappingError
 from atlas_app.intake.reader import RawRow, RawTable
-from atlas_app.registry.schema import FIELD_BY_NAME, FIELD_NAMES, REQUIRED_FIELDS, SYNONYM_TO_FIELD, \
-    normalise_header
+from atlas_app.registry.schema import (
+    FIELD_BY_NAME,
+    FIELD_NAMES,
+    REQUIRED_FIELDS,
+    SYNONYM_TO_FIELD,
+    normalise_header,
+)
 
 IGNORE = {"", "-", "ignore"}
 

@@ -11,15 +11,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from atlas_app.intake.columns import ColumnMapping, resolve_columns
 from atlas_app.errors import DuplicateUploadError, FileReadError, StoreError
-from atlas_app.places.geocoding import Locator, Query
+from atlas_app.intake.columns import ColumnMapping, resolve_columns
 from atlas_app.intake.duplicates import Candidate, DuplicateIndex, find_matches
 from atlas_app.intake.reader import RawTable, check_size, read_bytes
-from atlas_app.registry.schema import STATUSES, Taxonomy
-from atlas_app.settings import Settings
-from atlas_app.registry.store import Batch, Store
 from atlas_app.intake.validation import Problem, validate_record
+from atlas_app.places.geocoding import Locator, Query
+from atlas_app.registry.schema import STATUSES, Taxonomy
+from atlas_app.registry.store import Batch, Store
+from atlas_app.settings import Settings
 
 Progress = Callable[[str, int, int], None]
 

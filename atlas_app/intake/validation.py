@@ -13,8 +13,15 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from atlas_app.places.countries import EUROPE, country_name, resolve_country, suggest_country
-from atlas_app.registry.schema import FIELD_BY_NAME, KIND_SYNONYMS, KINDS, LOCATION_SOURCES, PRECISIONS, \
-    STATUSES, Taxonomy
+from atlas_app.registry.schema import (
+    FIELD_BY_NAME,
+    KIND_SYNONYMS,
+    KINDS,
+    LOCATION_SOURCES,
+    PRECISIONS,
+    STATUSES,
+    Taxonomy,
+)
 from atlas_app.text import FORMULA_TRIGGERS, fold
 
 MULTILINE_FIELDS = {"description_en", "description_fr", "address"}

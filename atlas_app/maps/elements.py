@@ -22,8 +22,8 @@ from folium.elements import JSCSSMixin
 from jinja2 import Template
 
 from atlas_app.i18n import N_, translator
-from atlas_app.registry.schema import Taxonomy
 from atlas_app.public.index import RegistryIndex
+from atlas_app.registry.schema import Taxonomy
 
 EUROPE_CENTRE = (50.0, 10.0)
 EUROPE_ZOOM = 4

@@ -19,7 +19,8 @@ from geopy.adapters import RequestsAdapter
 from geopy.geocoders import Nominatim
 
 from atlas_app.errors import ConfigError
-from atlas_app.places.gazetteer import ATTRIBUTION as GEONAMES_ATTRIBUTION, Gazetteer
+from atlas_app.places.gazetteer import ATTRIBUTION as GEONAMES_ATTRIBUTION
+from atlas_app.places.gazetteer import Gazetteer
 from atlas_app.text import place_key
 
 NOMINATIM_ATTRIBUTION = "Geocoding © OpenStreetMap contributors (ODbL), via Nominatim"

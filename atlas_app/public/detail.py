@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from atlas_app.places.countries import country_name
 from atlas_app.i18n import N_, translator
-from atlas_app.text import safe_url
+from atlas_app.places.countries import country_name
 from atlas_app.registry.schema import KIND_LABELS, Taxonomy
+from atlas_app.text import safe_url
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&^\"'])")
 

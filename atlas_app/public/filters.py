@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-from atlas_app.places.countries import country_name
+
 from atlas_app.i18n import translator
+from atlas_app.places.countries import country_name
 from atlas_app.registry.schema import KIND_LABELS, Taxonomy
 from atlas_app.text import fold
 

@@ -28,9 +28,17 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from atlas_app.public.arrow import (
+    INDEX_COLUMNS,
+    categorical,
+    contains,
+    coordinates,
+    fold_array,
+    give_back_memory,
+    search_text,
+    years,
+)
 from atlas_app.public.filters import Filters
-from atlas_app.public.arrow import INDEX_COLUMNS, categorical, contains, coordinates, \
-    fold_array, give_back_memory, search_text, years
 from atlas_app.registry.batches import BATCH_ROWS, index_batches
 from atlas_app.registry.schema import Taxonomy
 from atlas_app.text import fold

@@ -14,12 +14,12 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from atlas_app.research.exports import Citation
 from atlas_app.public.filters import Filters, apply_filters, describe_filters
-from atlas_app.research.numbers import country_counts, crosstab, growth, sector_shares
 from atlas_app.registry.schema import Taxonomy, load_taxonomy
-from atlas_app.settings import load_settings
 from atlas_app.registry.store import Store
+from atlas_app.research.exports import Citation
+from atlas_app.research.numbers import country_counts, crosstab, growth, sector_shares
+from atlas_app.settings import load_settings
 
 
 class Registry:

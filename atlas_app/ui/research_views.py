@@ -6,13 +6,19 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from atlas_app.research import charts
-from atlas_app.public.detail import list_rows, md_escape
 from atlas_app.i18n import N_, Translator
 from atlas_app.maps.elements import CHOROPLETH_COLOURS, build_choropleth
-from atlas_app.research.numbers import choropleth_classes, country_counts, crosstab, growth, \
-    population_source, sector_shares
+from atlas_app.public.detail import list_rows, md_escape
 from atlas_app.registry.schema import Taxonomy
+from atlas_app.research import charts
+from atlas_app.research.numbers import (
+    choropleth_classes,
+    country_counts,
+    crosstab,
+    growth,
+    population_source,
+    sector_shares,
+)
 from atlas_app.ui import research_state as rs
 from atlas_app.ui.resources import get_outlines
 

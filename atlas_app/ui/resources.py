@@ -13,13 +13,13 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from atlas_app.maps.elements import json_for_script
 from atlas_app.public.detail import list_rows
 from atlas_app.public.filters import Filters
-from atlas_app.maps.elements import json_for_script
-from atlas_app.registry.schema import Taxonomy, load_taxonomy
-from atlas_app.settings import Settings, load_settings
-from atlas_app.registry.store import Store
 from atlas_app.public.index import LiveIndex, RegistryIndex, Window
+from atlas_app.registry.schema import Taxonomy, load_taxonomy
+from atlas_app.registry.store import Store
+from atlas_app.settings import Settings, load_settings
 
 
 @st.cache_resource

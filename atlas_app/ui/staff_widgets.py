@@ -5,18 +5,24 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from atlas_app.staff.edits import add_organisation, changed_fields, recent_changes, \
-    registry_duplicates, set_status, update_organisation
-from atlas_app.places.countries import EUROPE, country_name
-from atlas_app.public.detail import md_escape
-from atlas_app.places.geocoding import Locator
 from atlas_app.i18n import Translator
 from atlas_app.intake.pipeline import locate_records
+from atlas_app.intake.validation import validate_record
+from atlas_app.places.countries import EUROPE, country_name
+from atlas_app.places.geocoding import Locator
+from atlas_app.public.detail import md_escape
 from atlas_app.registry.schema import KIND_LABELS, KINDS, Taxonomy
+from atlas_app.staff.edits import (
+    add_organisation,
+    changed_fields,
+    recent_changes,
+    registry_duplicates,
+    set_status,
+    update_organisation,
+)
 from atlas_app.ui.resources import get_gazetteer, get_store
 from atlas_app.ui.staff_session import require_staff
 from atlas_app.ui.widgets import point_picker
-from atlas_app.intake.validation import validate_record
 
 
 def add_form(taxonomy: Taxonomy, _: Translator) -> None:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from atlas_app.public.filters import Filters
 from atlas_app.i18n import available_languages, choose_language
+from atlas_app.public.filters import Filters
 from atlas_app.public.permalink import View, parse_view, view_params
 from atlas_app.registry.schema import Taxonomy
 

@@ -7,13 +7,13 @@ import io
 import pandas as pd
 import streamlit as st
 
-from atlas_app.staff.edits import recent_uploads, undo_upload, upload_organisations
+from atlas_app.i18n import N_, Translator
 from atlas_app.intake.columns import ColumnMapping, suggest_field
+from atlas_app.intake.reader import RawTable
 from atlas_app.intake.upload_memory import duplicate_key, recalled_decisions
 from atlas_app.public.detail import md_escape
-from atlas_app.i18n import N_, Translator
-from atlas_app.intake.reader import RawTable
 from atlas_app.registry.schema import FIELD_NAMES, KIND_LABELS, KINDS, REQUIRED_FIELDS, Taxonomy
+from atlas_app.staff.edits import recent_uploads, undo_upload, upload_organisations
 from atlas_app.ui.resources import get_store
 from atlas_app.ui.staff_session import require_staff
 from atlas_app.ui.widgets import point_picker
@@ -158,8 +158,8 @@ OVERRIDES = "upload-coordinates"
 def locate_by_hand(accepted: list[tuple[int, dict]], taxonomy: Taxonomy, _: Translator) -> None:
     """Step 4 for rows the chain could not locate: click the map or type coordinates.
     The positions are applied at commit and become ``manual``."""
-    from atlas_app.maps.elements import build_base_map
     from atlas_app.intake.validation import parse_number
+    from atlas_app.maps.elements import build_base_map
 
     overrides: dict[int, tuple[float, float]] = st.session_state.setdefault(OVERRIDES, {})
     missing = [(line, r) for line, r in accepted if r["latitude"] is None]

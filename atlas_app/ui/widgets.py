@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from atlas_app.public.detail import Detail, md_escape
 from atlas_app.i18n import Translator
+from atlas_app.public.detail import Detail, md_escape
 from atlas_app.registry.schema import Taxonomy
 from atlas_app.ui import state
 

@@ -7,16 +7,23 @@ import numpy as np
 import streamlit as st
 from streamlit_folium import st_folium
 
+from atlas_app.maps.elements import build_base_map, build_data_layer
 from atlas_app.places.countries import country_name, known_codes
 from atlas_app.public.detail import organisation_detail
 from atlas_app.public.filters import describe_filters
-from atlas_app.maps.elements import build_base_map, build_data_layer
+from atlas_app.public.index import Viewport
 from atlas_app.registry.schema import KIND_LABELS, KINDS
 from atlas_app.ui import lang, state
-from atlas_app.ui.resources import filter_mask, get_settings, get_taxonomy, map_payload_json, \
-    organisation_list, published_organisation, registry_index
+from atlas_app.ui.resources import (
+    filter_mask,
+    get_settings,
+    get_taxonomy,
+    map_payload_json,
+    organisation_list,
+    published_organisation,
+    registry_index,
+)
 from atlas_app.ui.widgets import detail_panel, sector_legend
-from atlas_app.public.index import Viewport
 
 # The map draws inside streamlit-folium's iframe at <base>/component/<name>/index.html;
 # this relative URL reaches <base>/app/static whatever the deployment's base path.

@@ -8,15 +8,21 @@ import functools
 
 import streamlit as st
 
-from atlas_app.places.countries import country_name
-from atlas_app.research.exports import Citation, export_bytes
-from atlas_app.public.filters import describe_filters
 from atlas_app.i18n import N_
+from atlas_app.places.countries import country_name
+from atlas_app.public.filters import describe_filters
 from atlas_app.registry.schema import KIND_LABELS, KINDS
-from atlas_app.ui import lang, research_state as rs
+from atlas_app.research.exports import Citation, export_bytes
+from atlas_app.ui import lang
+from atlas_app.ui import research_state as rs
 from atlas_app.ui.research_views import RENDERERS, VIEW_LABELS
-from atlas_app.ui.resources import filter_mask, get_settings, get_taxonomy, published_rows, \
-    registry_index
+from atlas_app.ui.resources import (
+    filter_mask,
+    get_settings,
+    get_taxonomy,
+    published_rows,
+    registry_index,
+)
 
 DOWNLOADS = (("csv", N_("CSV"), "text/csv", "csv"),
              ("csv-excel", N_("CSV for Excel (;)"), "text/csv", "csv"),

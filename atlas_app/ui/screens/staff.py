@@ -7,8 +7,16 @@ import streamlit as st
 from atlas_app.ui import lang
 from atlas_app.ui.resources import get_store, get_taxonomy
 from atlas_app.ui.staff_session import do_sign_out, require_staff
-from atlas_app.ui.staff_widgets import add_form, audit_table, duplicate_pairs, edit_form, \
-    organisation_history, quality_overview, review_queue, status_actions
+from atlas_app.ui.staff_widgets import (
+    add_form,
+    audit_table,
+    duplicate_pairs,
+    edit_form,
+    organisation_history,
+    quality_overview,
+    review_queue,
+    status_actions,
+)
 from atlas_app.ui.upload_widgets import upload_history
 
 _ = lang.current()

@@ -9,15 +9,15 @@ import time
 
 import streamlit as st
 
-from atlas_app.staff.edits import SUGGESTIONS_PER_HOUR, add_suggestion, suggestions_last_hour
-from atlas_app.places.countries import EUROPE, country_name
-from atlas_app.public.detail import md_escape
-from atlas_app.places.geocoding import Locator
 from atlas_app.intake.pipeline import locate_records
+from atlas_app.intake.validation import validate_record
+from atlas_app.places.countries import EUROPE, country_name
+from atlas_app.places.geocoding import Locator
+from atlas_app.public.detail import md_escape
 from atlas_app.registry.schema import KIND_LABELS, KINDS
+from atlas_app.staff.edits import SUGGESTIONS_PER_HOUR, add_suggestion, suggestions_last_hour
 from atlas_app.ui import lang
 from atlas_app.ui.resources import get_gazetteer, get_store, get_taxonomy
-from atlas_app.intake.validation import validate_record
 
 SENT = "suggestions-sent"
 PER_SESSION = 3

@@ -4,18 +4,25 @@ from __future__ import annotations
 
 import streamlit as st
 
-from atlas_app.staff.edits import update_organisation
 from atlas_app.errors import AtlasError
-from atlas_app.places.geocoding import Locator
 from atlas_app.intake.pipeline import ImportOptions, commit_import, prepare_import
-from atlas_app.maps.elements import build_map
-from atlas_app.intake.upload_memory import remember_decisions, save_mapping, saved_mappings
 from atlas_app.intake.reader import read_bytes
+from atlas_app.intake.upload_memory import remember_decisions, save_mapping, saved_mappings
+from atlas_app.maps.elements import build_map
+from atlas_app.places.geocoding import Locator
+from atlas_app.staff.edits import update_organisation
 from atlas_app.ui import lang
 from atlas_app.ui.resources import get_gazetteer, get_settings, get_store, get_taxonomy
 from atlas_app.ui.staff_session import require_staff
-from atlas_app.ui.upload_widgets import apply_overrides, column_mapping, duplicate_choices, \
-    forget_column_choices, locate_by_hand, problems_table, upload_history
+from atlas_app.ui.upload_widgets import (
+    apply_overrides,
+    column_mapping,
+    duplicate_choices,
+    forget_column_choices,
+    locate_by_hand,
+    problems_table,
+    upload_history,
+)
 
 _ = lang.current()
 account = require_staff()

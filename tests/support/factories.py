@@ -55,3 +55,12 @@ def to_csv(rows: list[dict[str, str]], sep: str = ",") -> bytes:
     writer.writeheader()
     writer.writerows(rows)
     return buffer.getvalue().encode("utf-8")
+
+
+def record(**overrides):
+    """An organisation as the store takes it (typed values), with overrides."""
+    base = dict(name="Lab", kind="support", sector="health", country="FR", city="Paris",
+                tags=["a"], location_precision="none", location_source="none",
+                status="published")
+    base.update(overrides)
+    return base
