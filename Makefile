@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
 
-.PHONY: run test test-fast lint setup init serve datapackage messages lock
+.PHONY: run test test-fast lint assets-check setup init serve datapackage messages lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,11 +50,18 @@ test: lint
 test-fast: lint
 	$(BIN)/python -m pytest -m "not slow" -q
 
-## Import contracts (import-linter: layers, Streamlit only in ui, drivers only in registry)
-## and ruff (pyflakes, bugbear, complexity).
+## Import contracts (import-linter: layers, Streamlit only in ui, drivers only in registry),
+## ruff (pyflakes, bugbear, complexity, import order) and the map script's unit tests.
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	node --test assets/test/
+
+## The vendored front-end files equal a fresh install of assets/package-lock.json (CI).
+assets-check:
+	cd assets && npm ci --no-audit --no-fund --silent && npm run --silent vendor
+	git diff --exit-code -- atlas_app/ui/static
+	test -z "$$(git status --porcelain -- atlas_app/ui/static)"
 
 ## Regenerate data/datapackage.json after changing the schema or the sectors.
 datapackage: setup

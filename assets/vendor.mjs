@@ -14,8 +14,6 @@ const copies = {
   "leaflet/dist/leaflet.js": "vendor/leaflet/leaflet.js",
   "leaflet/dist/leaflet.css": "vendor/leaflet/leaflet.css",
   "leaflet/LICENSE": "vendor/leaflet/LICENSE.txt",
-  "jquery/dist/jquery.min.js": "vendor/jquery/jquery.min.js",
-  "jquery/LICENSE.txt": "vendor/jquery/LICENSE.txt",
   "supercluster/dist/supercluster.min.js": "vendor/supercluster/supercluster.min.js",
   "supercluster/LICENSE": "vendor/supercluster/LICENSE.txt",
   "leaflet.markercluster/dist/MarkerCluster.css": "vendor/markercluster/MarkerCluster.css",
@@ -44,4 +42,11 @@ const features = countries.features
                  geometry: { type: f.geometry.type, coordinates: round(f.geometry.coordinates) } }));
 writeFileSync(join(out, "basemap/countries.json"),
               JSON.stringify({ type: "FeatureCollection", features }));
+// What was vendored, at which version: CI compares a fresh `npm ci && npm run vendor`
+// with the committed files.
+const packages = [...new Set(Object.keys(copies).map((path) => path.split("/")[0]))].sort();
+const manifest = Object.fromEntries(packages.map((name) => [name,
+  JSON.parse(readFileSync(join(modules, name, "package.json"), "utf8")).version]));
+manifest["topojson-client"] = JSON.parse(readFileSync(join(modules, "topojson-client", "package.json"), "utf8")).version;
+writeFileSync(join(out, "vendor", "MANIFEST.json"), JSON.stringify(manifest, null, 2) + "\n");
 console.log(`vendored ${Object.keys(copies).length} files; basemap has ${features.length} countries`);

@@ -9,6 +9,7 @@ import json
 import logging
 import os
 import sys
+import tomllib
 import uuid
 from pathlib import Path
 
@@ -35,7 +36,7 @@ from atlas_app.research.exports import (
     write_atomically,
 )
 from atlas_app.research.stats import compute_stats
-from atlas_app.settings import PROJECT_ROOT, load_settings
+from atlas_app.settings import IN_CHECKOUT, PROJECT_ROOT, default_home, load_settings
 from atlas_app.staff.accounts import add_account, list_accounts, remove_account
 
 SEED_FILE = "organisations.csv"
@@ -235,12 +236,29 @@ def cmd_schema(args, settings) -> int:
     return 0
 
 
+def streamlit_flags(config: Path) -> list[str]:
+    """The app's Streamlit configuration (a TOML file shipped in the package) as
+    command-line flags, so that it applies wherever the package is installed."""
+    flags = []
+    for section, options in tomllib.loads(config.read_text(encoding="utf-8")).items():
+        for option, value in options.items():
+            text = str(value).lower() if isinstance(value, bool) else str(value)
+            flags.append(f"--{section}.{option}={text}")
+    return flags
+
+
 def cmd_serve(args, settings) -> int:
-    app = Path(__file__).resolve().parent / "ui" / "app.py"
-    argv = [sys.executable, "-m", "streamlit", "run", str(app),
+    ui = Path(__file__).resolve().parent / "ui"
+    argv = [sys.executable, "-m", "streamlit", "run", str(ui / "app.py"),
+            *streamlit_flags(ui / "streamlit.toml"),
             "--server.port", str(args.port), "--server.address", args.address]
-    # Streamlit reads .streamlit/config.toml from the working directory.
-    os.chdir(PROJECT_ROOT)
+    # Streamlit reads .streamlit/secrets.toml (single sign-on) from the working directory:
+    # the checkout, else the atlas's home. The child gets the same database and home.
+    workdir = PROJECT_ROOT if IN_CHECKOUT else settings.home
+    workdir.mkdir(parents=True, exist_ok=True)
+    os.chdir(workdir)
+    os.environ.update(ATLAS_HOME=str(settings.home),
+                      ATLAS_DATABASE_URL=settings.resolved_database_url)
     # Few malloc arenas: Streamlit runs each session's script in its own thread, and one
     # arena per thread keeps freed memory from a large registry index out of reach.
     os.environ.setdefault("MALLOC_ARENA_MAX", "2")
@@ -345,7 +363,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except Exception:  # a bug: a short message here, the traceback in the log only
         incident = uuid.uuid4().hex[:8]
-        log_path = PROJECT_ROOT / "var" / "log" / "atlas.log"
+        log_path = default_home() / "log" / "atlas.log"
         try:
             log_path.parent.mkdir(parents=True, exist_ok=True)
             handler = logging.FileHandler(log_path, encoding="utf-8")

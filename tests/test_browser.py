@@ -24,7 +24,7 @@ HOSTILE = ["<img src=x onerror=\"globalThis.PWNED=1\">", "${globalThis.PWNED=1}"
            "Foo\\`);globalThis.PWNED=1;//", "Café `Le Lab`",
            "</script><script>globalThis.PWNED=1</script>"]
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory, taxonomy):
     chromium()

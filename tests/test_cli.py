@@ -122,12 +122,14 @@ def test_a_bug_shows_an_incident_id_and_logs_the_traceback(atlas, monkeypatch, t
         raise RuntimeError("secret internal detail")
 
     monkeypatch.setattr(cli, "compute_stats", broken)
-    monkeypatch.setattr(cli, "PROJECT_ROOT", tmp_path)
+    monkeypatch.setenv("ATLAS_HOME", str(tmp_path / "home"))
     code, out, err = atlas("stats")
     assert code == 3
     assert "incident " in err and "secret internal detail" not in err + out
     incident = err.split("incident ")[1][:8]
-    log = (tmp_path / "var" / "log" / "atlas.log").read_text()
+    log_path = tmp_path / "home" / "log" / "atlas.log"
+    assert str(log_path) in err, "the message says where the details are"
+    log = log_path.read_text()
     assert incident in log and "secret internal detail" in log and "Traceback" in log
 
 

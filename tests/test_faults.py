@@ -14,11 +14,14 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from atlas_app.registry.store import Store
 from atlas_app.registry.tables import import_batches
 from tests.support.factories import make_registry, to_csv
+
+pytestmark = pytest.mark.slow  # real subprocesses and servers
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -195,6 +195,7 @@ def test_import_locates_rows_and_reports_the_rest(sqlite_store, taxonomy, settin
     assert [r["name"] for r in sqlite_store.unlocated(("ambiguous",))] == ["B"]
 
 
+@pytest.mark.slow
 def test_killed_run_resumes_without_losing_or_repeating(tmp_path, taxonomy, gazetteer):
     """SIGKILL `atlas geocode --online` at seeded random points, three times; the next run
     finishes the job with every row located once."""

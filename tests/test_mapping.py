@@ -51,8 +51,12 @@ def test_payload_is_one_short_row_per_located_organisation(taxonomy):
 
 def test_no_folium_object_per_organisation(taxonomy):
     page = build_map(frame([f"Org {i}" for i in range(200)]), taxonomy).get_root().render()
-    assert "L.circleMarker(" in page and page.count("L.circleMarker(") == 1
-    assert "bindTooltip(escapeHtml(" in page and "textContent" in page
+    # the page only passes data: one call of the map script, no marker per organisation
+    assert page.count("AtlasMap.organisations(") == 1 and "L.circleMarker(" not in page
+    assert page.count('"Org 1"') == 1 and 'src="../../app/static/atlas/layer.js"' in page
+    script = (STATIC / "atlas" / "layer.js").read_text()
+    assert script.count("L.circleMarker(") == 1
+    assert "bindTooltip(escapeHtml(" in script and "textContent" in script
 
 
 def test_base_map_is_the_same_whatever_the_data(taxonomy):

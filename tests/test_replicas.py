@@ -21,7 +21,7 @@ from tests.support.factories import make_registry, to_csv
 from tests.support.services import chromium, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
-pytestmark = [pytest.mark.browser, pytest.mark.postgres]
+pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.slow]
 
 
 def serve(url: str) -> tuple[subprocess.Popen, str]:

@@ -193,3 +193,31 @@ def test_clean_text_fast_path_agrees_with_its_definition(value, multiline):
 
     assert clean_text(value, multiline=multiline) == \
         _clean_text_reference(value, multiline=multiline)
+
+
+@pytest.mark.parametrize("overrides, field, code", [
+    ({"name": ""}, "name", "required"),
+    ({"name": "x" * 201}, "name", "too_long"),
+    ({"id": "-3"}, "id", "bad_id"),
+    ({"website": "javascript:alert(1)"}, "website", "bad_website"),
+    ({"website": "www.example.org"}, "website", "website_check"),
+    ({"email": "nobody"}, "email", "bad_email"),
+    ({"kind": "both"}, "kind", "unknown_kind"),
+    ({"sector": "astrology"}, "sector", "unknown_sector"),
+    ({"country": "Frace"}, "country", "unknown_country"),
+    ({"country": "Brazil"}, "country", "outside_europe"),
+    ({"status": "live"}, "status", "unknown_status"),
+    ({"created_at": "yesterday"}, "created_at", "bad_datetime"),
+    ({"tags": "t" * 61}, "tags", "tag_too_long"),
+    ({"latitude": "north", "longitude": "2"}, "latitude", "not_a_number"),
+    ({"latitude": "120", "longitude": "2"}, "latitude", "out_of_range"),
+    ({"latitude": "0", "longitude": "0"}, "latitude", "null_island"),
+    ({"latitude": "48.8", "longitude": ""}, "longitude", "half_coordinates"),
+])
+def test_each_problem_carries_its_stable_code(taxonomy, overrides, field, code):
+    """Surfaces choose and word problems by code, never by their English text."""
+    from atlas_app.intake.validation import PROBLEM_CODES
+
+    _record, problems = check(taxonomy, **overrides)
+    assert [(p.field, p.code) for p in problems] == [(field, code)]
+    assert code in PROBLEM_CODES and problems[0].as_dict()["code"] == code

@@ -121,10 +121,11 @@ def _check_ids(accepted: list[tuple[int, dict]], store: Store, where: str
         if rid is not None and rid in taken:
             problems.append(Problem(line, "id", str(rid), "is already in the registry",
                                     "remove the id column to add the rows as new "
-                                    "organisations", where=where))
+                                    "organisations", where=where, code="id_taken"))
         elif rid is not None and rid in seen:
             problems.append(Problem(line, "id", str(rid), f"repeats the id of {where} "
-                                    f"{seen[rid]}", "give each row its own id", where=where))
+                                    f"{seen[rid]}", "give each row its own id", where=where,
+                                    code="id_repeated"))
         else:
             if rid is not None:
                 seen[rid] = line
@@ -157,14 +158,14 @@ def _duplicate_warnings(accepted: list[tuple[int, dict]], store: Store, where: s
     for line, (org_id, reason) in in_registry.items():
         warnings.append(Problem(line, "name", "", f"possible duplicate of #{org_id} ({reason})",
                                 "check it is a different organisation", "warning", where,
-                                ref=org_id))
+                                ref=org_id, code="duplicate_in_registry"))
     earlier = DuplicateIndex()
     for cand in new:
         match = earlier.match(cand)
         if match is not None and cand.ref not in in_registry:
             warnings.append(Problem(cand.ref, "name", cand.name, f"duplicate of {where} "
                                     f"{match[0]} ({match[1]})", "keep one of the two rows",
-                                    "warning", where))
+                                    "warning", where, code="duplicate_in_file"))
         earlier.add(cand)
     return warnings
 
@@ -186,12 +187,13 @@ def locate_records(accepted: list[tuple[int, dict]], locator: Locator, where: st
             if verdict == "swapped":
                 r.update(latitude=lat, longitude=lon, location_note=note)
                 problems.append(Problem(line, "latitude", "", note, "check the corrected "
-                                        "position on the map", "warning", where))
+                                        "position on the map", "warning", where,
+                                        code="coordinates_swapped"))
             elif verdict == "outside":
                 r.update(geocode_status="review", location_note=note)
                 problems.append(Problem(line, "latitude", f"{lat}, {lon}", note,
                                         "the row is kept and listed for review", "warning",
-                                        where))
+                                        where, code="outside_country"))
         else:
             outcome = locator.offline(Query(r["city"], r["country"], r["postcode"],
                                             r["address"]))
@@ -203,7 +205,7 @@ def locate_records(accepted: list[tuple[int, dict]], locator: Locator, where: st
                 problems.append(Problem(line, "city", r["city"] or "", f"not located: "
                                         f"{outcome.note}", "the organisation is kept without "
                                         "coordinates; add a postcode or set them by hand",
-                                        "warning", where))
+                                        "warning", where, code="not_located"))
         if progress and (n % 1000 == 0 or n == total):
             progress("locate", n, total)
     return problems

@@ -35,6 +35,39 @@ _EMAIL = re.compile(r"^[^@\s<>\"'(),;:]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}$
 _KIND_BY_WORD = {fold(w): kind for kind, words in KIND_SYNONYMS.items() for w in words}
 
 
+# Every problem an import or a form can report, by its stable code. Surfaces choose and
+# word problems by code (never by their English text); adding a check adds a line here.
+PROBLEM_CODES = {
+    "row": "the row could not be read",
+    "too_long": "a value is longer than its field allows",
+    "required": "a required field is empty",
+    "bad_id": "the id is not a positive whole number",
+    "bad_website": "the website is not an http(s) address",
+    "website_check": "the website was completed and should be checked",
+    "bad_email": "the e-mail address is malformed",
+    "unknown_kind": "the kind is neither support nor solution",
+    "unknown_sector": "the sector is not in the taxonomy",
+    "unknown_country": "the country is not recognised",
+    "outside_europe": "the country is outside Europe",
+    "unknown_status": "the status is not published, pending or archived",
+    "bad_datetime": "a date is not ISO 8601",
+    "tag_too_long": "a keyword is too long",
+    "not_a_number": "a coordinate is not a number",
+    "out_of_range": "coordinates are out of range",
+    "null_island": "coordinates are 0, 0",
+    "half_coordinates": "only one coordinate is given",
+    "unknown_value": "a location field has an unknown value",
+    "id_taken": "the id is already in the registry",
+    "id_repeated": "the id repeats another row's",
+    "duplicate_in_registry": "possible duplicate of a registry organisation",
+    "duplicate_in_file": "possible duplicate of another row of the file",
+    "coordinates_swapped": "latitude and longitude were swapped and corrected",
+    "outside_country": "the coordinates are outside the declared country",
+    "not_located": "the place could not be located",
+}
+DUPLICATE_CODES = frozenset({"duplicate_in_registry", "duplicate_in_file"})
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong (or worth a look) in one row: where, which field, what, how to fix."""
@@ -47,6 +80,7 @@ class Problem:
     severity: str = "error"
     where: str = "line"
     ref: int | None = None  # the registry organisation a duplicate warning points at
+    code: str = "row"  # stable: what the surfaces filter and translate by (PROBLEM_CODES)
 
     def describe(self) -> str:
         """``line 4, website 'javascript:x': website must be … — give the full address…``"""
@@ -56,7 +90,7 @@ class Problem:
         return f"{where}{shown}: {self.message} — {self.fix}"
 
     def as_dict(self) -> dict[str, object]:
-        return {"line": self.line, "where": self.where, "field": self.field,
+        return {"line": self.line, "where": self.where, "code": self.code, "field": self.field,
                 "value": self.value, "message": self.message, "fix": self.fix,
                 "severity": self.severity}
 
@@ -155,12 +189,13 @@ class _RowChecker:
         self.line, self.where = line, where
         self.problems: list[Problem] = []
 
-    def error(self, field: str | None, value: str, message: str, fix: str) -> None:
-        self.problems.append(Problem(self.line, field, value, message, fix, "error", self.where))
+    def error(self, code: str, field: str | None, value: str, message: str, fix: str) -> None:
+        self.problems.append(Problem(self.line, field, value, message, fix, "error",
+                                     self.where, code=code))
 
-    def warn(self, field: str | None, value: str, message: str, fix: str) -> None:
+    def warn(self, code: str, field: str | None, value: str, message: str, fix: str) -> None:
         self.problems.append(Problem(self.line, field, value, message, fix, "warning",
-                                     self.where))
+                                     self.where, code=code))
 
     @property
     def ok(self) -> bool:
@@ -183,7 +218,7 @@ def validate_record(cells: dict[str, str], taxonomy: Taxonomy, *, line: int = 0,
             continue
         value = clean_text(unneutralise(raw or ""), multiline=name in MULTILINE_FIELDS)
         if spec.max_length and len(value) > spec.max_length:
-            chk.error(name, value, f"is {len(value):,} characters long; the limit is "
+            chk.error("too_long", name, value, f"is {len(value):,} characters long; the limit is "
                       f"{spec.max_length:,}", f"shorten the {name}")
             value = ""
         text[name] = value
@@ -194,24 +229,24 @@ def validate_record(cells: dict[str, str], taxonomy: Taxonomy, *, line: int = 0,
         record[name] = text.get(name) or None
     for name in ("kind", "sector", "country", "city", "name"):
         if not text.get(name) and not any(p.field == name for p in chk.problems):
-            chk.error(name, "", "is required and empty", f"fill in the {name}")
+            chk.error("required", name, "", "is required and empty", f"fill in the {name}")
 
     record["id"] = None
     if text.get("id"):
         if re.fullmatch(r"\d{1,12}", text["id"]) and int(text["id"]) > 0:
             record["id"] = int(text["id"])
         else:
-            chk.error("id", text["id"], "must be a positive whole number",
+            chk.error("bad_id", "id", text["id"], "must be a positive whole number",
                       "leave id empty to let the registry number new organisations")
 
     record["website"] = None
     if text.get("website"):
         url, error, warning = normalise_website(text["website"])
         if error:
-            chk.error("website", text["website"], error, "give the full address, "
+            chk.error("bad_website", "website", text["website"], error, "give the full address, "
                       "e.g. https://example.org, or leave it empty")
         elif warning:
-            chk.warn("website", text["website"], warning, "check the address")
+            chk.warn("website_check", "website", text["website"], warning, "check the address")
         record["website"] = url
 
     record["email"] = None
@@ -219,14 +254,14 @@ def validate_record(cells: dict[str, str], taxonomy: Taxonomy, *, line: int = 0,
         if _EMAIL.match(text["email"]):
             record["email"] = text["email"]
         else:
-            chk.error("email", text["email"], "is not an e-mail address",
+            chk.error("bad_email", "email", text["email"], "is not an e-mail address",
                       "write it as name@example.org, or leave it empty")
 
     record["kind"] = None
     if text.get("kind"):
         record["kind"] = _KIND_BY_WORD.get(fold(text["kind"]))
         if record["kind"] is None:
-            chk.error("kind", text["kind"], f"must be one of: {', '.join(KINDS)}",
+            chk.error("unknown_kind", "kind", text["kind"], f"must be one of: {', '.join(KINDS)}",
                       "use support (helps with digital transition) or solution "
                       "(offers alternative digital tools)")
 
@@ -234,7 +269,7 @@ def validate_record(cells: dict[str, str], taxonomy: Taxonomy, *, line: int = 0,
     if text.get("sector"):
         record["sector"] = taxonomy.resolve(text["sector"])
         if record["sector"] is None:
-            chk.error("sector", text["sector"], "is not a sector of the taxonomy",
+            chk.error("unknown_sector", "sector", text["sector"], "is not a sector of the taxonomy",
                       f"use one of: {', '.join(taxonomy.ids)}")
 
     record["tags"] = _parse_tags(text.get("tags", ""), chk)
@@ -246,11 +281,11 @@ def validate_record(cells: dict[str, str], taxonomy: Taxonomy, *, line: int = 0,
             guess = suggest_country(text["country"])
             hint = (f"did you mean {country_name(guess)} ({guess})?" if guess
                     else "use an ISO code such as FR or a country name such as France")
-            chk.error("country", text["country"], "is not a country we recognise", hint)
+            chk.error("unknown_country", "country", text["country"], "is not a country we recognise", hint)
         else:
             record["country"] = code
             if code not in EUROPE:
-                chk.warn("country", text["country"], f"{code} is {country_name(code)}, "
+                chk.warn("outside_europe", "country", text["country"], f"{code} is {country_name(code)}, "
                          "outside Europe", "check the country")
 
     _check_location(text, record, chk)
@@ -261,7 +296,7 @@ def validate_record(cells: dict[str, str], taxonomy: Taxonomy, *, line: int = 0,
         if status in STATUSES:
             record["status"] = status
         else:
-            chk.error("status", text["status"], f"must be one of: {', '.join(STATUSES)}",
+            chk.error("unknown_status", "status", text["status"], f"must be one of: {', '.join(STATUSES)}",
                       "use published, pending or archived")
     record["source"] = text.get("source") or default_source
 
@@ -270,7 +305,7 @@ def validate_record(cells: dict[str, str], taxonomy: Taxonomy, *, line: int = 0,
         if text.get(name):
             record[name] = parse_datetime(text[name])
             if record[name] is None:
-                chk.error(name, text[name], "is not a date and time",
+                chk.error("bad_datetime", name, text[name], "is not a date and time",
                           "use ISO 8601, e.g. 2024-05-31T14:00:00Z, or leave it empty")
     return (record if chk.ok else None), chk.problems
 
@@ -283,7 +318,7 @@ def _parse_tags(raw: str, chk: _RowChecker) -> list[str]:
         if not tag or fold(tag) in seen:
             continue
         if len(tag) > TAG_LIMIT:
-            chk.error("tags", tag, f"a tag is {len(tag)} characters; the limit is {TAG_LIMIT}",
+            chk.error("tag_too_long", "tags", tag, f"a tag is {len(tag)} characters; the limit is {TAG_LIMIT}",
                       "shorten the tag or separate tags with ';'")
             continue
         seen.add(fold(tag))
@@ -298,24 +333,24 @@ def _check_location(text: dict[str, str], record: dict, chk: _RowChecker) -> Non
     record["latitude"] = record["longitude"] = None
     usable = False
     if lat_raw and lat is None:
-        chk.error("latitude", lat_raw, "is not a number", "write it like 48.8566")
+        chk.error("not_a_number", "latitude", lat_raw, "is not a number", "write it like 48.8566")
     if lon_raw and lon is None:
-        chk.error("longitude", lon_raw, "is not a number", "write it like 2.3522")
+        chk.error("not_a_number", "longitude", lon_raw, "is not a number", "write it like 2.3522")
     if lat is not None and lon is not None:
         if not (-90 <= lat <= 90) or not (-180 <= lon <= 180):
             swapped = -90 <= lon <= 90 and -180 <= lat <= 180
-            chk.error("latitude", f"{lat_raw}, {lon_raw}",
+            chk.error("out_of_range", "latitude", f"{lat_raw}, {lon_raw}",
                       "latitude must be within -90..90 and longitude within -180..180",
                       "latitude and longitude look swapped — swap them" if swapped
                       else "check the coordinates, or leave both empty to locate by city")
         elif lat == 0 and lon == 0:
-            chk.error("latitude", f"{lat_raw}, {lon_raw}", "0, 0 is in the Gulf of Guinea, "
+            chk.error("null_island", "latitude", f"{lat_raw}, {lon_raw}", "0, 0 is in the Gulf of Guinea, "
                       "a usual placeholder", "leave both empty to locate by city")
         else:
             usable = True
             record["latitude"], record["longitude"] = round(lat, 7), round(lon, 7)
-    elif (lat_raw and lat is not None) or (lon_raw and lon is not None):
-        chk.error("longitude" if lat_raw else "latitude", "", "is empty while the other "
+    elif bool(lat_raw) != bool(lon_raw):  # one given, the other empty (not merely invalid)
+        chk.error("half_coordinates", "longitude" if lat_raw else "latitude", "", "is empty while the other "
                   "coordinate is given", "give both latitude and longitude, or neither")
 
     precision, source = text.get("location_precision", "").lower(), \
@@ -323,7 +358,7 @@ def _check_location(text: dict[str, str], record: dict, chk: _RowChecker) -> Non
     for name, value, allowed in (("location_precision", precision, PRECISIONS),
                                  ("location_source", source, LOCATION_SOURCES)):
         if value and value not in allowed:
-            chk.error(name, value, f"must be one of: {', '.join(allowed)}",
+            chk.error("unknown_value", name, value, f"must be one of: {', '.join(allowed)}",
                       "leave it empty to let the registry decide")
     if usable:
         record["location_precision"] = precision if precision in PRECISIONS and \

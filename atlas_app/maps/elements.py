@@ -31,11 +31,13 @@ DEFAULT_ASSET_BASE = "../../app/static"
 
 # What the map needs from the browser, served by the app itself (atlas_app/ui/static,
 # filled by assets/vendor.mjs) instead of folium's CDNs.
-MAP_JS = (("leaflet", "vendor/leaflet/leaflet.js"), ("jquery", "vendor/jquery/jquery.min.js"))
+MAP_JS = (("leaflet", "vendor/leaflet/leaflet.js"),)
 MAP_CSS = (("leaflet_css", "vendor/leaflet/leaflet.css"),)
 CLUSTER_JS = (("supercluster", "vendor/supercluster/supercluster.min.js"),)
 CLUSTER_CSS = (("markerclustercss", "vendor/markercluster/MarkerCluster.css"),
                ("markerclusterdefaultcss", "vendor/markercluster/MarkerCluster.Default.css"))
+# The atlas's own map code (a file, linted and unit-tested with node --test).
+ATLAS_JS = (("atlas_map", "atlas/layer.js"),)
 BASEMAP = "basemap/countries.json"
 PLACES_CREDIT = N_("Places: © GeoNames (CC BY 4.0)")
 OUTLINES_CREDIT = N_("Country outlines: Natural Earth")
@@ -77,139 +79,30 @@ class Attribution(MacroElement):
         self.text = text
 
 
-class CountryOutlines(MacroElement):
+class CountryOutlines(JSCSSMixin, MacroElement):
     """An offline basemap: Natural Earth country outlines fetched from the app itself."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        (function (map) {
-            map.createPane("outlines");
-            map.getPane("outlines").style.zIndex = 200;
-            map.getContainer().style.background = "#dfe9f0";
-            fetch({{ this.url|tojson }})
-                .then(function (response) { return response.json(); })
-                .then(function (data) {
-                    L.geoJSON(data, {pane: "outlines", interactive: false,
-                        style: {color: "#8a9aa8", weight: 0.8, fillColor: "#f7f5f0",
-                                fillOpacity: 1}}).addTo(map);
-                });
-        })({{ this._parent.get_name() }});
+        AtlasMap.outlines({{ this._parent.get_name() }}, {{ this.url|tojson }});
         {% endmacro %}
     """)
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, asset_base: str) -> None:
         super().__init__()
         self._name = "CountryOutlines"
         self.url = url
+        self.default_js = _local(ATLAS_JS, asset_base)
 
 
 class OrganisationLayer(JSCSSMixin, MacroElement):
-    """Dots coloured by sector and clusters, built in the browser from the payload of
-    :meth:`atlas_app.public.index.RegistryIndex.payload`: small selections arrive whole and
-    are clustered here with Supercluster; large ones arrive aggregated for the view. Only
-    what the viewport shows exists as Leaflet layers."""
+    """Dots coloured by sector and clusters, drawn in the browser by ``AtlasMap``
+    (``ui/static/atlas/layer.js``) from the payload of
+    :meth:`atlas_app.public.index.RegistryIndex.payload`; the template only passes it."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        (function (group) {
-            var data = {{ this.payload }};
-            var escapeHtml = function (text) {
-                return String(text).replace(/[&<>"']/g, function (c) {
-                    return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
-                            "'": "&#39;"}[c];
-                });
-            };
-            var popup = function (row) {
-                var box = document.createElement("div");
-                var name = document.createElement("strong");
-                name.textContent = row[4];
-                var about = document.createElement("div");
-                var sector = data.sectors[row[3]];
-                about.textContent = (sector ? sector[1] : "") + (row[5] ? " · " + row[5] : "");
-                box.appendChild(name);
-                box.appendChild(about);
-                return box;
-            };
-            var pointMarker = function (i) {
-                var row = data.rows[i], sector = data.sectors[row[3]];
-                var marker = L.circleMarker([row[1], row[2]], {radius: 7, color: "#ffffff",
-                    weight: 1.5, fillColor: sector ? sector[2] : "#777777", fillOpacity: 0.92,
-                    orgId: row[0]});
-                marker.bindTooltip(escapeHtml(row[4]));
-                marker.bindPopup(function () { return popup(row); });
-                return marker;
-            };
-            var abbreviate = function (n) {
-                return n >= 1e6 ? Math.round(n / 1e5) / 10 + "M" : n >= 1e4 ?
-                    Math.round(n / 1e3) + "k" : n >= 1e3 ? Math.round(n / 100) / 10 + "k" :
-                    String(n);
-            };
-            var clusterMarker = function (latlng, count, zoomTo) {
-                var size = count < 10 ? "small" : count < 100 ? "medium" : "large";
-                var label = document.createElement("span");
-                label.textContent = abbreviate(count);
-                var inner = document.createElement("div");
-                inner.appendChild(label);
-                var marker = L.marker(latlng, {icon: L.divIcon({html: inner.outerHTML,
-                    className: "marker-cluster marker-cluster-" + size,
-                    iconSize: L.point(40, 40)}), keyboard: true, title: String(count)});
-                marker.on("click", function () {
-                    var map = group._map;
-                    map.setView(latlng, Math.min(zoomTo(map), map.getMaxZoom()));
-                });
-                return marker;
-            };
-            // Up to a few thousand organisations come whole and are clustered here; a
-            // larger selection comes already aggregated by the server for this view.
-            var index = data.clusters ? null : new Supercluster({radius: 50, maxZoom: 16}).load(
-                data.rows.map(function (row, i) {
-                    return {type: "Feature", properties: {i: i},
-                            geometry: {type: "Point", coordinates: [row[2], row[1]]}};
-                }));
-            var layer = L.featureGroup();
-            var draw = function () {
-                var map = group._map;
-                if (!map) { return; }
-                layer.clearLayers();
-                if (!index) {
-                    data.clusters.forEach(function (c) {
-                        layer.addLayer(clusterMarker([c[0], c[1]], c[2],
-                            function (m) { return m.getZoom() + 2; }));
-                    });
-                    data.rows.forEach(function (row, i) { layer.addLayer(pointMarker(i)); });
-                    return;
-                }
-                var b = map.getBounds().pad(0.2);
-                var west = Math.max(-180, b.getWest()), east = Math.min(180, b.getEast());
-                var items = index.getClusters([west, Math.max(-85, b.getSouth()), east,
-                                               Math.min(85, b.getNorth())],
-                                              Math.round(map.getZoom()));
-                items.forEach(function (item) {
-                    var p = item.properties;
-                    layer.addLayer(p.cluster ? clusterMarker(
-                        [item.geometry.coordinates[1], item.geometry.coordinates[0]],
-                        p.point_count, function () {
-                            return index.getClusterExpansionZoom(p.cluster_id); })
-                        : pointMarker(p.i));
-                });
-            };
-            var onAdd = function () {
-                var map = group._map;
-                group.addLayer(layer);
-                if (data.fit) {
-                    map.fitBounds(L.latLngBounds(data.fit).pad(0.1), {maxZoom: 9,
-                                                                     animate: false});
-                }
-                if (index) {
-                    map.on("moveend", draw);
-                    group.once("remove", function () { map.off("moveend", draw); });
-                }
-                draw();
-            };
-            // A handle for tests and debugging; the newest data layer wins.
-            window.atlasLayer = {data: data, layer: layer, pointMarker: pointMarker, redraw: draw};
-            if (group._map) { onAdd(); } else { group.once("add", onAdd); }
-        })({{ this._parent.get_name() }});
+        AtlasMap.organisations({{ this._parent.get_name() }}, {{ this.payload }});
         {% endmacro %}
     """)
 
@@ -217,7 +110,7 @@ class OrganisationLayer(JSCSSMixin, MacroElement):
         super().__init__()
         self._name = "OrganisationLayer"
         self.payload = payload if isinstance(payload, str) else json_for_script(payload)
-        self.default_js = _local(CLUSTER_JS, asset_base)
+        self.default_js = _local(CLUSTER_JS + ATLAS_JS, asset_base)
         self.default_css = _local(CLUSTER_CSS, asset_base)
 
 
@@ -239,7 +132,7 @@ def build_base_map(*, tile_url: str = "", tile_attribution: str = "",
         folium.TileLayer(tiles=tile_url, attr=tile_attribution or " ", name="basemap",
                          max_zoom=19).add_to(fmap)
     else:
-        CountryOutlines(f"{asset_base.rstrip('/')}/{BASEMAP}").add_to(fmap)
+        CountryOutlines(f"{asset_base.rstrip('/')}/{BASEMAP}", asset_base).add_to(fmap)
         Attribution(translator(lang)(OUTLINES_CREDIT)).add_to(fmap)
     Attribution(translator(lang)(PLACES_CREDIT)).add_to(fmap)
     return fmap

@@ -11,9 +11,11 @@ from atlas_app.ui.resources import get_taxonomy
 from atlas_app.ui.staff_session import current_staff
 
 PAGES = Path(__file__).resolve().parent / "screens"
+STYLES = Path(__file__).resolve().parent / "static" / "atlas" / "app.css"
 
 st.set_page_config(page_title="Social Tech Atlas", page_icon="🗺️", layout="wide",
                    initial_sidebar_state="collapsed" if st.context.is_embedded else "auto")
+st.html(f"<style>{STYLES.read_text(encoding='utf-8')}</style>")
 state.init_from_url(get_taxonomy())
 with st.sidebar:
     _ = lang.language_switch()

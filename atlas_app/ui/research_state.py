@@ -9,6 +9,7 @@ from atlas_app.i18n import available_languages
 from atlas_app.public.filters import Filters
 from atlas_app.public.permalink import parse_view
 from atlas_app.registry.schema import Taxonomy
+from atlas_app.ui.state import LANG, show_in_address_bar
 
 COUNTRY = "r-country"
 SECTOR = "r-sector"
@@ -48,8 +49,9 @@ def current_filters() -> Filters:
 
 
 def write_url() -> None:
+    """Make the address bar show the current research view."""
     params: dict[str, str | list[str]] = {}
-    lang = st.session_state.get("lang")
+    lang = st.session_state.get(LANG)
     if lang:
         params["lang"] = lang
     for name, key in (("country", COUNTRY), ("sector", SECTOR), ("kind", KIND)):
@@ -58,9 +60,7 @@ def write_url() -> None:
     params["view"] = st.session_state[VIEW]
     if st.session_state[VIEW] == "choropleth":
         params["metric"] = st.session_state[METRIC]
-    current = {k: st.query_params.get_all(k) for k in st.query_params}
-    if current != {k: v if isinstance(v, list) else [v] for k, v in params.items()}:
-        st.query_params.from_dict(params)
+    show_in_address_bar(params)
 
 
 def follow_choropleth_click(clicked: dict | None) -> None:

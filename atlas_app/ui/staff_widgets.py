@@ -22,7 +22,7 @@ from atlas_app.staff.edits import (
 )
 from atlas_app.ui.resources import get_gazetteer, get_store
 from atlas_app.ui.staff_session import require_staff
-from atlas_app.ui.widgets import point_picker
+from atlas_app.ui.widgets import form_problems, point_picker
 
 
 def add_form(taxonomy: Taxonomy, _: Translator) -> None:
@@ -51,10 +51,7 @@ def add_form(taxonomy: Taxonomy, _: Translator) -> None:
     record, problems = validate_record(cells, taxonomy, line=1,
                                        default_status="published" if publish else "pending",
                                        default_source=f"added by {account.email}")
-    for problem in problems:
-        (st.error if problem.severity == "error" else st.warning)(
-            f"**{md_escape(problem.field or '')}** — {md_escape(problem.message)} — "
-            f"{md_escape(problem.fix)}")
+    form_problems(problems)
     if record is None:
         return
     locate_records([(1, record)], Locator(get_gazetteer()), "line")
@@ -226,9 +223,7 @@ def edit_form(frame: pd.DataFrame, taxonomy: Taxonomy, _: Translator) -> None:
         return
     account = require_staff()
     record, problems = validate_record(cells, taxonomy, line=1, default_status=org["status"])
-    for problem in (p for p in problems if p.severity == "error"):
-        st.error(f"**{md_escape(problem.field or '')}** — {md_escape(problem.message)} — "
-                 f"{md_escape(problem.fix)}")
+    form_problems(problems, errors_only=True)
     if record is not None:
         changed = update_organisation(get_store(), org_id, record, account.email)
         st.session_state.pop(EDIT_LOADED, None)

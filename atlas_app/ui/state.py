@@ -52,9 +52,15 @@ def current_filters() -> Filters:
 def write_url() -> None:
     """Make the address bar show the current view."""
     view = View(st.session_state.get(LANG), current_filters(), st.session_state.get(ORG))
-    params = view_params(view)
-    if {k: st.query_params.get_all(k) for k in st.query_params} != \
-            {k: v if isinstance(v, list) else [v] for k, v in params.items()}:
+    show_in_address_bar(view_params(view))
+
+
+def show_in_address_bar(params: dict[str, str | list[str]]) -> None:
+    """Write ``params`` as the page's query string, only when it differs from what the
+    address bar shows (writing pushes a browser history entry). Every page's URL sync
+    ends here."""
+    current = {k: st.query_params.get_all(k) for k in st.query_params}
+    if current != {k: v if isinstance(v, list) else [v] for k, v in params.items()}:
         st.query_params.from_dict(params)
 
 

@@ -11,6 +11,7 @@ from atlas_app.i18n import N_, Translator
 from atlas_app.intake.columns import ColumnMapping, suggest_field
 from atlas_app.intake.reader import RawTable
 from atlas_app.intake.upload_memory import duplicate_key, recalled_decisions
+from atlas_app.intake.validation import DUPLICATE_CODES
 from atlas_app.public.detail import md_escape
 from atlas_app.registry.schema import FIELD_NAMES, KIND_LABELS, KINDS, REQUIRED_FIELDS, Taxonomy
 from atlas_app.staff.edits import recent_uploads, undo_upload, upload_organisations
@@ -84,7 +85,7 @@ def problems_table(problems, _: Translator) -> None:
         st.success(_("No problem found."))
         return
     frame = pd.DataFrame([p.as_dict() for p in problems])[
-        ["where", "line", "severity", "field", "value", "message", "fix"]]
+        ["where", "line", "severity", "code", "field", "value", "message", "fix"]]
     with st.container(key="problems-table"):
         st.dataframe(frame, hide_index=True)
     buffer = io.StringIO()
@@ -99,7 +100,7 @@ def duplicate_choices(problems, records: dict[int, dict], _: Translator
     """Step 5: possible duplicates; staff keep both, skip the new row, or (for one already
     in the registry) update that entry with the row. Earlier decisions about the same
     organisation are proposed again. Returns {line: (duplicate key, decision, registry id)}."""
-    duplicates = [p for p in problems if "duplicate" in p.message and p.line in records]
+    duplicates = [p for p in problems if p.code in DUPLICATE_CODES and p.line in records]
     if not duplicates:
         st.caption(_("No possible duplicate."))
         return {}

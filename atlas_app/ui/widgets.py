@@ -12,11 +12,10 @@ from atlas_app.ui import state
 
 def sector_legend(taxonomy: Taxonomy, _: Translator) -> list[str]:
     """The legend: one pill per sector, in its colour; clicking pills filters by sector."""
+    # The dot itself is styled in static/atlas/app.css; only its colour is data.
     rules = "\n".join(
         f".st-key-{state.SECTOR} button:nth-of-type({n}) p::before "
-        f"{{content: ''; display: inline-block; width: .8em; height: .8em; "
-        f"border-radius: 50%; margin-right: .4em; background: {s.colour}; "
-        f"border: 1px solid #fff; box-shadow: 0 0 0 1px #999;}}"
+        f"{{--sector-colour: {s.colour};}}"
         for n, s in enumerate(taxonomy.sectors, start=1))
     st.html(f"<style>{rules}</style>")
     chosen = st.pills(_("Sectors (click to show only some)"), list(taxonomy.ids),
@@ -66,3 +65,14 @@ def point_picker(fmap, key: str, lat_key: str, lon_key: str) -> bool:
     st.session_state[lat_key] = f"{point['lat']:.6f}"
     st.session_state[lon_key] = f"{point['lng']:.6f}"
     return True
+
+
+def form_problems(problems, *, errors_only: bool = False) -> None:
+    """A form's problems, one message each: field, what is wrong, how to fix it
+    (errors in red, warnings in yellow). Used by every form that validates a record."""
+    for problem in problems:
+        if problem.severity != "error" and errors_only:
+            continue
+        show = st.error if problem.severity == "error" else st.warning
+        show(f"**{md_escape(problem.field or '')}** — {md_escape(problem.message)} — "
+             f"{md_escape(problem.fix)}")

@@ -13,11 +13,11 @@ from atlas_app.intake.pipeline import locate_records
 from atlas_app.intake.validation import validate_record
 from atlas_app.places.countries import EUROPE, country_name
 from atlas_app.places.geocoding import Locator
-from atlas_app.public.detail import md_escape
 from atlas_app.registry.schema import KIND_LABELS, KINDS
 from atlas_app.staff.edits import SUGGESTIONS_PER_HOUR, add_suggestion, suggestions_last_hour
 from atlas_app.ui import lang
 from atlas_app.ui.resources import get_gazetteer, get_store, get_taxonomy
+from atlas_app.ui.widgets import form_problems
 
 SENT = "suggestions-sent"
 PER_SESSION = 3
@@ -27,7 +27,6 @@ taxonomy = get_taxonomy()
 st.title(_("Suggest an organisation"))
 st.markdown(_("Know an organisation that uses digital technology for the common good? Tell "
               "us; the atlas team checks every suggestion before it appears on the map."))
-st.html("<style>.st-key-suggest-hp {position:absolute; left:-10000px;}</style>")
 with st.form("suggest"):
     name = st.text_input(_("Name"), key="suggest-name")
     website = st.text_input(_("Website"), key="suggest-website", placeholder="https://")
@@ -54,9 +53,7 @@ if sent:
         record, problems = validate_record(
             {"name": name, "website": website, "city": city, "country": country or "", "kind": kind,
              "sector": sector, field: description}, taxonomy, line=1, default_status="pending")
-        for problem in (p for p in problems if p.severity == "error"):
-            st.error(f"**{md_escape(problem.field)}** — {md_escape(problem.message)} — "
-                     f"{md_escape(problem.fix)}")
+        form_problems(problems, errors_only=True)
         if record is not None:
             locate_records([(1, record)], Locator(get_gazetteer()), "line")
             add_suggestion(get_store(), record)

@@ -8,6 +8,7 @@ from atlas_app.errors import AtlasError
 from atlas_app.intake.pipeline import ImportOptions, commit_import, prepare_import
 from atlas_app.intake.reader import read_bytes
 from atlas_app.intake.upload_memory import remember_decisions, save_mapping, saved_mappings
+from atlas_app.intake.validation import DUPLICATE_CODES
 from atlas_app.maps.elements import build_map
 from atlas_app.places.geocoding import Locator
 from atlas_app.staff.edits import update_organisation
@@ -88,7 +89,7 @@ st.subheader(_("3. Check"))
 st.markdown(_("{rows} rows: {accepted} accepted, {rejected} rejected.",
               rows=_.number(report.rows), accepted=_.number(report.accepted),
               rejected=_.number(report.rejected)))
-problems_table([p for p in report.problems if "duplicate" not in p.message], _)
+problems_table([p for p in report.problems if p.code not in DUPLICATE_CODES], _)
 
 st.subheader(_("4. Locate"))
 located = [r for _line, r in prepared.accepted if r["latitude"] is not None]

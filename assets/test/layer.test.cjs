@@ -1,0 +1,38 @@
+// Unit tests of the map's pure functions (node --test; no browser, no dependencies).
+const test = require("node:test");
+const assert = require("node:assert/strict");
+const AtlasMap = require("../../atlas_app/ui/static/atlas/layer.js");
+
+test("escapeHtml makes markup literal for tooltips", () => {
+  assert.equal(AtlasMap.escapeHtml('<img src=x onerror="a()">'),
+               "&lt;img src=x onerror=&quot;a()&quot;&gt;");
+  assert.equal(AtlasMap.escapeHtml("Café & Co's"), "Café &amp; Co&#39;s");
+  assert.equal(AtlasMap.escapeHtml(42), "42");
+});
+
+test("abbreviate shortens large counts", () => {
+  const cases = [[0, "0"], [999, "999"], [1000, "1k"], [1234, "1.2k"], [9999, "10k"],
+                 [10000, "10k"], [35400, "35k"], [1000000, "1M"], [1250000, "1.3M"]];
+  for (const [n, expected] of cases) { assert.equal(AtlasMap.abbreviate(n), expected, String(n)); }
+});
+
+test("clusterSize picks the icon class", () => {
+  assert.deepEqual([1, 9, 10, 99, 100, 5000].map(AtlasMap.clusterSize),
+                   ["small", "small", "medium", "medium", "large", "large"]);
+});
+
+test("popup puts the name as text, never as markup", () => {
+  const created = [];
+  const doc = {createElement: (tag) => {
+    const node = {tag, children: [], textContent: "", appendChild(c) { this.children.push(c); }};
+    created.push(node);
+    return node;
+  }};
+  const sectors = {health: ["health", "Health & care", "#117733"]};
+  const row = [7, 48.8, 2.3, "health", "<b>Lab</b>", "Paris"];
+  const box = AtlasMap.popup(row, sectors, doc);
+  assert.equal(box.children[0].tag, "strong");
+  assert.equal(box.children[0].textContent, "<b>Lab</b>");
+  assert.equal(box.children[1].textContent, "Health & care · Paris");
+  assert.equal(AtlasMap.popupLine([1, 0, 0, "unknown", "X", ""], sectors), "");
+});

@@ -1,0 +1,141 @@
+// The atlas's map behaviour: the offline country outlines and the organisation layer
+// (dots coloured by sector, clusters), built in the browser from the JSON payload that
+// atlas_app/maps/elements.py passes. Names are put in the DOM as text, never as markup.
+// Loaded as a plain script in the map's page (window.AtlasMap); the pure functions are
+// also a CommonJS module for `node --test` (assets/test/).
+(function (root, factory) {
+  var api = factory();
+  if (typeof module === "object" && module.exports) { module.exports = api; }
+  else { root.AtlasMap = api; }
+})(this, function () {
+  "use strict";
+
+  var ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"};
+
+  /** Text made safe for Leaflet's tooltips (which take HTML). */
+  function escapeHtml(text) {
+    return String(text).replace(/[&<>"']/g, function (c) { return ESCAPES[c]; });
+  }
+
+  /** A cluster's count, short: 999, 1.2k, 35k, 1.2M. */
+  function abbreviate(n) {
+    return n >= 1e6 ? Math.round(n / 1e5) / 10 + "M" : n >= 1e4 ?
+      Math.round(n / 1e3) + "k" : n >= 1e3 ? Math.round(n / 100) / 10 + "k" : String(n);
+  }
+
+  /** The cluster icon's size class for a count. */
+  function clusterSize(count) {
+    return count < 10 ? "small" : count < 100 ? "medium" : "large";
+  }
+
+  /** The line under the name in a popup: "Sector · City". */
+  function popupLine(row, sectors) {
+    var sector = sectors[row[3]];
+    return (sector ? sector[1] : "") + (row[5] ? " · " + row[5] : "");
+  }
+
+  /** A popup's content as DOM nodes (the name is text, never markup). */
+  function popup(row, sectors, doc) {
+    var box = doc.createElement("div");
+    var name = doc.createElement("strong");
+    name.textContent = row[4];
+    var about = doc.createElement("div");
+    about.textContent = popupLine(row, sectors);
+    box.appendChild(name);
+    box.appendChild(about);
+    return box;
+  }
+
+  /** The offline basemap: Natural Earth country outlines fetched from the app itself. */
+  function outlines(map, url) {
+    map.createPane("outlines");
+    map.getPane("outlines").style.zIndex = 200;
+    map.getContainer().style.background = "#dfe9f0";
+    fetch(url)
+      .then(function (response) { return response.json(); })
+      .then(function (data) {
+        L.geoJSON(data, {pane: "outlines", interactive: false,
+          style: {color: "#8a9aa8", weight: 0.8, fillColor: "#f7f5f0", fillOpacity: 1}}
+        ).addTo(map);
+      });
+  }
+
+  /** Dots and clusters for ``data`` in the feature group ``group``. Small selections
+   * arrive whole and are clustered here with Supercluster; large ones arrive already
+   * aggregated by the server for the view. Only what the viewport shows exists as
+   * Leaflet layers. */
+  function organisations(group, data) {
+    var pointMarker = function (i) {
+      var row = data.rows[i], sector = data.sectors[row[3]];
+      var marker = L.circleMarker([row[1], row[2]], {radius: 7, color: "#ffffff",
+        weight: 1.5, fillColor: sector ? sector[2] : "#777777", fillOpacity: 0.92,
+        orgId: row[0]});
+      marker.bindTooltip(escapeHtml(row[4]));
+      marker.bindPopup(function () { return popup(row, data.sectors, document); });
+      return marker;
+    };
+    var clusterMarker = function (latlng, count, zoomTo) {
+      var label = document.createElement("span");
+      label.textContent = abbreviate(count);
+      var inner = document.createElement("div");
+      inner.appendChild(label);
+      var marker = L.marker(latlng, {icon: L.divIcon({html: inner.outerHTML,
+        className: "marker-cluster marker-cluster-" + clusterSize(count),
+        iconSize: L.point(40, 40)}), keyboard: true, title: String(count)});
+      marker.on("click", function () {
+        var map = group._map;
+        map.setView(latlng, Math.min(zoomTo(map), map.getMaxZoom()));
+      });
+      return marker;
+    };
+    var index = data.clusters ? null : new Supercluster({radius: 50, maxZoom: 16}).load(
+      data.rows.map(function (row, i) {
+        return {type: "Feature", properties: {i: i},
+                geometry: {type: "Point", coordinates: [row[2], row[1]]}};
+      }));
+    var layer = L.featureGroup();
+    var draw = function () {
+      var map = group._map;
+      if (!map) { return; }
+      layer.clearLayers();
+      if (!index) {
+        data.clusters.forEach(function (c) {
+          layer.addLayer(clusterMarker([c[0], c[1]], c[2],
+            function (m) { return m.getZoom() + 2; }));
+        });
+        data.rows.forEach(function (row, i) { layer.addLayer(pointMarker(i)); });
+        return;
+      }
+      var b = map.getBounds().pad(0.2);
+      var west = Math.max(-180, b.getWest()), east = Math.min(180, b.getEast());
+      var items = index.getClusters([west, Math.max(-85, b.getSouth()), east,
+                                     Math.min(85, b.getNorth())], Math.round(map.getZoom()));
+      items.forEach(function (item) {
+        var p = item.properties;
+        layer.addLayer(p.cluster ? clusterMarker(
+          [item.geometry.coordinates[1], item.geometry.coordinates[0]],
+          p.point_count, function () { return index.getClusterExpansionZoom(p.cluster_id); })
+          : pointMarker(p.i));
+      });
+    };
+    var onAdd = function () {
+      var map = group._map;
+      group.addLayer(layer);
+      if (data.fit) {
+        map.fitBounds(L.latLngBounds(data.fit).pad(0.1), {maxZoom: 9, animate: false});
+      }
+      if (index) {
+        map.on("moveend", draw);
+        group.once("remove", function () { map.off("moveend", draw); });
+      }
+      draw();
+    };
+    // A handle for tests and debugging; the newest data layer wins.
+    window.atlasLayer = {data: data, layer: layer, pointMarker: pointMarker, redraw: draw};
+    if (group._map) { onAdd(); } else { group.once("add", onAdd); }
+  }
+
+  return {escapeHtml: escapeHtml, abbreviate: abbreviate, clusterSize: clusterSize,
+          popupLine: popupLine, popup: popup, outlines: outlines,
+          organisations: organisations};
+});
