@@ -26,6 +26,7 @@ from atlas_app.places.geocoding import (
 )
 from atlas_app.public.filters import Filters, apply_filters, describe_filters
 from atlas_app.registry.backup import backup, restore
+from atlas_app.registry.lookups import count_in, registry_stats
 from atlas_app.registry.schema import KINDS, STATUSES, load_taxonomy
 from atlas_app.registry.store import Store
 from atlas_app.research.exports import (
@@ -35,7 +36,6 @@ from atlas_app.research.exports import (
     export_bytes,
     write_atomically,
 )
-from atlas_app.research.stats import compute_stats
 from atlas_app.settings import IN_CHECKOUT, PROJECT_ROOT, default_home, load_settings
 from atlas_app.staff.accounts import add_account, list_accounts, remove_account
 
@@ -157,29 +157,33 @@ def _print_report(report: ImportReport) -> None:
 def cmd_export(args, settings) -> int:
     store = _store(settings)
     taxonomy = load_taxonomy(settings.data_dir)
-    frame = store.frame(statuses=None if args.all else ("published",))
+    statuses = None if args.all else ("published",)
     unknown = [s for s in args.sector if s not in taxonomy.ids]
     if unknown:
         raise UsageError(f"unknown sector(s) {', '.join(unknown)} — sectors are: "
                          f"{', '.join(taxonomy.ids)}")
     filters = Filters(tuple(c.upper() for c in args.country), tuple(args.sector),
                       tuple(args.kind), args.q or "")
-    shown = apply_filters(frame, filters)
+    # The database narrows by country, sector and kind with its indexes; only the words
+    # of --q are matched here. The total comes from a count, not from reading everything.
+    shown = apply_filters(store.frame(statuses, countries=filters.countries,
+                                      sectors=filters.sectors, kinds=filters.kinds), filters)
+    total = count_in(store, statuses)
     citation = Citation(store.revision(), dt.date.today(),
-                        describe_filters(filters, len(shown), len(frame), taxonomy))
+                        describe_filters(filters, len(shown), total, taxonomy))
     data = export_bytes(shown, args.format, taxonomy, settings.data_dir, citation)
     if args.output in (None, "-"):
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     else:
         write_atomically(Path(args.output), data)
-    print(f"exported {describe_filters(filters, len(shown), len(frame), taxonomy)}"
+    print(f"exported {describe_filters(filters, len(shown), total, taxonomy)}"
           + (f" to {args.output}" if args.output not in (None, "-") else ""), file=sys.stderr)
     return 0
 
 
 def cmd_stats(args, settings) -> int:
-    stats = compute_stats(_store(settings).frame(statuses=None))
+    stats = registry_stats(_store(settings))
     if args.json:
         print(json.dumps(stats, indent=2))
         return 0

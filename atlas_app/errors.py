@@ -43,3 +43,17 @@ class StoreError(AtlasError, OSError):
 
 class ExportError(AtlasError, OSError):
     """An export could not be written; any previous file at the target is intact."""
+
+
+class ConflictError(AtlasError, ValueError):
+    """Someone changed the organisation since the editor loaded it: the edit was refused
+    so that nothing they did is lost. ``fields`` changed meanwhile; ``current`` holds the
+    organisation as it is now, to redo the edit on."""
+
+    code = "edit_conflict"
+
+    def __init__(self, org_id: int, fields: list[str], current: dict) -> None:
+        super().__init__(f"#{org_id} was changed by someone else since you opened it "
+                         f"({', '.join(fields)}); nothing was saved — redo your change on "
+                         f"the new version")
+        self.org_id, self.fields, self.current = org_id, fields, current

@@ -121,7 +121,7 @@ def test_a_bug_shows_an_incident_id_and_logs_the_traceback(atlas, monkeypatch, t
     def broken(*args, **kwargs):
         raise RuntimeError("secret internal detail")
 
-    monkeypatch.setattr(cli, "compute_stats", broken)
+    monkeypatch.setattr(cli, "registry_stats", broken)
     monkeypatch.setenv("ATLAS_HOME", str(tmp_path / "home"))
     code, out, err = atlas("stats")
     assert code == 3

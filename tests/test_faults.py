@@ -115,3 +115,50 @@ def test_two_uploads_at_once_while_the_public_browses(tmp_path):
     assert consistent(store) == 4000
     assert set(reads) <= {0, 2000, 4000} and reads
     store.dispose()
+
+
+BULK = """
+import sys
+from atlas_app.registry.store import Store
+from atlas_app.staff.edits import set_status
+from atlas_app.staff.uploads import undo_upload
+store = Store(sys.argv[1])
+if sys.argv[2] == "publish":
+    set_status(store, range(1, int(sys.argv[3]) + 1), "published", "ana@example.org")
+else:
+    undo_upload(store, 1, "ana@example.org")
+"""
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+@pytest.mark.parametrize("action", ["publish", "undo"])
+def test_killing_a_bulk_publish_or_an_undo_leaves_before_or_after(tmp_path, request, backend,
+                                                                 action):
+    """Issue 14: SIGKILL in the middle of a bulk change: the registry is either before or
+    after, and the audit says which."""
+    from atlas_app.staff.edits import recent_changes
+
+    url = f"sqlite:///{tmp_path / 'bulk.db'}" if backend == "sqlite" else \
+        request.getfixturevalue("postgres_url")
+    store = Store(url)
+    store.upgrade()
+    n = 4000
+    rows = [dict(name=f"Org {i}", kind="support", sector="health", country="FR",
+                 city="Paris", tags=[], status="pending", location_precision="none",
+                 location_source="none") for i in range(n)]
+    store.add_organisations(rows, filename="bulk.csv", sha256="x")
+    rng = random.Random(7)
+    for _attempt in range(3):
+        proc = subprocess.Popen([sys.executable, "-c", BULK, url, action, str(n)], cwd=ROOT,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.3, 2.0))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        target = "published" if action == "publish" else "archived"
+        changed = int((store.frame(statuses=None)["status"] == target).sum())
+        assert changed in (0, n), f"{changed} of {n}: half a bulk change"
+        audited = len(recent_changes(store, limit=n + 10))
+        assert audited == changed, "the audit says exactly what happened"
+        if changed:
+            break
+    store.dispose()

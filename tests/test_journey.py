@@ -108,7 +108,8 @@ def test_first_week_with_real_files_and_missing_values(installation):
     pending = store.frame(statuses=("pending",))
     assert staff.metric[0].value == f"{len(pending):,}"
     assert any("Repair Café Nantes" in o for o in staff.selectbox(key="review-org").options)
-    assert [t.value for t in staff.subheader][-1] == "History of an organisation"
+    headings = [t.value for t in staff.subheader]
+    assert headings[-2:] == ["History of an organisation", "Recent changes"], headings
 
     # 5. the upload page checks a third file, and the command line does too
     third = to_csv([make_organisation(name="Open Bretagne", website="", city="Rennes"),

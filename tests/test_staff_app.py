@@ -139,6 +139,10 @@ def test_upload_with_constants_for_missing_columns_and_undo(staff_db):
     assert written > 1500 and "written as upload #1" in at.success[-1].value
     at.file_uploader(key="upload-file").set_value(None).run()
     at.button(key="undo-1").click().run()
+    assert "Undo upload #1?" in at.warning[-1].value
+    assert staff_db.frame(statuses=("pending",)).shape[0] == written, "not before confirming"
+    at.button(key="undo-confirm-1").click().run()
+    assert f"Upload #1 undone: {written:,} organisation(s) archived" in at.success[0].value
     assert set(staff_db.frame(statuses=None)["status"]) == {"archived"}
     assert staff_db.count() == written, "undo archives, never deletes"
 
@@ -264,7 +268,7 @@ def test_a_saved_mapping_and_duplicate_decisions_are_remembered(staff_db):
     at.button(key="upload-commit").click().run()
     names = sorted(staff_db.frame(statuses=None)["name"])
     assert names == ["Alpha once more", "Beta"], "the existing entry was updated, not added"
-    assert recent_changes(staff_db)[0]["action"] == "edit"
+    assert recent_changes(staff_db)[0]["action"] == "update-from-upload"
 
 
 def test_data_quality_duplicates_and_histories(staff_db):
@@ -277,7 +281,8 @@ def test_data_quality_duplicates_and_histories(staff_db):
     at.switch_page("screens/staff.py").run()
     at.button(key="archive-dup-2").click().run()
     assert staff_db.get_organisation(2)["status"] == "archived"
-    at.selectbox(key="history-org").set_value(2).run()
+    at.text_input(key="find-org").input("#2").run()
+    assert at.selectbox(key="org-pick").value == 2
     history = at.get_by_key("audit-2").dataframe[0].value
     assert list(history["What"]) == ["archive"] and list(history["Organisation"]) == [2]
     [change] = recent_changes(staff_db, org_id=2)

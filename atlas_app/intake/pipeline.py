@@ -221,6 +221,7 @@ class PreparedImport:
     source: str
     where: str
     earlier: Batch | None = None
+    file_fields: frozenset[str] = frozenset()  # fields fed by the file's own columns
 
 
 def prepare_import(data: bytes, filename: str, store: Store, taxonomy: Taxonomy,
@@ -257,14 +258,16 @@ def prepare_import(data: bytes, filename: str, store: Store, taxonomy: Taxonomy,
     report.problems = problems
     report.accepted = len(accepted)
     report.rejected = len({p.line for p in problems if p.severity == "error"})
-    return PreparedImport(report, accepted, digest, source, where, earlier)
+    return PreparedImport(report, accepted, digest, source, where, earlier,
+                          frozenset(resolve_columns(table, options.mapping).sources))
 
 
 def commit_import(prepared: PreparedImport, store: Store, options: ImportOptions = ImportOptions(),
                   skip_lines: set[int] = frozenset(),
-                  progress: Progress | None = None) -> ImportReport:
+                  progress: Progress | None = None,
+                  conn=None) -> ImportReport:
     """Write a prepared import as one batch (all rows or none); ``skip_lines`` are left out
-    (e.g. duplicates staff chose to skip)."""
+    (e.g. duplicates staff chose to skip). ``conn``: as part of an enclosing write."""
     report = prepared.report
     if prepared.earlier is not None and not options.allow_repeat:
         raise DuplicateUploadError(report.warnings[0] + " — use --allow-repeat to import it "
@@ -279,7 +282,7 @@ def commit_import(prepared: PreparedImport, store: Store, options: ImportOptions
     try:
         report.ids, report.batch_id = store.add_organisations(
             [r for _, r in rows], filename=report.filename, sha256=prepared.digest,
-            source=prepared.source, created_by=options.created_by)
+            source=prepared.source, created_by=options.created_by, conn=conn)
     except StoreError as exc:
         if exc.row_index is None:
             raise

@@ -37,10 +37,13 @@ def duplicate_key(record: dict) -> str:
            f"{name_key(record.get('name') or '')}"[:600]
 
 
-def remember_decisions(store: Store, decisions: dict[str, str], actor: str) -> None:
+def remember_decisions(store: Store, decisions: dict[str, str], actor: str,
+                       conn: sa.Connection | None = None) -> None:
+    """Remember what staff decided about possible duplicates (``conn``: as part of an
+    enclosing write, e.g. the upload's own commit)."""
     if not decisions:
         return
-    with store.write() as conn:
+    with store.write(conn) as conn:
         conn.execute(duplicate_decisions.delete().where(
             duplicate_decisions.c.key.in_(list(decisions))))
         conn.execute(duplicate_decisions.insert(), [

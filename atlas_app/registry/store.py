@@ -28,6 +28,7 @@ INSERT_CHUNK = 1000
 FRAME_DTYPES = {f.name: {"integer": "int64", "number": "float64"}.get(f.type, object)
                 for f in FIELDS}
 DATETIME_FIELDS = tuple(f.name for f in FIELDS if f.type == "datetime")
+_PUBLIC_CHANGE = "atlas_public_change"
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,8 @@ def records_frame(rows: Sequence[dict]) -> pd.DataFrame:
 
 
 class Store:
-    """The registry's database. Every write is one transaction that bumps the revision."""
+    """The registry's database. Every use case is one write transaction; the revision
+    moves only when what the public sees changes."""
 
     def __init__(self, url: str) -> None:
         try:
@@ -155,23 +157,56 @@ class Store:
     # -- transactions -------------------------------------------------------------------
 
     @contextmanager
-    def write(self):
-        """A write transaction (BEGIN IMMEDIATE on SQLite) that bumps the revision."""
+    def write(self, conn: sa.Connection | None = None):
+        """One write transaction (BEGIN IMMEDIATE on SQLite, so writers queue instead of
+        failing). Given the ``conn`` of an enclosing write, it joins that transaction:
+        a use case composes several writes into one.
+
+        The revision (every public cache's key) moves at the end only when a change the
+        public sees was marked with :meth:`mark_public`.
+        """
+        if conn is not None:
+            yield conn
+            return
         try:
             with self.engine.execution_options(atlas_write=True).begin() as conn:
+                conn.info[_PUBLIC_CHANGE] = False  # info outlives the checkout: reset
                 yield conn
-                conn.execute(registry_meta.update()
-                             .where(registry_meta.c.key == "revision")
-                             .values(value=sa.cast(sa.cast(registry_meta.c.value, sa.Integer)
-                                                   + 1, sa.String)))
+                if conn.info.pop(_PUBLIC_CHANGE, False):
+                    conn.execute(registry_meta.update()
+                                 .where(registry_meta.c.key == "revision")
+                                 .values(value=sa.cast(sa.cast(registry_meta.c.value,
+                                                               sa.Integer) + 1, sa.String)))
         except StoreError:
             raise
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(f"the database refused the change, nothing was written: "
                              f"{_first_line(getattr(exc, 'orig', exc))}") from exc
 
+    @staticmethod
+    def mark_public(conn: sa.Connection, changed: bool = True) -> None:
+        """Note that this transaction changes what the public sees (moves the revision)."""
+        if changed:
+            conn.info[_PUBLIC_CHANGE] = True
+
+    def organisations_in(self, conn: sa.Connection, ids: Iterable[int]) -> dict[int, dict]:
+        """Whole rows of these organisations, read inside ``conn``'s transaction and
+        locked against concurrent writers until it ends (PostgreSQL ``FOR UPDATE``;
+        SQLite's write transaction already holds the database)."""
+        ids = list(ids)
+        found: dict[int, dict] = {}
+        for start in range(0, len(ids), INSERT_CHUNK):
+            query = sa.select(organisations).where(
+                organisations.c.id.in_(ids[start:start + INSERT_CHUNK]))
+            if self.dialect == "postgresql":
+                query = query.with_for_update()
+            for row in conn.execute(query).mappings():
+                found[row["id"]] = self._normalise(dict(row))
+        return found
+
     def revision(self) -> int:
-        """A number that changes whenever the registry does (cache key for views)."""
+        """A number that changes whenever what the public sees does (cache key for the
+        public views, version of the citations)."""
         with self.engine.connect() as conn:
             value = conn.execute(sa.select(registry_meta.c.value)
                                  .where(registry_meta.c.key == "revision")).scalar()
@@ -181,15 +216,19 @@ class Store:
 
     def add_organisations(self, records: Sequence[dict], *, filename: str | None = None,
                           sha256: str | None = None, source: str | None = None,
-                          created_by: str | None = None) -> tuple[list[int], int | None]:
+                          created_by: str | None = None, conn: sa.Connection | None = None
+                          ) -> tuple[list[int], int | None]:
         """Insert validated records atomically; return (their ids, the batch id).
 
         Records that carry an ``id`` keep it (restoring an export); others are numbered by
-        the database. Either every record is written or none is.
+        the database. Either every record is written or none is (``conn``: as part of an
+        enclosing write).
         """
         now = utcnow()
         ids: list[int] = []
-        with self.write() as conn:
+        with self.write(conn) as conn:
+            self.mark_public(conn, any(r.get("status", "published") == "published"
+                                       for r in records))
             batch_id = None
             if filename is not None:
                 batch_id = conn.execute(import_batches.insert().values(
@@ -372,6 +411,7 @@ class Store:
         now = utcnow()
         changed = 0
         with self.write() as conn:
+            self.mark_public(conn, self._any_published(conn, [i for i, _ in updates]))
             for org_id, outcome in updates:
                 if outcome.status == "paused":
                     continue
@@ -387,6 +427,15 @@ class Store:
                            organisations.c.location_source == "none")
                     .values(**values)).rowcount
         return changed
+
+    @staticmethod
+    def _any_published(conn: sa.Connection, ids: Sequence[int]) -> bool:
+        for start in range(0, len(ids), INSERT_CHUNK):
+            if conn.execute(sa.select(organisations.c.id).where(
+                    organisations.c.id.in_(list(ids[start:start + INSERT_CHUNK])),
+                    organisations.c.status == "published").limit(1)).first():
+                return True
+        return False
 
     def cached_answer(self, provider: str, query: str) -> dict | None:
         with self.engine.connect() as conn:

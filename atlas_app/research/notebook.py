@@ -15,6 +15,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from atlas_app.public.filters import Filters, apply_filters, describe_filters
+from atlas_app.registry.lookups import count_in
 from atlas_app.registry.schema import Taxonomy, load_taxonomy
 from atlas_app.registry.store import Store
 from atlas_app.research.exports import Citation
@@ -63,10 +64,11 @@ class Registry:
                  kinds: Iterable[str] = (), q: str = "") -> Citation:
         """How to cite this view of the registry, as of today."""
         f = self._filters(countries, sectors, kinds, q)
-        everything = self.store.frame()
-        shown = apply_filters(everything, f)
+        shown = self.organisations(countries=f.countries, sectors=f.sectors, kinds=f.kinds,
+                                   q=f.q)
         return Citation(self.store.revision(), dt.date.today(),
-                        describe_filters(f, len(shown), len(everything), self.taxonomy))
+                        describe_filters(f, len(shown), count_in(self.store, ("published",)),
+                                         self.taxonomy))
 
 
 def open_registry(database_url: str | None = None) -> Registry:

@@ -3,54 +3,76 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 import sqlalchemy as sa
 
-from atlas_app.errors import UsageError
+from atlas_app.errors import ConflictError, UsageError
 from atlas_app.registry.schema import FIELD_NAMES, STATUSES
 from atlas_app.registry.store import Store, utcnow
 from atlas_app.registry.tables import audit_log, organisations
 
 
-def _jsonable(row: dict | None) -> dict | None:
+def jsonable(row: dict | None) -> dict | None:
     if row is None:
         return None
     return {k: (v.isoformat() if isinstance(v, dt.datetime) else v) for k, v in row.items()
             if k in FIELD_NAMES}
 
 
+def audit_entry(actor: str, action: str, org_id: int, before: dict | None,
+               after: dict | None, now: dt.datetime) -> dict:
+    """One audit entry: ``before`` is a row, ``after`` already JSON-ready."""
+    return {"at": now, "actor": actor, "action": action, "organisation_id": org_id,
+            "before": jsonable(before), "after": after}
+
+
 def add_organisation(store: Store, record: dict, actor: str) -> int:
-    """Add one validated organisation and record it in the audit log."""
-    [org_id], _ = store.add_organisations([record], created_by=actor)
-    after = store.get_organisation(org_id)
+    """Add one validated organisation with its audit entry, in one transaction."""
     with store.write() as conn:
-        conn.execute(audit_log.insert().values(at=utcnow(), actor=actor, action="create",
-                                               organisation_id=org_id, before=None,
-                                               after=_jsonable(after)))
+        [org_id], _ = store.add_organisations([record], created_by=actor, conn=conn)
+        after = store.organisations_in(conn, [org_id])[org_id]
+        conn.execute(audit_log.insert().values(
+            **audit_entry(actor, "create", org_id, None, jsonable(after), utcnow())))
     return org_id
 
 
-def set_status(store: Store, org_id: int, status: str, actor: str,
-               reason: str | None = None) -> None:
-    """Publish, hold back (pending) or archive an organisation; never deletes it.
-    ``reason`` (e.g. why a suggestion was rejected) is kept in the audit log."""
+STATUS_ACTIONS = {"archived": "archive", "published": "publish", "pending": "hold"}
+
+
+def set_status(store: Store, org_ids: int | Iterable[int], status: str, actor: str,
+               reason: str | None = None, *, conn: sa.Connection | None = None) -> list[int]:
+    """Publish, hold back (pending) or archive one or many organisations — never
+    deletes. One transaction: the rows, as read inside it, and one audit entry each
+    (``reason``, e.g. why a suggestion was rejected, kept in it). Returns the ids whose
+    status changed."""
     if status not in STATUSES:
         raise UsageError(f"status must be one of {', '.join(STATUSES)}, instead got: {status!r}")
-    before = store.get_organisation(org_id)
-    if before is None:
-        raise UsageError(f"no organisation #{org_id}")
-    if before["status"] == status:
-        return
-    with store.write() as conn:
-        conn.execute(organisations.update().where(organisations.c.id == org_id)
-                     .values(status=status, updated_at=utcnow()))
-        after = _jsonable(dict(before, status=status))
-        if reason:
-            after["reason"] = reason[:500]
-        conn.execute(audit_log.insert().values(
-            at=utcnow(), actor=actor, action={"archived": "archive", "published": "publish",
-                                              "pending": "hold"}[status],
-            organisation_id=org_id, before=_jsonable(before), after=after))
+    ids = [org_ids] if isinstance(org_ids, int) else [int(i) for i in org_ids]
+    with store.write(conn) as conn:
+        before = store.organisations_in(conn, ids)
+        missing = [i for i in ids if i not in before]
+        if missing:
+            raise UsageError(f"no organisation #{missing[0]}")
+        changed = [i for i in dict.fromkeys(ids) if before[i]["status"] != status]
+        if not changed:
+            return []
+        now = utcnow()
+        for start in range(0, len(changed), 1000):
+            conn.execute(organisations.update()
+                         .where(organisations.c.id.in_(changed[start:start + 1000]))
+                         .values(status=status, updated_at=now))
+        audit = []
+        for org_id in changed:
+            after = jsonable(dict(before[org_id], status=status))
+            if reason:
+                after["reason"] = reason[:500]
+            audit.append(audit_entry(actor, STATUS_ACTIONS[status], org_id, before[org_id],
+                                    after, now))
+        conn.execute(audit_log.insert(), audit)
+        store.mark_public(conn, status == "published" or any(
+            before[i]["status"] == "published" for i in changed))
+    return changed
 
 
 def recent_changes(store: Store, limit: int = 50, org_id: int | None = None) -> list[dict]:
@@ -65,32 +87,6 @@ def changed_fields(change: dict) -> list[str]:
     before, after = change.get("before") or {}, change.get("after") or {}
     return sorted(k for k in set(before) | set(after)
                   if before.get(k) != after.get(k) and k != "updated_at")
-
-
-def recent_uploads(store: Store, limit: int = 10) -> list[dict]:
-    """The latest uploads with how many of their organisations are still not archived."""
-    from atlas_app.registry.tables import import_batches
-
-    live = sa.func.sum(sa.case((organisations.c.status != "archived", 1), else_=0))
-    query = (sa.select(import_batches.c.id, import_batches.c.filename,
-                       import_batches.c.created_at, import_batches.c.created_by,
-                       import_batches.c.row_count, live.label("live"))
-             .join(organisations, organisations.c.batch_id == import_batches.c.id, isouter=True)
-             .group_by(import_batches.c.id).order_by(import_batches.c.id.desc()).limit(limit))
-    with store.engine.connect() as conn:
-        return [dict(r) for r in conn.execute(query).mappings()]
-
-
-def undo_upload(store: Store, batch_id: int, actor: str) -> int:
-    """Undo an upload as a whole: archive its organisations (never deleted), each change
-    recorded. Returns how many were archived."""
-    with store.engine.connect() as conn:
-        ids = list(conn.execute(sa.select(organisations.c.id).where(
-            organisations.c.batch_id == batch_id,
-            organisations.c.status != "archived")).scalars())
-    for org_id in ids:
-        set_status(store, org_id, "archived", actor)
-    return len(ids)
 
 
 SUGGESTION_SOURCE = "public suggestion"
@@ -117,15 +113,61 @@ EDITABLE = ("name", "description_en", "description_fr", "website", "email", "kin
 
 
 def update_organisation(store: Store, org_id: int, record: dict, actor: str,
-                        typed_location: bool = True) -> list[str]:
-    """Apply a validated edit; coordinates typed by staff become ``manual`` (never
-    overwritten by geocoding) — with ``typed_location=False`` (an upload updating an
-    entry) the record's own location source is kept. Returns the changed fields, which
-    are recorded in the audit log."""
-    before = store.get_organisation(org_id)
-    if before is None:
-        raise UsageError(f"no organisation #{org_id}")
-    values = {k: record.get(k) for k in EDITABLE}
+                        typed_location: bool = True, *, expected: dict | None = None,
+                        fields: Iterable[str] | None = None, upload: int | None = None,
+                        conn: sa.Connection | None = None) -> list[str]:
+    """Apply a validated edit in one transaction with its audit entry; return the
+    changed fields.
+
+    ``expected`` is the organisation as the editor loaded it: when someone changed it
+    meanwhile, :class:`ConflictError` says what changed and nothing is written (no lost
+    update). ``fields`` limits the edit to those fields, and only where the record has a
+    value (an upload updating an entry fills in what its file gives, never blanks the
+    rest); ``upload`` names that upload in the audit, so undoing it restores the entry.
+    Coordinates typed by staff become ``manual`` (never overwritten by geocoding); with
+    ``typed_location=False`` the record's own location source is kept.
+    """
+    with store.write(conn) as conn:
+        before = store.organisations_in(conn, [org_id]).get(org_id)
+        if before is None:
+            raise UsageError(f"no organisation #{org_id}")
+        if expected is not None:
+            moved_on = [k for k in (*EDITABLE, "status") if k in expected
+                        and comparable(expected.get(k)) != comparable(before.get(k))]
+            if moved_on:
+                raise ConflictError(org_id, moved_on, before)
+        values = _edit_values(before, record, actor, typed_location, fields)
+        after = dict(before, **{k: v for k, v in values.items() if k in before})
+        changed = [k for k in EDITABLE if comparable(before.get(k)) != comparable(after.get(k))]
+        if not changed:
+            return []
+        now = utcnow()
+        conn.execute(organisations.update().where(organisations.c.id == org_id)
+                     .values(**values, updated_at=now))
+        audited = jsonable(after)
+        if upload is not None:
+            audited["upload"] = upload
+        conn.execute(audit_log.insert().values(**audit_entry(
+            actor, "edit" if upload is None else "update-from-upload", org_id, before,
+            audited, now)))
+        store.mark_public(conn, before["status"] == "published")
+    return changed
+
+
+def comparable(value):
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _edit_values(before: dict, record: dict, actor: str, typed_location: bool,
+                 fields: Iterable[str] | None) -> dict:
+    """The column values an edit writes (location bookkeeping included)."""
+    if fields is None:
+        values = {k: record.get(k) for k in EDITABLE}
+    else:
+        given = {k for k in fields if record.get(k) not in (None, "", [])}
+        if {"latitude", "longitude"} <= given:
+            given |= {"location_precision", "location_source"}
+        values = {k: record.get(k) if k in given else before.get(k) for k in EDITABLE}
     moved = (values["latitude"], values["longitude"]) != (before["latitude"],
                                                           before["longitude"])
     if values["latitude"] is None:
@@ -140,18 +182,7 @@ def update_organisation(store: Store, org_id: int, record: dict, actor: str,
     else:
         values.update(location_precision=before["location_precision"],
                       location_source=before["location_source"])
-    after = dict(before, **{k: v for k, v in values.items() if k in before})
-    changed = [k for k in EDITABLE if before.get(k) != after.get(k)]
-    if not changed:
-        return []
-    with store.write() as conn:
-        conn.execute(organisations.update().where(organisations.c.id == org_id)
-                     .values(**values, updated_at=utcnow()))
-        conn.execute(audit_log.insert().values(at=utcnow(), actor=actor, action="edit",
-                                               organisation_id=org_id,
-                                               before=_jsonable(before),
-                                               after=_jsonable(after)))
-    return changed
+    return values
 
 
 def registry_duplicates(store: Store, limit: int = 50) -> list[tuple[int, int, str]]:
@@ -169,12 +200,3 @@ def registry_duplicates(store: Store, limit: int = 50) -> list[tuple[int, int, s
                 break
         index.add(candidate)
     return pairs
-
-
-def upload_organisations(store: Store, batch_id: int) -> list[dict]:
-    """The organisations an upload brought in, with their current status."""
-    with store.engine.connect() as conn:
-        return [dict(r) for r in conn.execute(
-            sa.select(organisations.c.id, organisations.c.name, organisations.c.status)
-            .where(organisations.c.batch_id == batch_id).order_by(organisations.c.id)
-        ).mappings()]

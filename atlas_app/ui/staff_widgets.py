@@ -5,14 +5,24 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from atlas_app.i18n import Translator
+from atlas_app.errors import ConflictError
+from atlas_app.i18n import N_, Translator
 from atlas_app.intake.pipeline import locate_records
 from atlas_app.intake.validation import validate_record
 from atlas_app.places.countries import EUROPE, country_name
 from atlas_app.places.geocoding import Locator
 from atlas_app.public.detail import md_escape
+from atlas_app.registry.lookups import (
+    count_non_archived,
+    count_unlocated,
+    find_organisations,
+    names_of,
+    organisations_by_status,
+    status_counts,
+)
 from atlas_app.registry.schema import KIND_LABELS, KINDS, Taxonomy
 from atlas_app.staff.edits import (
+    SUGGESTION_SOURCE,
     add_organisation,
     changed_fields,
     recent_changes,
@@ -59,37 +69,51 @@ def add_form(taxonomy: Taxonomy, _: Translator) -> None:
     st.success(_("Added as #{id}.", id=org_id))
 
 
-def status_actions(frame: pd.DataFrame, _: Translator) -> None:
-    if frame.empty:
-        st.info(_("The registry is empty."))
-        return
-    labels = dict(zip(frame["id"], frame["name"] + " — " + frame["status"]))
-    org_id = st.selectbox(_("Organisation"), list(labels), key="status-org",
-                          format_func=lambda i: f"#{i} {labels[i]}")
+STATUS_LABELS = {"published": N_("published"), "pending": N_("pending review"),
+                 "archived": N_("archived")}
+
+
+def status_actions(org: dict, _: Translator) -> None:
+    """Publish, hold or archive the organisation picked above."""
+    st.caption(_("#{id} {name} is {status}.", id=org["id"], name=md_escape(org["name"]),
+                 status=_(STATUS_LABELS.get(org["status"], org["status"]))))
     cols = st.columns(3)
     for col, (status, label) in zip(cols, (("published", _("Publish")),
                                            ("pending", _("Hold for review")),
                                            ("archived", _("Archive")))):
-        if col.button(label, key=f"set-{status}"):
+        if col.button(label, key=f"set-{status}", disabled=org["status"] == status):
             account = require_staff()
-            set_status(get_store(), int(org_id), status, account.email)
+            set_status(get_store(), org["id"], status, account.email)
             st.rerun()
 
 
-def duplicate_pairs(frame: pd.DataFrame, _: Translator) -> None:
-    """Possible duplicates already in the registry, each with an action."""
-    pairs = registry_duplicates(get_store())
+DUPLICATES_AUTO_LIMIT = 20_000
+DUPLICATES_SHOWN = "duplicates-shown"
+
+
+def duplicate_pairs(_: Translator) -> None:
+    """Possible duplicates already in the registry, each with an action. Looked for at
+    once in a registry of up to 20,000 live organisations, on request above."""
+    store = get_store()
+    if count_non_archived(store) > DUPLICATES_AUTO_LIMIT and \
+            not st.session_state.get(DUPLICATES_SHOWN):
+        if st.button(_("Look for possible duplicates"), key="find-duplicates"):
+            st.session_state[DUPLICATES_SHOWN] = True
+            st.rerun()
+        return
+    with st.spinner(_("Looking for possible duplicates…")):
+        pairs = registry_duplicates(store)
     if not pairs:
         st.caption(_("No possible duplicate in the registry."))
         return
-    names = dict(zip(frame["id"], frame["name"]))
+    names = names_of(store, sorted({i for pair in pairs[:10] for i in pair[:2]}))
     for newer, older, why in pairs[:10]:
         cols = st.columns([4, 1])
         cols[0].markdown(md_escape(f"#{newer} {names.get(newer, '')} ↔ #{older} "
                                    f"{names.get(older, '')} ({why})"))
         if cols[1].button(_("Archive #{id}", id=newer), key=f"archive-dup-{newer}"):
             account = require_staff()
-            set_status(get_store(), newer, "archived", account.email,
+            set_status(store, newer, "archived", account.email,
                        reason=f"duplicate of #{older}")
             st.rerun()
 
@@ -106,17 +130,28 @@ def audit_table(_: Translator, org_id: int | None = None) -> None:
             _("Fields"): ", ".join(changed_fields(c))} for c in changes]), hide_index=True)
 
 
-def review_queue(frame: pd.DataFrame, _: Translator) -> None:
-    """Pending organisations (suggestions, uploads): approve, or reject with a reason."""
-    pending = frame[frame["status"] == "pending"]
-    if pending.empty:
+REVIEW_LIMIT = 200
+
+
+def review_queue(_: Translator) -> None:
+    """Pending organisations, the public's suggestions first, then the oldest: approve,
+    or reject with a reason."""
+    store = get_store()
+    pending = organisations_by_status(store, ("pending",), limit=REVIEW_LIMIT,
+                                      first_source=SUGGESTION_SOURCE)
+    if not pending:
         st.caption(_("Nothing is waiting for review."))
         return
-    labels = {int(i): f"#{i} {n} — {s or ''}" for i, n, s in
-              zip(pending["id"], pending["name"], pending["source"])}
+    waiting = status_counts(store).get("pending", 0)
+    if waiting > len(pending):
+        st.caption(_("{count} organisations wait for review; the oldest {shown} are listed.",
+                     count=_.number(waiting), shown=_.number(len(pending))))
+    labels = {o["id"]: f"#{o['id']} {o['name']} — {o['source'] or ''}" for o in pending}
     org_id = st.selectbox(_("Waiting for review"), list(labels), key="review-org",
-                          format_func=lambda i: labels[i])
-    org = pending[pending["id"] == org_id].iloc[0]
+                          format_func=lambda i: labels.get(i, f"#{i}"))
+    org = store.get_organisation(org_id) if org_id is not None else None
+    if org is None:
+        return
     st.markdown(md_escape(f"{org['name']} · {org['city']}, {org['country']} · "
                           f"{org['website'] or ''}"))
     if org["description_en"] or org["description_fr"]:
@@ -125,41 +160,61 @@ def review_queue(frame: pd.DataFrame, _: Translator) -> None:
     cols = st.columns(2)
     if cols[0].button(_("Approve and publish"), key="review-approve"):
         account = require_staff()
-        set_status(get_store(), org_id, "published", account.email)
+        set_status(store, org_id, "published", account.email)
         st.rerun()
     if cols[1].button(_("Reject"), key="review-reject"):
         account = require_staff()
         if not reason.strip():
             st.error(_("Say why the suggestion is rejected."))
         else:
-            set_status(get_store(), org_id, "archived", account.email, reason=reason.strip())
+            set_status(store, org_id, "archived", account.email, reason=reason.strip())
             st.rerun()
 
 
-def organisation_history(frame: pd.DataFrame, _: Translator) -> None:
+def organisation_picker(_: Translator) -> dict | None:
+    """Find an organisation by name, city or number (the most recently changed ones
+    when nothing is typed), and pick it; returns it whole, or None."""
+    store = get_store()
+    text = st.text_input(_("Find an organisation (name, city or #number)"), key="find-org")
+    found = find_organisations(store, text)
+    if not found:
+        st.info(_("No organisation matches “{text}”.", text=text) if text.strip()
+                else _("The registry is empty."))
+        return None
+    labels = {o["id"]: f"#{o['id']} {o['name']} — {o['city'] or ''} · "
+                       f"{_(STATUS_LABELS.get(o['status'], o['status']))}"
+              for o in found}
+    org_id = st.selectbox(_("Organisation"), list(labels), key="org-pick",
+                          format_func=lambda i: labels.get(i, f"#{i}"))
+    return store.get_organisation(org_id) if org_id is not None else None
+
+
+def organisation_history(org: dict, _: Translator) -> None:
     """The audit trail of one organisation."""
-    if frame.empty:
-        return
-    labels = {int(i): f"#{i} {n}" for i, n in zip(frame["id"], frame["name"])}
-    org_id = st.selectbox(_("History of"), list(labels), key="history-org",
-                          format_func=lambda i: labels[i])
-    audit_table(_, org_id)
+    audit_table(_, org["id"])
 
 
-def quality_overview(frame: pd.DataFrame, _: Translator) -> None:
+UNLOCATED = ("todo", "offline_miss", "deferred", "not_found", "ambiguous")
+
+
+def quality_overview(_: Translator) -> None:
     """Data quality at a glance: pending, unlocated (with the reason), archived."""
-    counts = frame["status"].value_counts()
-    unlocated = get_store().unlocated(("todo", "offline_miss", "deferred", "not_found",
-                                       "ambiguous"))
+    store = get_store()
+    counts = status_counts(store)
+    unlocated_count = count_unlocated(store, UNLOCATED)
     cols = st.columns(3)
-    cols[0].metric(_("Pending review"), _.number(int(counts.get("pending", 0))))
-    cols[1].metric(_("Without location"), _.number(len(unlocated)))
-    cols[2].metric(_("Archived"), _.number(int(counts.get("archived", 0))))
-    if unlocated:
+    cols[0].metric(_("Pending review"), _.number(counts.get("pending", 0)))
+    cols[1].metric(_("Without location"), _.number(unlocated_count))
+    cols[2].metric(_("Archived"), _.number(counts.get("archived", 0)))
+    if unlocated_count:
+        unlocated = store.unlocated(UNLOCATED, limit=REVIEW_LIMIT)
         with st.container(key="unlocated-list"):
             st.dataframe(pd.DataFrame(unlocated)[["id", "name", "city", "country",
                                                   "geocode_status", "location_note"]],
                          hide_index=True)
+        if unlocated_count > len(unlocated):
+            st.caption(_("The first {shown} of {count}.", shown=_.number(len(unlocated)),
+                         count=_.number(unlocated_count)))
         st.caption(_("Add a postcode or correct the city, or run `atlas geocode --online` "
                      "when an online geocoder is configured."))
 
@@ -192,17 +247,16 @@ def _location_picker(org: dict, taxonomy: Taxonomy, _: Translator) -> None:
     st.caption(_("Click the map to set the location, or type the coordinates below."))
 
 
-def edit_form(frame: pd.DataFrame, taxonomy: Taxonomy, _: Translator) -> None:
-    """Edit any organisation with the upload's rules; a location set by hand (clicked or
-    typed) becomes manual."""
-    if frame.empty:
-        return
-    labels = {int(i): f"#{i} {n}" for i, n in zip(frame["id"], frame["name"])}
-    org_id = st.selectbox(_("Organisation to edit"), list(labels), key="edit-org",
-                          format_func=lambda i: labels[i])
-    org = get_store().get_organisation(org_id)
-    if st.session_state.get(EDIT_LOADED) != org_id:
+EDIT_BASE = "edit-base"
+
+
+def edit_form(org: dict, taxonomy: Taxonomy, _: Translator) -> None:
+    """Edit the organisation picked above with the upload's rules; a location set by
+    hand (clicked or typed) becomes manual. Saving an organisation someone changed since
+    it was loaded is refused, with what changed, and the form offers the new version."""
+    if st.session_state.get(EDIT_LOADED) != org["id"]:
         _load_for_edit(org)
+        st.session_state[EDIT_BASE] = org
     _location_picker(org, taxonomy, _)
     with st.form("edit-organisation"):
         cells = {name: st.text_input(name, key=f"edit-{name}") for name in EDIT_TEXT}
@@ -224,8 +278,19 @@ def edit_form(frame: pd.DataFrame, taxonomy: Taxonomy, _: Translator) -> None:
     account = require_staff()
     record, problems = validate_record(cells, taxonomy, line=1, default_status=org["status"])
     form_problems(problems, errors_only=True)
-    if record is not None:
-        changed = update_organisation(get_store(), org_id, record, account.email)
-        st.session_state.pop(EDIT_LOADED, None)
-        st.success(_("Saved: {fields}.", fields=", ".join(changed)) if changed
-                   else _("Nothing changed."))
+    if record is None:
+        return
+    try:
+        changed = update_organisation(get_store(), org["id"], record, account.email,
+                                      expected=st.session_state.get(EDIT_BASE))
+    except ConflictError as exc:
+        st.error(_("Not saved: someone changed #{id} since you opened it ({fields}). Your "
+                   "changes are still in the form; load the new version to redo them on it.",
+                   id=exc.org_id, fields=", ".join(exc.fields)))
+        if st.button(_("Load the new version"), key="edit-reload"):
+            st.session_state.pop(EDIT_LOADED, None)
+            st.rerun()
+        return
+    st.session_state.pop(EDIT_LOADED, None)
+    st.success(_("Saved: {fields}.", fields=", ".join(changed)) if changed
+               else _("Nothing changed."))

@@ -14,7 +14,13 @@ from atlas_app.intake.upload_memory import duplicate_key, recalled_decisions
 from atlas_app.intake.validation import DUPLICATE_CODES
 from atlas_app.public.detail import md_escape
 from atlas_app.registry.schema import FIELD_NAMES, KIND_LABELS, KINDS, REQUIRED_FIELDS, Taxonomy
-from atlas_app.staff.edits import recent_uploads, undo_upload, upload_organisations
+from atlas_app.staff.uploads import (
+    has_updates,
+    recent_uploads,
+    restore_before_upload,
+    undo_upload,
+    upload_organisations,
+)
 from atlas_app.ui.resources import get_store
 from atlas_app.ui.staff_session import require_staff
 from atlas_app.ui.widgets import point_picker
@@ -131,25 +137,77 @@ def duplicate_choices(problems, records: dict[int, dict], _: Translator
     return decisions
 
 
+UNDO_CONFIRM = "undo-confirm"
+UNDO_DONE = "undo-done"
+EDITED_SINCE = "undo-edited-since"
+
+
 def upload_history(_: Translator) -> None:
-    """Recent uploads, each undoable as a whole (its organisations are archived)."""
+    """Recent uploads, each undoable as a whole after a confirmation: its organisations
+    are archived and the entries it updated are put back; entries edited since the
+    upload are listed for the editor to decide."""
+    done = st.session_state.pop(UNDO_DONE, None)
+    if done:
+        st.success(done)
+    _edited_since(_)
     uploads = recent_uploads(get_store())
     if not uploads:
         return
     st.subheader(_("Recent uploads"))
     for upload in uploads:
+        upload_id, live = upload["id"], upload["live"] or 0
         cols = st.columns([4, 1])
-        cols[0].markdown(md_escape(f"#{upload['id']} {upload['filename']} — "
-                                   f"{upload['row_count']} rows, {upload['live'] or 0} not archived, "
+        cols[0].markdown(md_escape(f"#{upload_id} {upload['filename']} — "
+                                   f"{upload['row_count']} rows, {live} not archived, "
                                    f"{upload['created_by'] or ''}"))
         with cols[0].expander(_("Organisations of this upload")):
-            st.dataframe(pd.DataFrame(upload_organisations(get_store(), upload["id"])),
+            st.dataframe(pd.DataFrame(upload_organisations(get_store(), upload_id)),
                          hide_index=True)
-        if (upload["live"] or 0) and cols[1].button(_("Undo"), key=f"undo-{upload['id']}"):
+        undoable = live or (not upload["row_count"] and has_updates(get_store(), upload_id))
+        if undoable and cols[1].button(_("Undo"), key=f"undo-{upload_id}"):
+            st.session_state[UNDO_CONFIRM] = upload_id
+        if st.session_state.get(UNDO_CONFIRM) == upload_id:
+            _confirm_undo(upload_id, live, _)
+
+
+def _confirm_undo(upload_id: int, live: int, _: Translator) -> None:
+    st.warning(_("Undo upload #{id}? Its {count} organisation(s) will be archived (never "
+                 "deleted) and the entries it updated put back as they were.",
+                 id=upload_id, count=_.number(live)))
+    yes, no = st.columns(2)
+    if yes.button(_("Yes, undo upload #{id}", id=upload_id), key=f"undo-confirm-{upload_id}"):
+        account = require_staff()
+        result = undo_upload(get_store(), upload_id, account.email)
+        st.session_state.pop(UNDO_CONFIRM, None)
+        st.session_state[UNDO_DONE] = _(
+            "Upload #{id} undone: {count} organisation(s) archived, {restored} updated "
+            "entr(ies) put back.", id=upload_id, count=_.number(result.archived),
+            restored=_.number(len(result.restored)))
+        st.session_state[EDITED_SINCE] = (upload_id, result.edited_since)
+        st.rerun()
+    if no.button(_("Cancel"), key=f"undo-cancel-{upload_id}"):
+        st.session_state.pop(UNDO_CONFIRM, None)
+        st.rerun()
+
+
+def _edited_since(_: Translator) -> None:
+    """Entries an undone upload had updated but someone edited since: restore or keep."""
+    upload_id, ids = st.session_state.get(EDITED_SINCE) or (None, [])
+    if not ids:
+        return
+    st.warning(_("These entries were updated by upload #{id} and edited since; they were "
+                 "left as they are. Put each back as it was before the upload, or keep it.",
+                 id=upload_id))
+    for org_id in list(ids):
+        cols = st.columns([3, 1, 1])
+        cols[0].markdown(f"#{org_id}")
+        if cols[1].button(_("Put back"), key=f"restore-{upload_id}-{org_id}"):
             account = require_staff()
-            count = undo_upload(get_store(), upload["id"], account.email)
-            st.success(_("Upload #{id} undone: {count} organisation(s) archived.",
-                         id=upload["id"], count=count))
+            restore_before_upload(get_store(), upload_id, org_id, account.email)
+            ids.remove(org_id)
+            st.rerun()
+        if cols[2].button(_("Keep as it is"), key=f"keep-{upload_id}-{org_id}"):
+            ids.remove(org_id)
             st.rerun()
 
 

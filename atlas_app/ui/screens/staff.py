@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from atlas_app.ui import lang
-from atlas_app.ui.resources import get_store, get_taxonomy
+from atlas_app.ui.resources import get_taxonomy
 from atlas_app.ui.staff_session import do_sign_out, require_staff
 from atlas_app.ui.staff_widgets import (
     add_form,
@@ -13,6 +13,7 @@ from atlas_app.ui.staff_widgets import (
     duplicate_pairs,
     edit_form,
     organisation_history,
+    organisation_picker,
     quality_overview,
     review_queue,
     status_actions,
@@ -26,21 +27,23 @@ with st.sidebar:
     st.button(_("Sign out everywhere"), key="staff-sign-out", on_click=do_sign_out)
 st.title(_("Staff workspace"))
 taxonomy = get_taxonomy()
-frame = get_store().frame(statuses=None)
 st.subheader(_("Data quality"))
-quality_overview(frame, _)
+quality_overview(_)
 st.markdown("**" + _("Possible duplicates") + "**")
-duplicate_pairs(frame, _)
+duplicate_pairs(_)
 upload_history(_)
 st.subheader(_("Pending review"))
-review_queue(frame, _)
+review_queue(_)
 st.subheader(_("Add an organisation"))
 add_form(taxonomy, _)
-st.subheader(_("Edit an organisation"))
-edit_form(frame, taxonomy, _)
-st.subheader(_("Publish, hold or archive"))
-status_actions(frame, _)
+st.subheader(_("Find an organisation"))
+org = organisation_picker(_)
+if org is not None:
+    st.subheader(_("Edit an organisation"))
+    edit_form(org, taxonomy, _)
+    st.subheader(_("Publish, hold or archive"))
+    status_actions(org, _)
+    st.subheader(_("History of an organisation"))
+    organisation_history(org, _)
 st.subheader(_("Recent changes"))
 audit_table(_)
-st.subheader(_("History of an organisation"))
-organisation_history(frame, _)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import streamlit as st
 
 from atlas_app.errors import AtlasError
-from atlas_app.intake.pipeline import ImportOptions, commit_import, prepare_import
+from atlas_app.intake.pipeline import ImportOptions, prepare_import
 from atlas_app.intake.reader import read_bytes
-from atlas_app.intake.upload_memory import remember_decisions, save_mapping, saved_mappings
+from atlas_app.intake.upload_memory import save_mapping, saved_mappings
 from atlas_app.intake.validation import DUPLICATE_CODES
 from atlas_app.maps.elements import build_map
 from atlas_app.places.geocoding import Locator
-from atlas_app.staff.edits import update_organisation
+from atlas_app.staff.uploads import commit_upload
 from atlas_app.ui import lang
 from atlas_app.ui.resources import get_gazetteer, get_settings, get_store, get_taxonomy
 from atlas_app.ui.staff_session import require_staff
@@ -119,21 +119,21 @@ if report.rejected:
 if st.button(_("Commit the upload"), key="upload-commit", type="primary"):
     require_staff()
     apply_overrides(prepared.accepted, account.email)
+    updates = {line: ref for line, (_key, choice, ref) in decisions.items()
+               if choice == "update"}
     try:
         with st.spinner(_("Writing the upload…")):
-            done = commit_import(prepared, store, options, skip_lines=skip)
+            committed = commit_upload(
+                store, prepared, options, account.email, skip_lines=skip, updates=updates,
+                decisions={key: choice for key, choice, _ref in decisions.values()},
+                fields=set(prepared.file_fields))
     except AtlasError as exc:
         st.error(str(exc))
     else:
-        records = dict(prepared.accepted)
-        updated = [update_organisation(store, ref, records[line], account.email,
-                                       typed_location=False)
-                   for line, (_key, choice, ref) in decisions.items()
-                   if choice == "update" and line in records]
-        if updated:
-            st.success(_("{count} existing organisation(s) updated.", count=len(updated)))
-        remember_decisions(store, {key: choice for key, choice, _ref in decisions.values()},
-                           account.email)
+        done = committed.report
+        if committed.updated:
+            st.success(_("{count} existing organisation(s) updated.",
+                         count=len(committed.updated)))
         if done.written:
             st.success(_("{count} organisation(s) written as upload #{id}.",
                          count=_.number(done.written), id=done.batch_id))

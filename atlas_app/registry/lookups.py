@@ -1,0 +1,117 @@
+"""What the staff pages ask of the registry, answered in SQL at any size: counts by
+status, organisations found by name, city or number, the review queue — never the whole
+registry in memory."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+
+from atlas_app.registry.store import Store
+from atlas_app.registry.tables import organisations
+
+PICK_LIMIT = 50
+SUMMARY_COLUMNS = (organisations.c.id, organisations.c.name, organisations.c.city,
+                   organisations.c.country, organisations.c.status, organisations.c.source)
+
+
+def status_counts(store: Store) -> dict[str, int]:
+    """How many organisations are in each status."""
+    c = organisations.c
+    with store.engine.connect() as conn:
+        return dict(conn.execute(sa.select(c.status, sa.func.count()).group_by(c.status)).all())
+
+
+def count_non_archived(store: Store) -> int:
+    with store.engine.connect() as conn:
+        return conn.execute(sa.select(sa.func.count()).select_from(organisations)
+                            .where(organisations.c.status != "archived")).scalar()
+
+
+def find_organisations(store: Store, text: str = "", limit: int = PICK_LIMIT) -> list[dict]:
+    """Organisations whose name or city contains ``text`` (case-insensitive), or whose
+    number it is (``12`` or ``#12``); without text, the most recently changed. At most
+    ``limit``, as summaries (id, name, city, country, status, source)."""
+    c = organisations.c
+    text = text.strip()
+    query = sa.select(*SUMMARY_COLUMNS).limit(limit)
+    number = text.removeprefix("#")
+    if not text:
+        query = query.order_by(c.updated_at.desc(), c.id.desc())
+    elif number.isdigit() and len(number) <= 12:
+        query = query.where(c.id == int(number))
+    else:
+        pattern = "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%") \
+            .replace("_", "\\_") + "%"
+        query = query.where(sa.or_(sa.func.lower(c.name).like(pattern, escape="\\"),
+                                   sa.func.lower(c.city).like(pattern, escape="\\"))
+                            ).order_by(c.name, c.id)
+    with store.engine.connect() as conn:
+        return [dict(r) for r in conn.execute(query).mappings()]
+
+
+def organisations_by_status(store: Store, statuses: Sequence[str], limit: int = 200,
+                            first_source: str | None = None) -> list[dict]:
+    """Organisations in these statuses, as summaries: those from ``first_source`` (the
+    public's suggestions, one at a time, which a large upload would otherwise bury)
+    first, then the oldest first (the review queue)."""
+    c = organisations.c
+    order = [c.created_at, c.id]
+    if first_source is not None:
+        order.insert(0, sa.case((c.source == first_source, 0), else_=1))
+    query = (sa.select(*SUMMARY_COLUMNS).where(c.status.in_(list(statuses)))
+             .order_by(*order).limit(limit))
+    with store.engine.connect() as conn:
+        return [dict(r) for r in conn.execute(query).mappings()]
+
+
+def count_unlocated(store: Store, geocode_statuses: Sequence[str]) -> int:
+    """How many organisations have no location, in these geocoding states."""
+    c = organisations.c
+    with store.engine.connect() as conn:
+        return conn.execute(sa.select(sa.func.count()).select_from(organisations).where(
+            c.location_source == "none", c.geocode_status.in_(list(geocode_statuses)))).scalar()
+
+
+def names_of(store: Store, ids: Sequence[int]) -> dict[int, str]:
+    """The names of these organisations (a page's worth)."""
+    c = organisations.c
+    with store.engine.connect() as conn:
+        return dict(conn.execute(sa.select(c.id, c.name).where(c.id.in_(list(ids)))).all())
+
+
+def registry_stats(store: Store) -> dict:
+    """Counts by status, country, sector, kind and location, in SQL (the same answer as
+    :func:`atlas_app.research.stats.compute_stats` over the whole registry's frame)."""
+    c = organisations.c
+    published = c.status == "published"
+
+    def grouped(conn, column, *where) -> dict[str, int]:
+        rows = conn.execute(sa.select(column, sa.func.count()).where(column.is_not(None), *where)
+                            .group_by(column)).all()
+        return {str(k): int(v) for k, v in sorted(rows, key=lambda kv: str(kv[0]))}
+
+    with store.engine.connect() as conn:
+        total = conn.execute(sa.select(sa.func.count()).select_from(organisations)).scalar()
+        located = conn.execute(sa.select(sa.func.count()).select_from(organisations)
+                               .where(c.latitude.is_not(None))).scalar()
+        return {
+            "total": int(total),
+            "by_status": grouped(conn, c.status),
+            "published_by_country": grouped(conn, c.country, published),
+            "published_by_sector": grouped(conn, c.sector, published),
+            "published_by_kind": grouped(conn, c.kind, published),
+            "located": int(located),
+            "unlocated": int(total - located),
+            "by_location_precision": grouped(conn, c.location_precision),
+        }
+
+
+def count_in(store: Store, statuses: Sequence[str] | None) -> int:
+    """How many organisations are in these statuses (None: every status)."""
+    query = sa.select(sa.func.count()).select_from(organisations)
+    if statuses is not None:
+        query = query.where(organisations.c.status.in_(list(statuses)))
+    with store.engine.connect() as conn:
+        return conn.execute(query).scalar()
