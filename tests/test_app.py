@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from atlas_app.intake.pipeline import ImportOptions, import_bytes
@@ -69,6 +70,36 @@ def test_a_mangled_link_still_opens(app_db):
     app_db(make_registry(5))
     at = run_app(country=["ZZ", "fr"], sector="nope", kind="maybe", org="x", lang="xx")
     assert summary(at).endswith("· country is France") or summary(at).startswith("0 of 5")
+
+
+def test_a_crafted_link_cannot_put_markdown_under_the_map(app_db):
+    """HOSTILE (issue 18, finding 1): ``?q=`` is shown as text, never as a link or image."""
+    app_db(make_registry(5))
+    crafted = ("[session expired, sign in here](https://evil.example/login) "
+               "![x](https://evil.example/pixel.png) :red[alert] <b>bold</b>")
+    at = run_app(q=crafted)
+    shown = summary(at)
+    assert shown.startswith("0 of 5 organisations")
+    for markup in ("](https://", "![", ":red[", "<b>"):
+        assert markup not in shown, markup
+    assert "\\[session expired, sign in here\\]" in shown
+
+
+def test_a_huge_search_is_cut_to_a_few_words(app_db):
+    """HOSTILE (issue 18, finding 6): thousands of words cost one short search."""
+    from atlas_app.public.filters import MAX_QUERY_WORDS, Filters, apply_filters, query_words
+
+    rows = make_registry(5)
+    app_db(rows)
+    words = " ".join(f"w{i}" for i in range(5000))
+    assert len(query_words(words)) == MAX_QUERY_WORDS
+    assert query_words("Paris " + words)[:2] == ["paris", "w0"]
+    frame = pd.DataFrame([make_organisation(name="Paris Lab", tags="")])
+    frame["tags"] = [[]]
+    assert len(apply_filters(frame, Filters(q="paris " + words))) == 0
+    at = run_app(q="x" * 5_000)
+    assert summary(at).startswith("0 of 5") and "x" * 200 + "”" in summary(at)
+    assert "x" * 201 not in summary(at)
 
 
 def test_language_switch(app_db):

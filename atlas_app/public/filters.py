@@ -12,6 +12,17 @@ from atlas_app.registry.schema import KIND_LABELS, Taxonomy
 from atlas_app.text import fold
 
 SEARCHED_COLUMNS = ("name", "description_en", "description_fr", "city", "tags")
+# A search is a few words: longer text is cut, so that a pasted page or a crafted link
+# cannot cost minutes of CPU (each word is one pass over the registry).
+MAX_QUERY_CHARS = 200
+MAX_QUERY_WORDS = 8
+
+
+def query_words(q: str) -> list[str]:
+    """The words searched for: folded, at most MAX_QUERY_WORDS of the first
+    MAX_QUERY_CHARS characters."""
+    return fold(q[:MAX_QUERY_CHARS]).split()[:MAX_QUERY_WORDS]
+
 
 @dataclass(frozen=True)
 class Filters:
@@ -48,7 +59,7 @@ def apply_filters(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:
         mask &= frame["sector"].isin(filters.sectors)
     if filters.kinds:
         mask &= frame["kind"].isin(filters.kinds)
-    words = fold(filters.q).split()
+    words = query_words(filters.q)
     if words:
         haystack = search_column(frame)
         for word in words:

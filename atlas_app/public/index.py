@@ -38,10 +38,9 @@ from atlas_app.public.arrow import (
     search_text,
     years,
 )
-from atlas_app.public.filters import Filters
+from atlas_app.public.filters import Filters, query_words
 from atlas_app.registry.batches import BATCH_ROWS, index_batches
 from atlas_app.registry.schema import Taxonomy
-from atlas_app.text import fold
 
 CLIENT_LIMIT = 5_000
 CELL_PIXELS = 64
@@ -291,7 +290,7 @@ class RegistryIndex:
                                ("kind", filters.kinds)):
             if values:
                 mask &= self._codes_in(column, values)
-        for word in sorted(fold(filters.q).split(), key=len, reverse=True):
+        for word in sorted(query_words(filters.q), key=len, reverse=True):
             # The longest word first (usually the rarest); each next word only looks at
             # the organisations still in.
             rows = np.flatnonzero(mask)

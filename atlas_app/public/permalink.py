@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from atlas_app.public.filters import Filters
+from atlas_app.public.filters import MAX_QUERY_CHARS, Filters
 from atlas_app.registry.schema import KINDS, Taxonomy
 
 
@@ -30,7 +30,7 @@ def parse_view(get_all: Callable[[str], list[str]], taxonomy: Taxonomy,
                                     if len(v.strip()) == 2 and v.strip().isalpha()))
     sectors = tuple(dict.fromkeys(v for v in get_all("sector") if v in taxonomy.ids))
     kinds = tuple(dict.fromkeys(v for v in get_all("kind") if v in KINDS))
-    q = next(iter(get_all("q")), "")[:200]
+    q = next(iter(get_all("q")), "")[:MAX_QUERY_CHARS]
     org = next((int(v) for v in get_all("org") if v.isdigit()), None)
     return View(lang, Filters(countries, sectors, kinds, q), org)
 

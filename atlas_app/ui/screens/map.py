@@ -3,14 +3,16 @@ the list. Every view is a URL (see ``ui/state.py``)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import streamlit as st
 from streamlit_folium import st_folium
 
 from atlas_app.maps.elements import build_base_map, build_data_layer
 from atlas_app.places.countries import country_name, known_codes
-from atlas_app.public.detail import organisation_detail
-from atlas_app.public.filters import describe_filters
+from atlas_app.public.detail import md_escape, organisation_detail
+from atlas_app.public.filters import MAX_QUERY_CHARS, describe_filters
 from atlas_app.public.index import Viewport
 from atlas_app.registry.schema import KIND_LABELS, KINDS
 from atlas_app.ui import lang, state
@@ -61,7 +63,8 @@ def _render_view(index, settings, taxonomy, _, embedded: bool) -> None:
                        placeholder=_("All countries"))
         st.pills(_("Kind"), list(KINDS), selection_mode="multi", key=state.KIND,
                  format_func=lambda k: _(KIND_LABELS[k]))
-        st.text_input(_("Search"), key=state.QUERY, placeholder=_("name, city, keyword…"))
+        st.text_input(_("Search"), key=state.QUERY, placeholder=_("name, city, keyword…"),
+                      max_chars=MAX_QUERY_CHARS)
         st.button(_("Reset filters"), key="reset-filters", on_click=state.reset_filters)
 
     sector_legend(taxonomy, _)
@@ -69,7 +72,9 @@ def _render_view(index, settings, taxonomy, _, embedded: bool) -> None:
     mask = filter_mask(index, filters)
     shown = int(np.count_nonzero(mask))
     with st.container(key="result-summary"):
-        st.markdown(describe_filters(filters, shown, len(index), taxonomy, _.lang))
+        # The visitor's words (from a shared link, too) are shown as text, never Markdown.
+        st.markdown(describe_filters(replace(filters, q=md_escape(filters.q)), shown,
+                                     len(index), taxonomy, _.lang))
     if not shown:
         st.warning(_("No organisation matches these filters."))
         st.button(_("Show all organisations"), key="reset-empty", on_click=state.reset_filters)

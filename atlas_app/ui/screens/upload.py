@@ -11,6 +11,7 @@ from atlas_app.intake.upload_memory import save_mapping, saved_mappings
 from atlas_app.intake.validation import DUPLICATE_CODES
 from atlas_app.maps.elements import build_map
 from atlas_app.places.geocoding import Locator
+from atlas_app.public.detail import md_escape
 from atlas_app.staff.uploads import commit_upload
 from atlas_app.ui import lang
 from atlas_app.ui.resources import get_gazetteer, get_settings, get_store, get_taxonomy
@@ -43,7 +44,7 @@ try:
     table = read_bytes(data, uploaded.name, max_bytes=settings.max_upload_bytes,
                        max_rows=settings.max_rows)
 except AtlasError as exc:
-    st.error(str(exc))
+    st.error(md_escape(str(exc)))
     st.stop()
 st.markdown(table.describe())
 for warning in table.warnings:
@@ -79,7 +80,7 @@ if st.session_state.get("upload-check-key") != check_key:
                 locator=Locator(get_gazetteer(), store))
     except AtlasError as exc:
         st.session_state.pop("upload-check-key", None)
-        st.error(str(exc))
+        st.error(md_escape(str(exc)))
         st.stop()
     st.session_state["upload-check-key"] = check_key
 prepared = st.session_state["upload-prepared"]
@@ -128,7 +129,7 @@ if st.button(_("Commit the upload"), key="upload-commit", type="primary"):
                 decisions={key: choice for key, choice, _ref in decisions.values()},
                 fields=set(prepared.file_fields))
     except AtlasError as exc:
-        st.error(str(exc))
+        st.error(md_escape(str(exc)))
     else:
         done = committed.report
         if committed.updated:
