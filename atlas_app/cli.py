@@ -370,6 +370,7 @@ def main(argv: list[str] | None = None) -> int:
         log_path = default_home() / "log" / "atlas.log"
         try:
             log_path.parent.mkdir(parents=True, exist_ok=True)
+            os.close(os.open(log_path, os.O_CREAT | os.O_WRONLY | os.O_APPEND, 0o600))
             handler = logging.FileHandler(log_path, encoding="utf-8")
             handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
             logger = logging.getLogger("atlas.incidents")

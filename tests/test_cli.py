@@ -130,6 +130,7 @@ def test_a_bug_shows_an_incident_id_and_logs_the_traceback(atlas, monkeypatch, t
     log_path = tmp_path / "home" / "log" / "atlas.log"
     assert str(log_path) in err, "the message says where the details are"
     log = log_path.read_text()
+    assert log_path.stat().st_mode & 0o077 == 0, "the log is readable by its owner only"
     assert incident in log and "secret internal detail" in log and "Traceback" in log
 
 

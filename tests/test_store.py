@@ -130,3 +130,22 @@ def test_postgresql_answers_public_queries_with_an_index(postgres_store, narrowi
         conn.exec_driver_sql("SET enable_seqscan = off")
         plan = "\n".join(r[0] for r in conn.exec_driver_sql(f"EXPLAIN {sql}"))
     assert "Index Cond" in plan, plan  # an index answers the predicate, not a filter
+
+
+def test_the_database_and_its_journal_are_private(tmp_path):
+    """HOSTILE (issue 18, finding 8): database, WAL and shared memory are 0600."""
+    import stat
+
+    path = tmp_path / "private.db"
+    store = Store(f"sqlite:///{path}")
+    store.upgrade()
+    store.add_organisations([record(name="Lab")])
+    files = [path, path.with_name("private.db-wal"), path.with_name("private.db-shm")]
+    modes = {f.name: stat.S_IMODE(f.stat().st_mode) for f in files if f.exists()}
+    assert modes and set(modes.values()) == {0o600}, modes
+    store.dispose()
+    loose = tmp_path / "loose.db"
+    loose.touch(mode=0o644)
+    loose.chmod(0o644)
+    Store(f"sqlite:///{loose}").dispose()
+    assert stat.S_IMODE(loose.stat().st_mode) == 0o600, "an existing file is tightened"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
@@ -59,6 +60,17 @@ def _first_line(error: object) -> str:
     return (str(error).strip().splitlines() or [""])[0]
 
 
+def _private_file(path: Path) -> None:
+    """The database readable by its owner only (0600); SQLite gives its -wal and -shm
+    files the same permissions. An existing file is tightened when it is ours."""
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+        if path.stat().st_mode & 0o077:
+            path.chmod(0o600)
+    except OSError:
+        pass  # read-only location or not ours: SQLite says so when it opens the file
+
+
 def _sqlite_engine(url: sa.URL) -> sa.Engine:
     if url.database and url.database != ":memory:":
         folder = Path(url.database).parent
@@ -67,6 +79,7 @@ def _sqlite_engine(url: sa.URL) -> sa.Engine:
         except OSError as exc:
             raise StoreError(f"cannot create the database folder {folder}: "
                              f"{exc.strerror or exc}") from exc
+        _private_file(Path(url.database))
     engine = sa.create_engine(url, connect_args={"timeout": 30})
 
     @sa.event.listens_for(engine, "connect")
