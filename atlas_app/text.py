@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from urllib.parse import urlsplit
 
 # A spreadsheet reads a cell starting with one of these as a formula (CSV injection).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -55,3 +56,14 @@ def safe_url(url: object) -> str | None:
     if any(ch.isspace() or ch in "\"'<>`\\" for ch in url):
         return None
     return html.escape(url.strip(), quote=True)
+
+
+def website_key(url: str | None) -> str | None:
+    """The host without ``www.``: ``https://www.Example.org/a`` → ``example.org``."""
+    if not url:
+        return None
+    try:
+        host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    except ValueError:
+        return None
+    return host.removeprefix("www.") or None

@@ -149,3 +149,34 @@ def test_the_database_and_its_journal_are_private(tmp_path):
     loose.chmod(0o644)
     Store(f"sqlite:///{loose}").dispose()
     assert stat.S_IMODE(loose.stat().st_mode) == 0o600, "an existing file is tightened"
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_upgrading_keys_existing_rows_for_duplicate_lookups(tmp_path, request, backend):
+    """Migration 0006 keys the rows already there, so the next import finds them."""
+    from alembic import command
+
+    url = f"sqlite:///{tmp_path / 'old.db'}" if backend == "sqlite" else \
+        request.getfixturevalue("postgres_url")
+    old = Store(url)
+    command.upgrade(old._alembic_config(), "0005")
+    with old.engine.begin() as conn:
+        for i, (website, city) in enumerate([("https://www.Lab.example/x", "Lisboa"),
+                                             (None, "Fano (PU)"), ("http://[bad", "Köln")], 1):
+            conn.execute(sa.text(
+                "INSERT INTO organisations (id, name, kind, sector, tags, country, city, "
+                "website, location_precision, location_source, status, created_at, "
+                "updated_at) VALUES (:id, :name, 'support', 'health', '[]', 'PT', :city, "
+                ":website, 'none', 'none', 'published', CURRENT_TIMESTAMP, "
+                "CURRENT_TIMESTAMP)"), {"id": i, "name": f"Org {i}", "city": city,
+                                        "website": website})
+    old.upgrade()
+    assert old.schema_is_current()
+    with old.engine.connect() as conn:
+        keys = conn.execute(sa.text("SELECT id, website_host, city_key FROM organisations "
+                                    "ORDER BY id")).all()
+    assert [tuple(k) for k in keys] == [(1, "lab.example", "lisboa"), (2, None, "fano pu"),
+                                        (3, None, "koln")]
+    assert [row[0] for row in old.duplicate_candidates(["lab.example"], [])] == [1]
+    assert [row[0] for row in old.duplicate_candidates([], [("PT", "koln")])] == [3]
+    old.dispose()

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from rapidfuzz import fuzz
 
-from atlas_app.text import name_key
+from atlas_app.text import name_key, website_key
 
 NAME_SIMILARITY = 92
 
@@ -23,14 +22,6 @@ class Candidate:
     city: str | None
     website: str | None
     place: str | None = None  # a key for the city: a GeoNames id when known
-
-
-def website_key(url: str | None) -> str | None:
-    """The host without ``www.``: ``https://www.Example.org/a`` → ``example.org``."""
-    if not url:
-        return None
-    host = (urlsplit(url).hostname or "").lower().rstrip(".")
-    return host.removeprefix("www.") or None
 
 
 def candidate_place(c: Candidate) -> tuple[str, str]:

@@ -20,6 +20,7 @@ from atlas_app.places.geocoding import Locator, Query
 from atlas_app.registry.schema import STATUSES, Taxonomy
 from atlas_app.registry.store import Batch, Store
 from atlas_app.settings import Settings
+from atlas_app.text import place_key, website_key
 
 Progress = Callable[[str, int, int], None]
 
@@ -152,7 +153,15 @@ def _duplicate_warnings(accepted: list[tuple[int, dict]], store: Store, where: s
 
     new = [Candidate(line, r["name"], r["country"], r["city"], r["website"],
                      place(r["city"], r["country"])) for line, r in accepted]
-    existing = [Candidate(i, n, c, t, w, place(t, c)) for i, n, c, t, w in store.identities()]
+    hosts = {key for _, r in accepted if (key := website_key(r["website"]))}
+    places = set()
+    for _, r in accepted:
+        if r["city"] and r["country"]:
+            spellings = locator.gazetteer.spellings(r["city"], r["country"]) \
+                if locator is not None else {place_key(r["city"])}
+            places.update((r["country"], key[:200]) for key in spellings)
+    existing = [Candidate(i, n, c, t, w, place(t, c))
+                for i, n, c, t, w in store.duplicate_candidates(hosts, places)]
     warnings = []
     in_registry = find_matches(new, existing)
     for line, (org_id, reason) in in_registry.items():

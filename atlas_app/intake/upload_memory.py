@@ -6,10 +6,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from atlas_app.intake.columns import ColumnMapping
-from atlas_app.intake.duplicates import website_key
 from atlas_app.registry.store import Store, utcnow
 from atlas_app.registry.tables import duplicate_decisions, source_mappings
-from atlas_app.text import name_key
+from atlas_app.text import name_key, website_key
 
 
 def save_mapping(store: Store, name: str, mapping: ColumnMapping, actor: str) -> None:

@@ -86,6 +86,7 @@ class Gazetteer:
         self._index = index
         self.bounds = bounds
         self._departements = departements
+        self._keys_by_place: dict[int, list[str]] | None = None
 
     # -- building and caching ------------------------------------------------------------
 
@@ -189,6 +190,23 @@ class Gazetteer:
         hint = "add the postcode" if country == "FR" and not postcode else "check the city"
         return Lookup(None, "ambiguous", f"{len(narrowed)} places named {city!r} in {country} "
                       f"of similar size — {hint}", len(places))
+
+    def spellings(self, city: str, country: str) -> set[str]:
+        """The spelling keys (:func:`place_key`) of every place ``city`` may name in
+        ``country``, with the city's own: ``Lisbon`` → ``lisbon``, ``lisboa``,
+        ``lisbonne``, ``lissabon``… — to look up organisations in the same place however
+        it was written."""
+        keys = {place_key(v) for v in city_variants(city)} - {""}
+        if self._keys_by_place is None:  # built once, on the first import that asks
+            by_place: dict[int, list[str]] = {}
+            for (_country, key), pids in self._index.items():
+                for pid in pids:
+                    by_place.setdefault(pid, []).append(key)
+            self._keys_by_place = by_place
+        for key in list(keys):
+            for pid in self._index.get((country, key), ()):
+                keys.update(self._keys_by_place.get(pid, ()))
+        return keys
 
     def _narrow_by_postcode(self, places: list[Place], country: str,
                             postcode: str | None) -> list[Place]:

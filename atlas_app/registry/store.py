@@ -18,6 +18,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from atlas_app.errors import StoreError
+from atlas_app.registry.keys import identity_keys
 from atlas_app.registry.schema import FIELD_NAMES, FIELDS
 from atlas_app.registry.tables import geocode_cache, import_batches, organisations, registry_meta
 
@@ -301,6 +302,7 @@ class Store:
         row["created_at"] = record.get("created_at") or now
         row["updated_at"] = record.get("updated_at") or row["created_at"]
         row["batch_id"] = batch_id
+        row.update(identity_keys(row))
         row["geocode_status"] = record.get("geocode_status") or (
             "located" if row.get("latitude") is not None else "todo")
         return row
@@ -371,6 +373,28 @@ class Store:
                  .where(c.status.in_(list(statuses))).order_by(c.id))
         with self.engine.connect() as conn:
             return [tuple(row) for row in conn.execute(query)]
+
+    def duplicate_candidates(self, hosts: Iterable[str], places: Iterable[tuple[str, str]],
+                             statuses: Sequence[str] = ("published", "pending")
+                             ) -> list[tuple[int, str, str | None, str | None, str | None]]:
+        """:meth:`identities` of the organisations that share a website host or a place
+        (country, city key) with incoming rows — looked up with the indexes of migration
+        0006, never by reading the whole registry."""
+        c = organisations.c
+        hosts, places = sorted(set(hosts)), sorted(set(places))
+        found: dict[int, tuple] = {}
+        columns = (c.id, c.name, c.country, c.city, c.website)
+        with self.engine.connect() as conn:
+            for start in range(0, len(hosts), 500):
+                query = sa.select(*columns).where(c.status.in_(list(statuses)),
+                                                  c.website_host.in_(hosts[start:start + 500]))
+                found.update((row[0], tuple(row)) for row in conn.execute(query))
+            for start in range(0, len(places), 500):
+                query = sa.select(*columns).where(
+                    c.status.in_(list(statuses)),
+                    sa.tuple_(c.country, c.city_key).in_(places[start:start + 500]))
+                found.update((row[0], tuple(row)) for row in conn.execute(query))
+        return [found[i] for i in sorted(found)]
 
     @staticmethod
     def frame_query(statuses: Sequence[str] | None = ("published",), *,

@@ -63,6 +63,12 @@ organisations = sa.Table(
     # The public queries (migration 0005): filters, and a map view's bounding box.
     sa.Index("ix_organisations_public_filters", "status", "country", "sector", "kind"),
     sa.Index("ix_organisations_public_position", "status", "latitude", "longitude"),
+    # Duplicate detection looks candidates up by these keys (migration 0006), computed by
+    # the store from the website and the city on every write.
+    sa.Column("website_host", sa.String(253)),
+    sa.Column("city_key", sa.String(200)),
+    sa.Index("ix_organisations_website_host", "website_host"),
+    sa.Index("ix_organisations_place", "country", "city_key"),
     sqlite_autoincrement=True,
 )
 

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 
 from atlas_app.errors import ConflictError, UsageError
+from atlas_app.registry.keys import identity_keys
 from atlas_app.registry.schema import FIELD_NAMES, STATUSES
 from atlas_app.registry.store import Store, utcnow
 from atlas_app.registry.tables import audit_log, organisations
@@ -143,7 +144,7 @@ def update_organisation(store: Store, org_id: int, record: dict, actor: str,
             return []
         now = utcnow()
         conn.execute(organisations.update().where(organisations.c.id == org_id)
-                     .values(**values, updated_at=now))
+                     .values(**values, **identity_keys({**before, **values}), updated_at=now))
         audited = jsonable(after)
         if upload is not None:
             audited["upload"] = upload

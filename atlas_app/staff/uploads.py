@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from atlas_app.intake.pipeline import ImportOptions, ImportReport, PreparedImport, commit_import
 from atlas_app.intake.upload_memory import remember_decisions
+from atlas_app.registry.keys import identity_keys
 from atlas_app.registry.store import Store, utcnow
 from atlas_app.registry.tables import audit_log, import_batches, organisations
 from atlas_app.staff.edits import (
@@ -149,7 +150,7 @@ def _restore(store: Store, conn: sa.Connection, change: dict, actor: str,
               if k in before}
     now = utcnow()
     conn.execute(organisations.update().where(organisations.c.id == change["organisation_id"])
-                 .values(**values, updated_at=now))
+                 .values(**values, **identity_keys({**current, **values}), updated_at=now))
     after = dict(current, **values, upload=change["after"].get("upload"))
     conn.execute(audit_log.insert().values(**audit_entry(
         actor, "restore", change["organisation_id"], current, after, now)))
