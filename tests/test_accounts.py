@@ -104,3 +104,24 @@ def test_signing_out_ends_every_session_of_the_account(store):
     _, tab_two = sign_in(store, "ana@example.org", PASSWORD)
     sign_out(store, tab_one)
     assert session_account(store, tab_one) is None and session_account(store, tab_two) is None
+
+
+def test_sessions_are_stored_hashed_and_expire(store, monkeypatch):
+    """Issue 18, finding 8: a copy of the database opens no session; sessions end."""
+    import datetime as dt
+
+    import sqlalchemy as sa
+
+    from atlas_app.registry.tables import staff_sessions
+    from atlas_app.staff import accounts
+
+    add_account(store, "ana@example.org", "correct horse battery")
+    account, token = sign_in(store, "ana@example.org", "correct horse battery")
+    with store.engine.connect() as conn:
+        [stored] = conn.execute(sa.select(staff_sessions.c.token)).scalars().all()
+    assert stored != token and token not in stored
+    assert session_account(store, stored) is None, "the stored value is not a token"
+    assert session_account(store, token) == account
+    later = accounts.utcnow() + accounts.SESSION_LIFETIME + dt.timedelta(minutes=1)
+    monkeypatch.setattr(accounts, "utcnow", lambda: later)
+    assert session_account(store, token) is None, "a session ends after its lifetime"

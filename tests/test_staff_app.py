@@ -224,10 +224,17 @@ def test_single_sign_on_is_limited_to_the_staff_list(staff_db):
     cache_data_api.get_data_cache_stats_provider().clear_all()
     cache_resource_api.get_resource_cache_stats_provider().clear_all()
     at = AppTest.from_file(APP, default_timeout=30)
-    at.user = {"is_logged_in": True, "email": "Ana@Example.org", "name": "Ana"}
+    at.user = {"is_logged_in": True, "email": "Ana@Example.org", "name": "Ana",
+               "email_verified": True}
     at.switch_page("screens/staff.py")
     at.run()
     assert "Staff workspace" in [t.value for t in at.title]
+    unverified = AppTest.from_file(APP, default_timeout=30)
+    unverified.user = {"is_logged_in": True, "email": "ana@example.org"}
+    unverified.switch_page("screens/staff.py")
+    unverified.run()
+    assert "Staff workspace" not in [t.value for t in unverified.title], \
+        "an address the provider has not verified is not a staff member (issue 18)"
     outsider = AppTest.from_file(APP, default_timeout=30)
     outsider.user = {"is_logged_in": True, "email": "eve@example.org"}
     outsider.switch_page("screens/signin.py")

@@ -9,6 +9,7 @@ a growing back-off; every attempt is logged.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import secrets
 from dataclasses import dataclass
@@ -26,6 +27,8 @@ FREE_ATTEMPTS = 5
 FIRST_LOCK = dt.timedelta(seconds=30)
 LONGEST_LOCK = dt.timedelta(hours=1)
 MIN_PASSWORD = 10
+# A staff session ends this long after sign-in, whatever happens in between.
+SESSION_LIFETIME = dt.timedelta(hours=12)
 WRONG = N_("Wrong e-mail address or password.")
 LOCKED = N_("Too many attempts for this address: try again in about {minutes} minute(s).")
 
@@ -47,6 +50,21 @@ class SignInError(AtlasError, PermissionError):
 class Account:
     id: int
     email: str
+
+
+def _token_digest(token: str) -> str:
+    """Sessions are stored by the SHA-256 of their token: a copy of the database opens
+    no session."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _new_session(store: Store, account_id: int) -> str:
+    token = secrets.token_urlsafe(32)
+    with store.engine.execution_options(atlas_write=True).begin() as conn:
+        conn.execute(staff_sessions.insert().values(token=_token_digest(token),
+                                                    account_id=account_id,
+                                                    created_at=utcnow()))
+    return token
 
 
 def normalise_email(email: str) -> str:
@@ -135,22 +153,21 @@ def sign_in(store: Store, email: str, password: str) -> tuple[Account, str]:
         _log(store, email, "wrong")
         raise SignInError(WRONG)
     _log(store, email, "ok")
-    token = secrets.token_urlsafe(32)
-    with store.engine.execution_options(atlas_write=True).begin() as conn:
-        conn.execute(staff_sessions.insert().values(token=token, account_id=row.id,
-                                                    created_at=utcnow()))
-    return Account(row.id, email), token
+    return Account(row.id, email), _new_session(store, row.id)
 
 
 def session_account(store: Store, token: str | None) -> Account | None:
-    """The account behind a live session token, checked in the database every time."""
+    """The account behind a live session token (not revoked, not older than
+    SESSION_LIFETIME), checked in the database every time."""
     if not token:
         return None
     with store.engine.connect() as conn:
         row = conn.execute(
             sa.select(staff_accounts.c.id, staff_accounts.c.email)
             .join(staff_sessions, staff_sessions.c.account_id == staff_accounts.c.id)
-            .where(staff_sessions.c.token == token, staff_sessions.c.revoked_at.is_(None))
+            .where(staff_sessions.c.token == _token_digest(token),
+                   staff_sessions.c.revoked_at.is_(None),
+                   staff_sessions.c.created_at > utcnow() - SESSION_LIFETIME)
         ).first()
     return Account(row.id, row.email) if row else None
 
@@ -180,8 +197,4 @@ def single_sign_on(store: Store, email: str | None) -> tuple[Account, str] | Non
         _log(store, email, "sso-refused")
         return None
     _log(store, email, "sso")
-    token = secrets.token_urlsafe(32)
-    with store.engine.execution_options(atlas_write=True).begin() as conn:
-        conn.execute(staff_sessions.insert().values(token=token, account_id=account_id,
-                                                    created_at=utcnow()))
-    return Account(account_id, email), token
+    return Account(account_id, email), _new_session(store, account_id)

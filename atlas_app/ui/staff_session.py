@@ -22,7 +22,9 @@ def sso_configured() -> bool:
 def current_staff() -> Account | None:
     account = session_account(get_store(), st.session_state.get(TOKEN))
     if account is None and st.session_state.get(TOKEN) is None and _sso_user():
-        granted = single_sign_on(get_store(), st.user.get("email"))
+        # Only an address the provider has verified may stand for a staff account.
+        verified = st.user.get("email_verified") is True
+        granted = single_sign_on(get_store(), st.user.get("email") if verified else None)
         if granted is not None:
             account, st.session_state[TOKEN] = granted
     return account
