@@ -338,3 +338,32 @@ def test_a_suggestion_approved_appears_on_the_public_map(staff_db):
     assert staff_db.get_organisation(1)["status"] == "published"
     public = run_app()
     assert public.get_by_key("result-summary").children[0].value == "1 of 1 organisations"
+
+
+def test_two_editors_the_second_is_told_and_redoes_on_the_new_version(staff_db):
+    """Issue 14: no lost update, as two staff members meet it in two tabs."""
+    staff_db.add_organisations([dict(name="Coop", kind="support", sector="health",
+                                     country="FR", city="Paris", tags=[], status="published",
+                                     location_precision="none", location_source="none")])
+    ana, ben = signed_in(), signed_in()
+    for tab in (ana, ben):
+        tab.switch_page("screens/staff.py").run()
+        assert tab.selectbox(key="org-pick").value == 1
+    ana.button(key="set-pending").click().run()  # a status change is no conflict
+    ana.text_input(key="edit-city").input("Lyon")
+    [submit] = [b for b in ana.button if b.label == "Save the changes"]
+    submit.click().run()
+    assert "Saved: city." in ana.success[0].value
+    ben.text_input(key="edit-name").input("Coop!")
+    [submit] = [b for b in ben.button if b.label == "Save the changes"]
+    submit.click().run()
+    assert "someone changed #1 since you opened it (city)" in ben.error[0].value
+    assert staff_db.get_organisation(1)["name"] == "Coop", "nothing of Ben's was written"
+    ben.button(key="edit-reload").click().run()
+    assert ben.text_input(key="edit-city").value == "Lyon"
+    ben.text_input(key="edit-name").input("Coop!")
+    [submit] = [b for b in ben.button if b.label == "Save the changes"]
+    submit.click().run()
+    assert "Saved: name." in ben.success[0].value
+    org = staff_db.get_organisation(1)
+    assert (org["name"], org["city"], org["status"]) == ("Coop!", "Lyon", "pending")

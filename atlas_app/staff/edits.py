@@ -133,7 +133,8 @@ def update_organisation(store: Store, org_id: int, record: dict, actor: str,
         if before is None:
             raise UsageError(f"no organisation #{org_id}")
         if expected is not None:
-            moved_on = [k for k in (*EDITABLE, "status") if k in expected
+            # Status changes (publish, hold, archive) do not touch the edited fields.
+            moved_on = [k for k in EDITABLE if k in expected
                         and comparable(expected.get(k)) != comparable(before.get(k))]
             if moved_on:
                 raise ConflictError(org_id, moved_on, before)

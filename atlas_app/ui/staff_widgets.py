@@ -248,6 +248,7 @@ def _location_picker(org: dict, taxonomy: Taxonomy, _: Translator) -> None:
 
 
 EDIT_BASE = "edit-base"
+EDIT_CONFLICT = "edit-conflict"
 
 
 def edit_form(org: dict, taxonomy: Taxonomy, _: Translator) -> None:
@@ -257,6 +258,16 @@ def edit_form(org: dict, taxonomy: Taxonomy, _: Translator) -> None:
     if st.session_state.get(EDIT_LOADED) != org["id"]:
         _load_for_edit(org)
         st.session_state[EDIT_BASE] = org
+        st.session_state.pop(EDIT_CONFLICT, None)
+    conflict = st.session_state.get(EDIT_CONFLICT)
+    if conflict and conflict[0] == org["id"]:
+        st.error(_("Not saved: someone changed #{id} since you opened it ({fields}). Your "
+                   "changes are still in the form; load the new version to redo them on it.",
+                   id=org["id"], fields=", ".join(conflict[1])))
+        if st.button(_("Load the new version"), key="edit-reload"):
+            st.session_state.pop(EDIT_LOADED, None)
+            st.session_state.pop(EDIT_CONFLICT, None)
+            st.rerun()
     _location_picker(org, taxonomy, _)
     with st.form("edit-organisation"):
         cells = {name: st.text_input(name, key=f"edit-{name}") for name in EDIT_TEXT}
@@ -284,13 +295,8 @@ def edit_form(org: dict, taxonomy: Taxonomy, _: Translator) -> None:
         changed = update_organisation(get_store(), org["id"], record, account.email,
                                       expected=st.session_state.get(EDIT_BASE))
     except ConflictError as exc:
-        st.error(_("Not saved: someone changed #{id} since you opened it ({fields}). Your "
-                   "changes are still in the form; load the new version to redo them on it.",
-                   id=exc.org_id, fields=", ".join(exc.fields)))
-        if st.button(_("Load the new version"), key="edit-reload"):
-            st.session_state.pop(EDIT_LOADED, None)
-            st.rerun()
-        return
+        st.session_state[EDIT_CONFLICT] = (exc.org_id, exc.fields)
+        st.rerun()
     st.session_state.pop(EDIT_LOADED, None)
     st.success(_("Saved: {fields}.", fields=", ".join(changed)) if changed
                else _("Nothing changed."))
