@@ -223,8 +223,12 @@ def test_staff_sign_in_and_set_a_location_by_clicking_the_map(app_url, browser):
     page = browser.new_page(viewport={"width": 1300, "height": 1000})
     sign_in_staff(page, app_url)
     page.get_by_role("link", name="Staff workspace").click()
+    page.get_by_label("Find an organisation (name, city or #number)").fill("#1")
+    page.get_by_label("Find an organisation (name, city or #number)").press("Enter")
+    page.get_by_role("combobox", name="Organisation", exact=True).click()
+    page.get_by_role("option").first.click()
     page.get_by_role("heading", name="Edit an organisation").wait_for(timeout=15_000)
-    latitude = page.get_by_label("latitude")
+    latitude = page.get_by_label("Latitude")
     before = latitude.input_value()
     frame = None
     for _ in range(150):
@@ -237,7 +241,7 @@ def test_staff_sign_in_and_set_a_location_by_clicking_the_map(app_url, browser):
     box = stable_box(page, selector)
     page.mouse.click(box["x"] + box["width"] / 2 + 40, box["y"] + box["height"] / 2 + 30)
     page.wait_for_function("(old) => { const el = [...document.querySelectorAll('input')]"
-                           ".find(i => i.getAttribute('aria-label') === 'latitude');"
+                           ".find(i => i.getAttribute('aria-label') === 'Latitude');"
                            " return el && el.value && el.value !== old; }", arg=before,
                            timeout=15_000)
     assert latitude.input_value() != before

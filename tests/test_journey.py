@@ -25,7 +25,7 @@ from atlas_app.research.notebook import open_registry
 from atlas_app.settings import PACKAGE_DATA
 from atlas_app.staff.accounts import add_account
 from atlas_app.staff.edits import set_status
-from tests.support.apptest import PASSWORD, SUSY, run_app, suggest, upload
+from tests.support.apptest import PASSWORD, SUSY, pick, run_app, suggest, upload
 from tests.support.factories import make_organisation, to_csv
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -108,6 +108,8 @@ def test_first_week_with_real_files_and_missing_values(installation):
     pending = store.frame(statuses=("pending",))
     assert staff.metric[0].value == f"{len(pending):,}"
     assert any("Repair Café Nantes" in o for o in staff.selectbox(key="review-org").options)
+    pick(staff, int(suggested["id"]))  # the suggestion, found and opened for editing
+    assert staff.text_input(key="edit-website").value == ""
     headings = [t.value for t in staff.subheader]
     assert headings[-2:] == ["History of an organisation", "Recent changes"], headings
 

@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 from atlas_app.registry.store import Store
 from atlas_app.staff.accounts import add_account
 from atlas_app.staff.edits import recent_changes
-from tests.support.apptest import APP, PASSWORD, SUSY, run_app, signed_in, suggest, upload
+from tests.support.apptest import APP, PASSWORD, SUSY, pick, run_app, signed_in, suggest, upload
 
 
 @pytest.fixture
@@ -64,7 +64,7 @@ def test_signing_out_in_one_tab_stops_writes_from_another(staff_db):
                                      country="FR", city="Paris", tags=[], status="published",
                                      location_precision="none", location_source="none")])
     tab_one, tab_two = signed_in(), signed_in()
-    tab_two.switch_page("screens/staff.py").run()
+    pick(tab_two.switch_page("screens/staff.py").run(), 1)
     tab_one.button(key="sign-out").click().run()
     tab_two.button(key="set-archived").click().run()
     assert "Staff workspace" not in [t.value for t in tab_two.title]
@@ -78,7 +78,7 @@ def test_every_write_checks_the_session_again(staff_db, monkeypatch):
                                      country="FR", city="Paris", tags=[], status="published",
                                      location_precision="none", location_source="none")])
     at = signed_in()
-    at.switch_page("screens/staff.py").run()
+    pick(at.switch_page("screens/staff.py").run(), 1)
     from atlas_app.staff import accounts
 
     calls = []
@@ -99,7 +99,7 @@ def test_archive_is_audited_with_before_and_after(staff_db):
                                      country="FR", city="Paris", tags=[], status="published",
                                      location_precision="none", location_source="none")])
     at = signed_in()
-    at.switch_page("screens/staff.py").run()
+    pick(at.switch_page("screens/staff.py").run(), 1)
     at.button(key="set-archived").click().run()
     assert staff_db.get_organisation(1)["status"] == "archived"
     [change] = recent_changes(staff_db)
@@ -200,7 +200,7 @@ def test_edit_with_validation_and_manual_location_kept_from_geocoding(staff_db, 
                                      status="published", location_precision="none",
                                      location_source="none")])
     at = signed_in()
-    at.switch_page("screens/staff.py").run()
+    pick(at.switch_page("screens/staff.py").run(), 1)
     at.text_input(key="edit-website").input("javascript:alert(1)")
     edit_button = [b for b in at.form_submit_button if "Save" in b.label][0]
     edit_button.click().run()
@@ -289,7 +289,7 @@ def test_data_quality_duplicates_and_histories(staff_db):
     at.button(key="archive-dup-2").click().run()
     assert staff_db.get_organisation(2)["status"] == "archived"
     at.text_input(key="find-org").input("#2").run()
-    assert at.selectbox(key="org-pick").value == 2
+    pick(at, 2)
     history = at.get_by_key("audit-2").dataframe[0].value
     assert list(history["What"]) == ["archive"] and list(history["Organisation"]) == [2]
     [change] = recent_changes(staff_db, org_id=2)
@@ -347,8 +347,7 @@ def test_two_editors_the_second_is_told_and_redoes_on_the_new_version(staff_db):
                                      location_precision="none", location_source="none")])
     ana, ben = signed_in(), signed_in()
     for tab in (ana, ben):
-        tab.switch_page("screens/staff.py").run()
-        assert tab.selectbox(key="org-pick").value == 1
+        pick(tab.switch_page("screens/staff.py").run(), 1)
     ana.button(key="set-pending").click().run()  # a status change is no conflict
     ana.text_input(key="edit-city").input("Lyon")
     [submit] = [b for b in ana.button if b.label == "Save the changes"]
@@ -367,3 +366,29 @@ def test_two_editors_the_second_is_told_and_redoes_on_the_new_version(staff_db):
     assert "Saved: name." in ben.success[0].value
     org = staff_db.get_organisation(1)
     assert (org["name"], org["city"], org["status"]) == ("Coop!", "Lyon", "pending")
+
+
+def test_a_second_click_on_commit_does_not_import_the_file_twice(staff_db):
+    """Found in a QA pass: the check was reused after the commit and wrote the file again."""
+    data = ("nom;ville;pays;type;secteur\r\n"
+            "Café Numérique;Orléans;France;support;health\r\n").encode("cp1252")
+    at = upload(signed_in(), "once.csv", data)
+    at.button(key="upload-commit").click().run()
+    assert "1 organisation(s) written as upload #1." in at.success[-1].value
+    at.button(key="upload-commit").click().run()
+    assert "already imported" in at.error[0].value and staff_db.count() == 1
+
+
+def test_status_buttons_stay_on_the_chosen_organisation(staff_db):
+    """Found in a QA pass: after a status change the next click acted on another one."""
+    staff_db.add_organisations([dict(name=f"Org {i}", kind="support", sector="health",
+                                     country="FR", city="Paris", tags=[], status="published",
+                                     location_precision="none", location_source="none")
+                                for i in range(1, 6)])
+    at = pick(signed_in().switch_page("screens/staff.py").run(), 3)
+    at.button(key="set-pending").click().run()
+    assert at.selectbox(key="org-pick").value == 3
+    at.button(key="set-archived").click().run()
+    statuses = {i: staff_db.get_organisation(i)["status"] for i in range(1, 6)}
+    assert statuses == {1: "published", 2: "published", 3: "archived", 4: "published",
+                        5: "published"}

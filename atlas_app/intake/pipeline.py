@@ -278,9 +278,14 @@ def commit_import(prepared: PreparedImport, store: Store, options: ImportOptions
     """Write a prepared import as one batch (all rows or none); ``skip_lines`` are left out
     (e.g. duplicates staff chose to skip). ``conn``: as part of an enclosing write."""
     report = prepared.report
-    if prepared.earlier is not None and not options.allow_repeat:
-        raise DuplicateUploadError(report.warnings[0] + " — use --allow-repeat to import it "
-                                   "again")
+    # Asked again at the moment of writing: the file may have landed since it was checked
+    # (a second click, another tab, another staff member).
+    earlier = None if options.allow_repeat else store.find_batch(prepared.digest)
+    if earlier is not None:
+        raise DuplicateUploadError(
+            f"this file was already imported on {earlier.created_at:%Y-%m-%d %H:%M} UTC as "
+            f"upload #{earlier.id} ({earlier.filename}, {earlier.row_count} rows) — use "
+            f"--allow-repeat to import it again")
     if report.rejected and not options.skip_invalid:
         return report
     rows = [(line, r) for line, r in prepared.accepted if line not in skip_lines]

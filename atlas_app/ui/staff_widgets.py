@@ -171,20 +171,31 @@ def review_queue(_: Translator) -> None:
             st.rerun()
 
 
+PICK = "org-pick"
+
+
 def organisation_picker(_: Translator) -> dict | None:
     """Find an organisation by name, city or number (the most recently changed ones
-    when nothing is typed), and pick it; returns it whole, or None."""
+    when nothing is typed) and choose it; returns it whole, or None until one is chosen.
+    The choice is kept by number, so it stays on the same organisation when the list
+    changes (after publishing it, say)."""
     store = get_store()
     text = st.text_input(_("Find an organisation (name, city or #number)"), key="find-org")
     found = find_organisations(store, text)
+    chosen = st.session_state.get(PICK)
+    if chosen is not None and chosen not in {o["id"] for o in found}:
+        kept = find_organisations(store, f"#{chosen}")
+        found = kept + found  # the chosen one stays on the list
+        if not kept:
+            st.session_state[PICK] = None
     if not found:
         st.info(_("No organisation matches “{text}”.", text=text) if text.strip()
                 else _("The registry is empty."))
         return None
     labels = {o["id"]: f"#{o['id']} {o['name']} — {o['city'] or ''} · "
-                       f"{_(STATUS_LABELS.get(o['status'], o['status']))}"
-              for o in found}
-    org_id = st.selectbox(_("Organisation"), list(labels), key="org-pick",
+                       f"{_(STATUS_LABELS.get(o['status'], o['status']))}" for o in found}
+    org_id = st.selectbox(_("Organisation"), list(labels), key=PICK, index=None,
+                          placeholder=_("Choose an organisation"),
                           format_func=lambda i: labels.get(i, f"#{i}"))
     return store.get_organisation(org_id) if org_id is not None else None
 
@@ -221,6 +232,11 @@ def quality_overview(_: Translator) -> None:
 
 EDIT_TEXT = ("name", "website", "email", "city", "postcode", "address", "legal_form")
 EDIT_AREAS = ("description_en", "description_fr")
+FIELD_LABELS = {"name": N_("Name"), "website": N_("Website"), "email": N_("E-mail"),
+                "city": N_("City"), "postcode": N_("Postcode"), "address": N_("Address"),
+                "legal_form": N_("Legal form"), "description_en": N_("Description (English)"),
+                "description_fr": N_("Description (French)"), "latitude": N_("Latitude"),
+                "longitude": N_("Longitude")}
 EDIT_LOADED = "edit-loaded"
 
 
@@ -270,7 +286,8 @@ def edit_form(org: dict, taxonomy: Taxonomy, _: Translator) -> None:
             st.rerun()
     _location_picker(org, taxonomy, _)
     with st.form("edit-organisation"):
-        cells = {name: st.text_input(name, key=f"edit-{name}") for name in EDIT_TEXT}
+        cells = {name: st.text_input(_(FIELD_LABELS[name]), key=f"edit-{name}")
+                 for name in EDIT_TEXT}
         cols = st.columns(3)
         cells["kind"] = cols[0].selectbox(_("Kind"), KINDS, key="edit-kind",
                                           format_func=lambda k: _(KIND_LABELS[k]))
@@ -279,10 +296,10 @@ def edit_form(org: dict, taxonomy: Taxonomy, _: Translator) -> None:
         cells["country"] = cols[2].text_input(_("Country"), key="edit-country")
         cells["tags"] = st.text_input(_("Keywords (separated by ;)"), key="edit-tags")
         for name in EDIT_AREAS:
-            cells[name] = st.text_area(name, key=f"edit-{name}")
+            cells[name] = st.text_area(_(FIELD_LABELS[name]), key=f"edit-{name}")
         cols = st.columns(2)
         for col, name in zip(cols, ("latitude", "longitude")):
-            cells[name] = col.text_input(name, key=f"edit-{name}")
+            cells[name] = col.text_input(_(FIELD_LABELS[name]), key=f"edit-{name}")
         saved = st.form_submit_button(_("Save the changes"))
     if not saved:
         return

@@ -65,3 +65,10 @@ def suggest(name: str, website: str, city: str, country: str = "FR") -> AppTest:
     at.selectbox(key="suggest-country").set_value(country)
     at.form_submit_button[0].click().run()
     return at
+
+
+def pick(at: AppTest, org_id: int) -> AppTest:
+    """On the staff workspace: choose organisation ``org_id`` in "Find an organisation"."""
+    at.selectbox(key="org-pick").set_value(org_id).run()
+    assert not at.exception, at.exception
+    return at

@@ -132,6 +132,7 @@ if st.button(_("Commit the upload"), key="upload-commit", type="primary"):
         st.error(md_escape(str(exc)))
     else:
         done = committed.report
+        st.session_state.pop("upload-check-key", None)  # check again: the file is in now
         if committed.updated:
             st.success(_("{count} existing organisation(s) updated.",
                          count=len(committed.updated)))
