@@ -170,3 +170,15 @@ def test_stats_in_sql_equal_the_pandas_reference(store, taxonomy):
     set_status(store, [1, 2, 3], "pending", ANA)
     set_status(store, [4], "archived", ANA)
     assert registry_stats(store) == compute_stats(store.frame(statuses=None))
+
+
+def test_the_staff_search_follows_edits(store):
+    """The search index (FTS5 trigram on SQLite, pg_trgm on PostgreSQL) stays in step."""
+    org_id = add_organisation(store, record(name="Fabrique Numérique", city="Roubaix"), ANA)
+    assert [o["id"] for o in find_organisations(store, "brique")] == [org_id]
+    org = store.get_organisation(org_id)
+    update_organisation(store, org_id, dict(org, name="Atelier Libre", city="Tourcoing"), ANA,
+                        expected=org)
+    assert find_organisations(store, "brique") == []
+    assert [o["id"] for o in find_organisations(store, "LIBRE")] == [org_id]
+    assert [o["id"] for o in find_organisations(store, "tourc")] == [org_id]

@@ -41,6 +41,12 @@ def find_organisations(store: Store, text: str = "", limit: int = PICK_LIMIT) ->
         query = query.order_by(c.updated_at.desc(), c.id.desc())
     elif number.isdigit() and len(number) <= 12:
         query = query.where(c.id == int(number))
+    elif store.dialect == "sqlite" and len(text) >= 3:
+        # The trigram index (migration 0007) finds the substring in name or city.
+        phrase = '"' + text.replace('"', '""') + '"'
+        query = query.where(c.id.in_(sa.text(
+            "SELECT rowid FROM organisations_search WHERE organisations_search MATCH :phrase"
+        ).bindparams(phrase=phrase))).order_by(c.name, c.id)
     else:
         pattern = "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%") \
             .replace("_", "\\_") + "%"

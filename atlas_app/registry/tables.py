@@ -69,6 +69,8 @@ organisations = sa.Table(
     sa.Column("city_key", sa.String(200)),
     sa.Index("ix_organisations_website_host", "website_host"),
     sa.Index("ix_organisations_place", "country", "city_key"),
+    # The staff pages' "most recently changed" (migration 0007, with the search indexes).
+    sa.Index("ix_organisations_updated_at", "updated_at"),
     sqlite_autoincrement=True,
 )
 
