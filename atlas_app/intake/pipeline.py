@@ -134,6 +134,27 @@ def _check_ids(accepted: list[tuple[int, dict]], store: Store, where: str
     return kept, problems
 
 
+# Up to this many rows, an import looks up the organisations sharing a website host or a
+# place with the indexes; a larger file reads every live organisation's identity at once,
+# which then costs less than thousands of lookups.
+INDEXED_LOOKUP_ROWS = 2_000
+
+
+def _registry_candidates(accepted: list[tuple[int, dict]], store: Store,
+                         locator: Locator | None) -> list[tuple]:
+    """The registry's organisations the accepted rows could duplicate."""
+    if len(accepted) > INDEXED_LOOKUP_ROWS:
+        return store.identities()
+    hosts = {key for _, r in accepted if (key := website_key(r["website"]))}
+    places: set[tuple[str, str]] = set()
+    for city, country in {(r["city"], r["country"]) for _, r in accepted}:
+        if city and country:
+            spellings = locator.gazetteer.spellings(city, country) if locator is not None \
+                else {place_key(city)}
+            places.update((country, key[:200]) for key in spellings)
+    return store.duplicate_candidates(hosts, places)
+
+
 def _duplicate_warnings(accepted: list[tuple[int, dict]], store: Store, where: str,
                         locator: Locator | None = None) -> list[Problem]:
     """Warn about rows resembling another row of the file or the registry (never merged).
@@ -153,15 +174,8 @@ def _duplicate_warnings(accepted: list[tuple[int, dict]], store: Store, where: s
 
     new = [Candidate(line, r["name"], r["country"], r["city"], r["website"],
                      place(r["city"], r["country"])) for line, r in accepted]
-    hosts = {key for _, r in accepted if (key := website_key(r["website"]))}
-    places = set()
-    for _, r in accepted:
-        if r["city"] and r["country"]:
-            spellings = locator.gazetteer.spellings(r["city"], r["country"]) \
-                if locator is not None else {place_key(r["city"])}
-            places.update((r["country"], key[:200]) for key in spellings)
     existing = [Candidate(i, n, c, t, w, place(t, c))
-                for i, n, c, t, w in store.duplicate_candidates(hosts, places)]
+                for i, n, c, t, w in _registry_candidates(accepted, store, locator)]
     warnings = []
     in_registry = find_matches(new, existing)
     for line, (org_id, reason) in in_registry.items():
