@@ -11,6 +11,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from atlas_app.intake.pipeline import ImportOptions, import_bytes
 from atlas_app.registry.store import Store
@@ -82,7 +83,7 @@ def test_map_draws_with_zero_third_party_requests(app_url, browser):
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(app_url)
     frame = map_frame(page)
-    page.wait_for_timeout(1500)
+    frame.wait_for_function("document.querySelector('.leaflet-container').offsetHeight > 300")
     assert frame.evaluate("typeof L") == "object"
     assert frame.evaluate("document.querySelector('.leaflet-container').offsetHeight") > 300
     summary = page.locator(".st-key-result-summary").inner_text()
@@ -107,7 +108,7 @@ def test_hostile_names_are_shown_literally_and_never_run(app_url, browser):
             const tip = document.createElement('div');
             tip.innerHTML = marker.getTooltip().getContent();
             document.body.appendChild(tip); }); }""")
-    page.wait_for_timeout(1000)
+    frame.wait_for_function("(name) => document.body.innerText.includes(name)", arg=HOSTILE[-1])
     texts = frame.evaluate("document.body.innerText")
     for name in HOSTILE:
         assert name in texts
@@ -141,7 +142,7 @@ def click_organisation(page, frame, name: str) -> None:
     assert index >= 0
     frame.evaluate("""(i) => { const r = window.atlasLayer.data.rows[i];
         window.map.setView([r[1], r[2]], 17, {animate: false}); }""", index)
-    page.wait_for_timeout(800)
+    frame.wait_for_function("() => window.map.getZoom() === 17")
     x, y = frame.evaluate("""(i) => { const r = window.atlasLayer.data.rows[i];
         const p = window.map.latLngToContainerPoint([r[1], r[2]]);
         const box = window.map.getContainer().getBoundingClientRect();
@@ -186,8 +187,8 @@ def test_a_filter_change_updates_the_map_in_place(app_url, browser):
     before = frame.evaluate(f"{NAMES}.length")
     page.get_by_role("button", name="Health & care").click()
     page.wait_for_function("() => window.location.search.includes('sector=health')")
-    page.wait_for_timeout(2000)
     same_frame = next(f for f in page.frames if "st_folium" in f.url)
+    same_frame.wait_for_function(f"(before) => {NAMES}.length !== before", arg=before)
     assert same_frame.evaluate("window.mapMarker === window.map"), "the map was remounted"
     after = same_frame.evaluate(f"{NAMES}.length")
     assert 0 < after < before
@@ -263,7 +264,8 @@ def test_the_whole_upload_flow_ends_on_the_public_map(app_url, browser, tmp_path
     page.locator("input[type=file]").set_input_files(str(data))
     page.get_by_text("1 rows: 1 accepted, 0 rejected.").wait_for(timeout=30_000)
     page.get_by_text("Publish the new organisations at once").click()
-    page.wait_for_timeout(1500)
+    expect(page.get_by_label("Publish the new organisations at once")
+           ).to_be_checked()
     page.get_by_role("button", name="Commit the upload").click()
     page.get_by_text("written as upload").wait_for(timeout=30_000)
     page.get_by_role("link", name="Map").click()

@@ -11,6 +11,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from atlas_app.intake.pipeline import import_bytes
 from atlas_app.registry.store import Store
@@ -75,9 +76,8 @@ def test_a_write_through_one_replica_is_seen_by_the_other(postgres_url, taxonomy
             # The same browser tab on replica B, rerun by a filter change, sees the write.
             reader.get_by_role("button", name="Health & care").click()
             reader.get_by_role("button", name="Health & care").click()
-            reader.wait_for_timeout(1500)
-            assert reader.locator(".st-key-result-summary").inner_text().strip() == \
-                "21 of 21 organisations"
+            expect(reader.locator(".st-key-result-summary")).to_have_text(
+                "21 of 21 organisations")
             again = browser.new_page(viewport={"width": 1300, "height": 1000})
             again.goto(f"{url_b}/?q=replica")
             again.locator(".st-key-result-summary").get_by_text(

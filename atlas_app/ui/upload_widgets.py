@@ -157,9 +157,12 @@ def upload_history(_: Translator) -> None:
     for upload in uploads:
         upload_id, live = upload["id"], upload["live"] or 0
         cols = st.columns([4, 1])
-        cols[0].markdown(md_escape(f"#{upload_id} {upload['filename']} — "
-                                   f"{upload['row_count']} rows, {live} not archived, "
-                                   f"{upload['created_by'] or ''}"))
+        when = upload["created_at"]
+        cols[0].markdown(md_escape(_(
+            "#{id} {file} — {rows} rows, {live} not archived · {when}{by}",
+            id=upload_id, file=upload["filename"], rows=_.number(upload["row_count"]),
+            live=_.number(live), when=f"{when:%Y-%m-%d %H:%M}" if when else "",
+            by=f" · {upload['created_by']}" if upload["created_by"] else "")))
         with cols[0].expander(_("Organisations of this upload")):
             st.dataframe(pd.DataFrame(upload_organisations(get_store(), upload_id)),
                          hide_index=True)
