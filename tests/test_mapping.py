@@ -84,7 +84,7 @@ def test_no_tile_server_means_outlines_and_no_tile_layer(taxonomy):
 def test_assets_come_from_the_app_and_exist(taxonomy):
     page = build_map(frame(["A"]), taxonomy, asset_base="../../app/static").get_root().render()
     links = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', page)
-    assert len(links) == 6
+    assert len(links) == 7
     for link in links:
         assert link.startswith("../../app/static/")
         assert (STATIC / link.removeprefix("../../app/static/")).is_file()

@@ -35,7 +35,8 @@ MAP_JS = (("leaflet", "vendor/leaflet/leaflet.js"),)
 MAP_CSS = (("leaflet_css", "vendor/leaflet/leaflet.css"),)
 CLUSTER_JS = (("supercluster", "vendor/supercluster/supercluster.min.js"),)
 CLUSTER_CSS = (("markerclustercss", "vendor/markercluster/MarkerCluster.css"),
-               ("markerclusterdefaultcss", "vendor/markercluster/MarkerCluster.Default.css"))
+               ("markerclusterdefaultcss", "vendor/markercluster/MarkerCluster.Default.css"),
+               ("atlas_map_css", "atlas/map.css"))
 # The atlas's own map code (a file, linted and unit-tested with node --test).
 ATLAS_JS = (("atlas_map", "atlas/layer.js"),)
 BASEMAP = "basemap/countries.json"
