@@ -63,12 +63,13 @@ elif which == "citation ours":
     result = Registry(store, load_taxonomy(PACKAGE_DATA)).citation(countries=["FR"]).text()[:20]
 elif which.startswith("import 10 rows"):
     from atlas_app.cli import _locator
+    from atlas_app.intake import pipeline
     from atlas_app.intake.pipeline import ImportOptions, prepare_import
     from atlas_app.settings import load_settings
     from tests.support.factories import make_registry, to_csv
     if which.endswith("naive"):  # what the check did before: every live organisation
-        store.duplicate_candidates = lambda hosts, places, statuses=("published", "pending"): \
-            store.identities(statuses)
+        pipeline.duplicate_candidates = lambda store, hosts, places: \
+            lookups.identities(store)
     settings = load_settings()
     prepared = prepare_import(to_csv(make_registry(10, seed=5)), "ten.csv", store,
                               load_taxonomy(PACKAGE_DATA), settings, ImportOptions(dry_run=True),

@@ -112,6 +112,12 @@ def test_first_week_with_real_files_and_missing_values(installation):
     assert staff.text_input(key="edit-website").value == ""
     headings = [t.value for t in staff.subheader]
     assert headings[-2:] == ["History of an organisation", "Recent changes"], headings
+    staff.segmented_control(key="lang-switch").set_value("fr").run()  # the same, in French
+    assert not staff.exception, staff.exception
+    assert "Espace équipe" in [t.value for t in staff.title]
+    assert "Trouver une organisation" in [t.value for t in staff.subheader]
+    assert staff.text_input(key="edit-website").value == ""
+    staff.segmented_control(key="lang-switch").set_value("en").run()
 
     # 5. the upload page checks a third file, and the command line does too
     third = to_csv([make_organisation(name="Open Bretagne", website="", city="Rennes"),

@@ -156,6 +156,8 @@ def test_upgrading_keys_existing_rows_for_duplicate_lookups(tmp_path, request, b
     """Migration 0006 keys the rows already there, so the next import finds them."""
     from alembic import command
 
+    from atlas_app.registry.lookups import duplicate_candidates
+
     url = f"sqlite:///{tmp_path / 'old.db'}" if backend == "sqlite" else \
         request.getfixturevalue("postgres_url")
     old = Store(url)
@@ -177,6 +179,6 @@ def test_upgrading_keys_existing_rows_for_duplicate_lookups(tmp_path, request, b
                                     "ORDER BY id")).all()
     assert [tuple(k) for k in keys] == [(1, "lab.example", "lisboa"), (2, None, "fano pu"),
                                         (3, None, "koln")]
-    assert [row[0] for row in old.duplicate_candidates(["lab.example"], [])] == [1]
-    assert [row[0] for row in old.duplicate_candidates([], [("PT", "koln")])] == [3]
+    assert [row[0] for row in duplicate_candidates(old, ["lab.example"], [])] == [1]
+    assert [row[0] for row in duplicate_candidates(old, [], [("PT", "koln")])] == [3]
     old.dispose()

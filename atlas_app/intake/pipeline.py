@@ -17,6 +17,7 @@ from atlas_app.intake.duplicates import Candidate, DuplicateIndex, find_matches
 from atlas_app.intake.reader import RawTable, check_size, read_bytes
 from atlas_app.intake.validation import Problem, validate_record
 from atlas_app.places.geocoding import Locator, Query
+from atlas_app.registry.lookups import duplicate_candidates, identities
 from atlas_app.registry.schema import STATUSES, Taxonomy
 from atlas_app.registry.store import Batch, Store
 from atlas_app.settings import Settings
@@ -144,7 +145,7 @@ def _registry_candidates(accepted: list[tuple[int, dict]], store: Store,
                          locator: Locator | None) -> list[tuple]:
     """The registry's organisations the accepted rows could duplicate."""
     if len(accepted) > INDEXED_LOOKUP_ROWS:
-        return store.identities()
+        return identities(store)
     hosts = {key for _, r in accepted if (key := website_key(r["website"]))}
     places: set[tuple[str, str]] = set()
     for city, country in {(r["city"], r["country"]) for _, r in accepted}:
@@ -152,7 +153,7 @@ def _registry_candidates(accepted: list[tuple[int, dict]], store: Store,
             spellings = locator.gazetteer.spellings(city, country) if locator is not None \
                 else {place_key(city)}
             places.update((country, key[:200]) for key in spellings)
-    return store.duplicate_candidates(hosts, places)
+    return duplicate_candidates(store, hosts, places)
 
 
 def _duplicate_warnings(accepted: list[tuple[int, dict]], store: Store, where: str,

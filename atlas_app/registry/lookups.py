@@ -4,7 +4,7 @@ registry in memory."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import sqlalchemy as sa
 
@@ -21,12 +21,6 @@ def status_counts(store: Store) -> dict[str, int]:
     c = organisations.c
     with store.engine.connect() as conn:
         return dict(conn.execute(sa.select(c.status, sa.func.count()).group_by(c.status)).all())
-
-
-def count_non_archived(store: Store) -> int:
-    with store.engine.connect() as conn:
-        return conn.execute(sa.select(sa.func.count()).select_from(organisations)
-                            .where(organisations.c.status != "archived")).scalar()
 
 
 def find_organisations(store: Store, text: str = "", limit: int = PICK_LIMIT) -> list[dict]:
@@ -121,3 +115,39 @@ def count_in(store: Store, statuses: Sequence[str] | None) -> int:
         query = query.where(organisations.c.status.in_(list(statuses)))
     with store.engine.connect() as conn:
         return conn.execute(query).scalar()
+
+
+def identities(store: Store, statuses: Sequence[str] = ("published", "pending")
+               ) -> list[tuple[int, str, str | None, str | None, str | None]]:
+    """(id, name, country, city, website) of the organisations in these statuses, by
+    id: what duplicate detection compares, without reading whole rows."""
+    c = organisations.c
+    query = (sa.select(c.id, c.name, c.country, c.city, c.website)
+             .where(c.status.in_(list(statuses))).order_by(c.id))
+    with store.engine.connect() as conn:
+        return [tuple(row) for row in conn.execute(query)]
+
+def duplicate_candidates(store: Store, hosts: Iterable[str], places: Iterable[tuple[str, str]],
+                         statuses: Sequence[str] = ("published", "pending")
+                         ) -> list[tuple[int, str, str | None, str | None, str | None]]:
+    """:func:`identities` of the organisations that share a website host or a place
+    (country, city key) with incoming rows — looked up with the indexes of migration
+    0006, never by reading the whole registry."""
+    c = organisations.c
+    hosts, places = sorted(set(hosts)), sorted(set(places))
+    wanted = set(statuses)
+    found: dict[int, tuple] = {}
+    # The status is checked here, not in SQL: given a status condition, SQLite's
+    # planner prefers the status index and reads every published row.
+    columns = (c.id, c.name, c.country, c.city, c.website, c.status)
+    with store.engine.connect() as conn:
+        for start in range(0, len(hosts), 500):
+            query = sa.select(*columns).where(c.website_host.in_(hosts[start:start + 500]))
+            found.update((row[0], tuple(row[:5])) for row in conn.execute(query)
+                         if row[5] in wanted)
+        for start in range(0, len(places), 500):
+            query = sa.select(*columns).where(
+                sa.tuple_(c.country, c.city_key).in_(places[start:start + 500]))
+            found.update((row[0], tuple(row[:5])) for row in conn.execute(query)
+                         if row[5] in wanted)
+    return [found[i] for i in sorted(found)]

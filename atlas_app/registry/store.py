@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import time
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
@@ -18,6 +17,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from atlas_app.errors import StoreError
+from atlas_app.registry.engine import sqlite_engine
 from atlas_app.registry.keys import identity_keys
 from atlas_app.registry.schema import FIELD_NAMES, FIELDS
 from atlas_app.registry.tables import geocode_cache, import_batches, organisations, registry_meta
@@ -65,48 +65,6 @@ def _first_line(error: object) -> str:
     return (str(error).strip().splitlines() or [""])[0]
 
 
-def _private_file(path: Path) -> None:
-    """The database readable by its owner only (0600); SQLite gives its -wal and -shm
-    files the same permissions. An existing file is tightened when it is ours."""
-    try:
-        os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
-        if path.stat().st_mode & 0o077:
-            path.chmod(0o600)
-    except OSError:
-        pass  # read-only location or not ours: SQLite says so when it opens the file
-
-
-def _sqlite_engine(url: sa.URL) -> sa.Engine:
-    if url.database and url.database != ":memory:":
-        folder = Path(url.database).parent
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(f"cannot create the database folder {folder}: "
-                             f"{exc.strerror or exc}") from exc
-        _private_file(Path(url.database))
-    engine = sa.create_engine(url, connect_args={"timeout": 30})
-
-    @sa.event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record):
-        # Take over transaction control from pysqlite so that writers can BEGIN IMMEDIATE
-        # and wait on the busy timeout instead of failing with "database is locked".
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.close()
-
-    @sa.event.listens_for(engine, "begin")
-    def _on_begin(conn):
-        write = conn.get_execution_options().get("atlas_write", False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
-
-    return engine
-
-
 def records_frame(rows: Sequence[dict]) -> pd.DataFrame:
     """Organisation records as a frame with FIELD_NAMES columns and fixed types.
 
@@ -134,7 +92,7 @@ class Store:
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
         self.url = parsed
-        self.engine = (_sqlite_engine(parsed) if parsed.get_backend_name() == "sqlite"
+        self.engine = (sqlite_engine(parsed) if parsed.get_backend_name() == "sqlite"
                        else sa.create_engine(parsed, pool_pre_ping=True,
                                              insertmanyvalues_page_size=PG_INSERT_PAGE))
 
@@ -207,6 +165,17 @@ class Store:
         """Note that this transaction changes what the public sees (moves the revision)."""
         if changed:
             conn.info[_PUBLIC_CHANGE] = True
+
+    def rewrite_organisation(self, conn: sa.Connection, org_id: int, values: dict,
+                             current: dict) -> dt.datetime:
+        """Write new ``values`` over one organisation (as ``current``, read inside
+        ``conn``), with its duplicate keys and ``updated_at``; the revision moves when the
+        organisation is public. Returns the time written."""
+        now = utcnow()
+        conn.execute(organisations.update().where(organisations.c.id == org_id)
+                     .values(**values, **identity_keys({**current, **values}), updated_at=now))
+        self.mark_public(conn, current.get("status") == "published")
+        return now
 
     def organisations_in(self, conn: sa.Connection, ids: Iterable[int]) -> dict[int, dict]:
         """Whole rows of these organisations, read inside ``conn``'s transaction and
@@ -368,41 +337,6 @@ class Store:
         with self.engine.connect() as conn:
             rows = [self._normalise(dict(r)) for r in conn.execute(query).mappings()]
         return records_frame(rows)
-
-    def identities(self, statuses: Sequence[str] = ("published", "pending")
-                   ) -> list[tuple[int, str, str | None, str | None, str | None]]:
-        """(id, name, country, city, website) of the organisations in these statuses, by
-        id: what duplicate detection compares, without reading whole rows."""
-        c = organisations.c
-        query = (sa.select(c.id, c.name, c.country, c.city, c.website)
-                 .where(c.status.in_(list(statuses))).order_by(c.id))
-        with self.engine.connect() as conn:
-            return [tuple(row) for row in conn.execute(query)]
-
-    def duplicate_candidates(self, hosts: Iterable[str], places: Iterable[tuple[str, str]],
-                             statuses: Sequence[str] = ("published", "pending")
-                             ) -> list[tuple[int, str, str | None, str | None, str | None]]:
-        """:meth:`identities` of the organisations that share a website host or a place
-        (country, city key) with incoming rows — looked up with the indexes of migration
-        0006, never by reading the whole registry."""
-        c = organisations.c
-        hosts, places = sorted(set(hosts)), sorted(set(places))
-        wanted = set(statuses)
-        found: dict[int, tuple] = {}
-        # The status is checked here, not in SQL: given a status condition, SQLite's
-        # planner prefers the status index and reads every published row.
-        columns = (c.id, c.name, c.country, c.city, c.website, c.status)
-        with self.engine.connect() as conn:
-            for start in range(0, len(hosts), 500):
-                query = sa.select(*columns).where(c.website_host.in_(hosts[start:start + 500]))
-                found.update((row[0], tuple(row[:5])) for row in conn.execute(query)
-                             if row[5] in wanted)
-            for start in range(0, len(places), 500):
-                query = sa.select(*columns).where(
-                    sa.tuple_(c.country, c.city_key).in_(places[start:start + 500]))
-                found.update((row[0], tuple(row[:5])) for row in conn.execute(query)
-                             if row[5] in wanted)
-        return [found[i] for i in sorted(found)]
 
     @staticmethod
     def frame_query(statuses: Sequence[str] | None = ("published",), *,

@@ -8,7 +8,6 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 
 from atlas_app.errors import ConflictError, UsageError
-from atlas_app.registry.keys import identity_keys
 from atlas_app.registry.schema import FIELD_NAMES, STATUSES
 from atlas_app.registry.store import Store, utcnow
 from atlas_app.registry.tables import audit_log, organisations
@@ -143,16 +142,13 @@ def update_organisation(store: Store, org_id: int, record: dict, actor: str,
         changed = [k for k in EDITABLE if comparable(before.get(k)) != comparable(after.get(k))]
         if not changed:
             return []
-        now = utcnow()
-        conn.execute(organisations.update().where(organisations.c.id == org_id)
-                     .values(**values, **identity_keys({**before, **values}), updated_at=now))
+        now = store.rewrite_organisation(conn, org_id, values, before)
         audited = jsonable(after)
         if upload is not None:
             audited["upload"] = upload
         conn.execute(audit_log.insert().values(**audit_entry(
             actor, "edit" if upload is None else "update-from-upload", org_id, before,
             audited, now)))
-        store.mark_public(conn, before["status"] == "published")
     return changed
 
 
@@ -190,10 +186,11 @@ def _edit_values(before: dict, record: dict, actor: str, typed_location: bool,
 def registry_duplicates(store: Store, limit: int = 50) -> list[tuple[int, int, str]]:
     """Possible duplicates among organisations not archived: (newer id, older id, why)."""
     from atlas_app.intake.duplicates import Candidate, DuplicateIndex
+    from atlas_app.registry.lookups import identities
 
     index = DuplicateIndex()
     pairs = []
-    for identity in store.identities(("published", "pending")):
+    for identity in identities(store, ("published", "pending")):
         candidate = Candidate(*identity)
         match = index.match(candidate)
         if match is not None:

@@ -9,8 +9,7 @@ import sqlalchemy as sa
 
 from atlas_app.intake.pipeline import ImportOptions, ImportReport, PreparedImport, commit_import
 from atlas_app.intake.upload_memory import remember_decisions
-from atlas_app.registry.keys import identity_keys
-from atlas_app.registry.store import Store, utcnow
+from atlas_app.registry.store import Store
 from atlas_app.registry.tables import audit_log, import_batches, organisations
 from atlas_app.staff.edits import (
     EDITABLE,
@@ -148,10 +147,7 @@ def _restore(store: Store, conn: sa.Connection, change: dict, actor: str,
     before = change["before"] or {}
     values = {k: before.get(k) for k in (*EDITABLE, "geocode_status", "location_note")
               if k in before}
-    now = utcnow()
-    conn.execute(organisations.update().where(organisations.c.id == change["organisation_id"])
-                 .values(**values, **identity_keys({**current, **values}), updated_at=now))
+    now = store.rewrite_organisation(conn, change["organisation_id"], values, current)
     after = dict(current, **values, upload=change["after"].get("upload"))
     conn.execute(audit_log.insert().values(**audit_entry(
         actor, "restore", change["organisation_id"], current, after, now)))
-    store.mark_public(conn, current.get("status") == "published")

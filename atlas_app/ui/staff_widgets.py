@@ -13,7 +13,7 @@ from atlas_app.places.countries import EUROPE, country_name
 from atlas_app.places.geocoding import Locator
 from atlas_app.public.detail import md_escape
 from atlas_app.registry.lookups import (
-    count_non_archived,
+    count_in,
     count_unlocated,
     find_organisations,
     names_of,
@@ -95,7 +95,7 @@ def duplicate_pairs(_: Translator) -> None:
     """Possible duplicates already in the registry, each with an action. Looked for at
     once in a registry of up to 20,000 live organisations, on request above."""
     store = get_store()
-    if count_non_archived(store) > DUPLICATES_AUTO_LIMIT and \
+    if count_in(store, ("published", "pending")) > DUPLICATES_AUTO_LIMIT and \
             not st.session_state.get(DUPLICATES_SHOWN):
         if st.button(_("Look for possible duplicates"), key="find-duplicates"):
             st.session_state[DUPLICATES_SHOWN] = True
@@ -142,7 +142,7 @@ def review_queue(_: Translator) -> None:
     if not pending:
         st.caption(_("Nothing is waiting for review."))
         return
-    waiting = status_counts(store).get("pending", 0)
+    waiting = count_in(store, ("pending",)) if len(pending) == REVIEW_LIMIT else len(pending)
     if waiting > len(pending):
         st.caption(_("{count} organisations wait for review; the oldest {shown} are listed.",
                      count=_.number(waiting), shown=_.number(len(pending))))
