@@ -24,7 +24,7 @@ from atlas_app.places.geocoding import (
     attributions,
     locate_pending,
 )
-from atlas_app.public.filters import Filters, apply_filters, describe_filters
+from atlas_app.public.filters import Filters, describe_filters
 from atlas_app.registry.backup import backup, restore
 from atlas_app.registry.lookups import count_in, registry_stats
 from atlas_app.registry.schema import KINDS, STATUSES, load_taxonomy
@@ -33,9 +33,10 @@ from atlas_app.research.exports import (
     EXPORT_FORMATS,
     Citation,
     datapackage_descriptor,
-    export_bytes,
     write_atomically,
+    write_export,
 )
+from atlas_app.research.notebook import view_batches
 from atlas_app.settings import IN_CHECKOUT, PROJECT_ROOT, default_home, load_settings
 from atlas_app.staff.accounts import add_account, list_accounts, remove_account
 
@@ -164,20 +165,26 @@ def cmd_export(args, settings) -> int:
                          f"{', '.join(taxonomy.ids)}")
     filters = Filters(tuple(c.upper() for c in args.country), tuple(args.sector),
                       tuple(args.kind), args.q or "")
-    # The database narrows by country, sector and kind with its indexes; only the words
-    # of --q are matched here. The total comes from a count, not from reading everything.
-    shown = apply_filters(store.frame(statuses, countries=filters.countries,
-                                      sectors=filters.sectors, kinds=filters.kinds), filters)
     total = count_in(store, statuses)
-    citation = Citation(store.revision(), dt.date.today(),
-                        describe_filters(filters, len(shown), total, taxonomy))
-    data = export_bytes(shown, args.format, taxonomy, settings.data_dir, citation)
+    revision = store.revision()
+    written = 0
+
+    def cite(count: int) -> Citation:
+        return Citation(revision, dt.date.today(),
+                        describe_filters(filters, count, total, taxonomy))
+
+    def write(fh) -> None:
+        # Streamed: frames of a few thousand rows go from the database to the file.
+        nonlocal written
+        written = write_export(fh, view_batches(store, filters, statuses), args.format,
+                               taxonomy, settings.data_dir, cite)
+
     if args.output in (None, "-"):
-        sys.stdout.buffer.write(data)
+        write(sys.stdout.buffer)
         sys.stdout.flush()
     else:
-        write_atomically(Path(args.output), data)
-    print(f"exported {describe_filters(filters, len(shown), total, taxonomy)}"
+        write_atomically(Path(args.output), write)
+    print(f"exported {describe_filters(filters, written, total, taxonomy)}"
           + (f" to {args.output}" if args.output not in (None, "-") else ""), file=sys.stderr)
     return 0
 

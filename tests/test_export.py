@@ -129,3 +129,48 @@ def test_atomic_write_keeps_the_previous_file_when_writing_fails(tmp_path):
         write_atomically(target, fail_half_way)
     assert target.read_text() == "previous complete export"
     assert [p.name for p in tmp_path.iterdir()] == ["export.csv"]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "csv-excel", "geojson", "xlsx", "datapackage"])
+def test_a_streamed_export_is_the_whole_view_in_every_format(store, taxonomy, settings,
+                                                             tmp_path, monkeypatch, fmt):
+    """`atlas export` streams the view from the database a few rows at a time (here 3);
+    the file is the one the whole filtered frame gives, free text and gaps included."""
+    import atlas_app.registry.store as store_module
+    from atlas_app.cli import main
+    from atlas_app.public.filters import Filters, apply_filters
+    from atlas_app.research.exports import Citation
+    from atlas_app.research.notebook import count_view
+
+    rows = make_registry(120, seed=5) + HOSTILE
+    for i, row in enumerate(rows):  # gaps are the normal case
+        if i % 3 == 0:
+            row.update(website="", description_fr="", tags="", postcode="")
+    load(store, taxonomy, settings, rows)
+    monkeypatch.setattr(store_module, "BATCH_ROWS", 3)
+    monkeypatch.setenv("ATLAS_DATABASE_URL", store.url.render_as_string(hide_password=False))
+    view = Filters(countries=("FR", "CL"), q="DATA")
+    reference = apply_filters(store.frame(), view).reset_index(drop=True)
+    assert 3 < len(reference) == count_view(store, view)
+    out = tmp_path / f"view.{fmt}"
+    assert main(["export", "--format", fmt, "--country", "fr", "--country", "CL",
+                 "--q", "DATA", "-o", str(out)]) == 0
+    expected = export_bytes(reference, fmt, taxonomy, PACKAGE_DATA, Citation(
+        store.revision(), __import__("datetime").date.today(),
+        f"{len(reference)} of {store.count()} organisations · country is France or Chile · "
+        "text contains “DATA”"))
+    got = out.read_bytes()
+    if fmt in ("csv", "csv-excel"):
+        assert got == expected
+    elif fmt == "geojson":
+        assert json.loads(got) == json.loads(expected)
+    elif fmt == "datapackage":
+        with zipfile.ZipFile(io.BytesIO(got)) as mine, zipfile.ZipFile(io.BytesIO(expected)) as ref:
+            assert mine.read("organisations.csv") == ref.read("organisations.csv")
+            assert mine.read("CITATION.txt") == ref.read("CITATION.txt")
+    else:
+        from openpyxl import load_workbook
+        mine, ref = (load_workbook(io.BytesIO(b), read_only=True) for b in (got, expected))
+        assert [list(r) for r in mine["organisations"].values] == \
+            [list(r) for r in ref["organisations"].values]
+        assert [list(r) for r in mine["about"].values] == [list(r) for r in ref["about"].values]

@@ -171,3 +171,62 @@ def test_a_one_column_file_keeps_commas_in_its_values():
     table = read(b"name\nA, the lab\n0,\n")
     assert [r.cells for r in table.rows] == [{"name": "A, the lab"}, {"name": "0,"}]
     assert "single-column" in table.describe()
+
+
+def _with_sheet(data: bytes, sheet_xml: bytes) -> bytes:
+    """The workbook ``data`` with its first sheet's XML replaced (how bombs are made)."""
+    import zipfile
+
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for item in source.infolist():
+            zf.writestr(item.filename, sheet_xml if item.filename == "xl/worksheets/sheet1.xml"
+                        else source.read(item.filename))
+    return out.getvalue()
+
+
+SHEET = (b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+         b'<sheetData>%s</sheetData></worksheet>')
+
+
+def _cells(row: int, *values: str) -> bytes:
+    return (f'<row r="{row}">' + "".join(f'<c t="inlineStr"><is><t>{v}</t></is></c>'
+                                         for v in values) + "</row>").encode()
+
+
+def test_an_xlsx_bomb_is_refused_before_it_is_expanded():
+    """HOSTILE 'xlsx bombs': a few hundred kB that expand to hundreds of MB of XML."""
+    filler = b"<row/>" * 40_000_000  # 240 MB of XML, ~250 kB packed
+    data = _with_sheet(_xlsx_bytes([["name"]]), SHEET % (_cells(1, "name", "city") + filler))
+    assert len(data) < 1_000_000
+    with pytest.raises(FileReadError, match=r"expands to .* delete empty rows"):
+        read(data, "bomb.xlsx")
+
+
+def test_millions_of_blank_rows_stop_at_the_row_limit_not_the_end_of_the_sheet():
+    blank = b"".join(b'<row r="%d"><c r="A%d"/></row>' % (i, i) for i in range(3, 60_000))
+    data = _with_sheet(_xlsx_bytes([["name"]]),
+                       SHEET % (_cells(1, "name", "city") + _cells(2, "Lab", "Paris") + blank))
+    with pytest.raises(FileReadError, match=r"goes on past row 2,000 \(blank rows included\)"):
+        read(data, "blank.xlsx")  # the limit here is 1,000 rows, plus 1,000 blank allowed
+    assert read(data, "blank.xlsx", max_rows=100_000).rows[0].cells == {"name": "Lab",
+                                                                       "city": "Paris"}
+
+
+def test_cells_beyond_the_last_readable_column_are_refused_not_dropped():
+    wide = _cells(1, "name", "city") + (b'<row r="2"><c t="inlineStr"><is><t>Lab</t></is></c>'
+                                        b'<c r="ALM2" t="inlineStr"><is><t>x</t></is></c></row>')
+    with pytest.raises(FileReadError, match="row 2 has cells beyond column 1,000"):
+        read(_with_sheet(_xlsx_bytes([["name"]]), SHEET % wide), "wide.xlsx")
+    # A sheet that declares its used range (as spreadsheet programs do) is refused at once.
+    declared = SHEET.replace(b"<sheetData>", b'<dimension ref="A1:XFD2"/><sheetData>')
+    with pytest.raises(FileReadError, match="uses 16,384 columns"):
+        read(_with_sheet(_xlsx_bytes([["name"]]), declared % wide.replace(b"ALM", b"XFD")),
+             "wide.xlsx")
+
+
+def test_deeply_nested_geojson_gets_the_apps_message():
+    data = ('{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": '
+            + '{"a": ' * 100_000 + "1" + "}" * 100_000 + "}]}").encode()
+    with pytest.raises(FileReadError, match="nested too deeply"):
+        read(data, "deep.geojson", max_bytes=10_000_000)

@@ -151,6 +151,9 @@ def test_staff_lookups_answer_in_sql(store):
                              record(name="100% Coop", city="Nantes", status="archived")])
     assert status_counts(store) == {"pending": 1, "published": 1, "archived": 1}
     assert [o["name"] for o in find_organisations(store, "lyon")] == ["Open Lab"]
+    for typed in ("orleans", "ORLÉANS", "cafe numerique", "Café-Numé", "fé nu", "ns"):
+        assert [o["name"] for o in find_organisations(store, typed)] == ["Café Numérique"], \
+            typed
     assert [o["name"] for o in find_organisations(store, "#1")] == ["Café Numérique"]
     assert [o["name"] for o in find_organisations(store, "100%")] == ["100% Coop"]
     assert find_organisations(store, "_") == [], "LIKE wildcards are literal"

@@ -181,4 +181,12 @@ def test_upgrading_keys_existing_rows_for_duplicate_lookups(tmp_path, request, b
                                         (3, None, "koln")]
     assert [row[0] for row in duplicate_candidates(old, ["lab.example"], [])] == [1]
     assert [row[0] for row in duplicate_candidates(old, [], [("PT", "koln")])] == [3]
+    # ... and migration 0008 the staff search's folded key
+    from atlas_app.registry.lookups import find_organisations
+    assert [o["id"] for o in find_organisations(old, "koln")] == [3]
+    assert [o["id"] for o in find_organisations(old, "ORG 2")] == [2]
+    command.downgrade(old._alembic_config(), "0007")
+    assert [o["id"] for o in find_organisations(old, "#3")] == [3]
+    old.upgrade()
+    assert [o["id"] for o in find_organisations(old, "fano pu")] == [2]
     old.dispose()

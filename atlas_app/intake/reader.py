@@ -228,6 +228,15 @@ def _cell_text(value: object) -> str:
 
 def _read_geojson(text: str, max_rows: int) -> RawTable:
     try:
+        return _geojson_table(text, max_rows)
+    except RecursionError:
+        raise FileReadError("the JSON is nested too deeply to be GeoJSON (objects inside "
+                            "objects thousands of levels down) — export the file again from "
+                            "its source") from None
+
+
+def _geojson_table(text: str, max_rows: int) -> RawTable:
+    try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise FileReadError(f"not valid JSON: {exc.msg} at line {exc.lineno}, "
@@ -277,20 +286,59 @@ def _read_geojson(text: str, max_rows: int) -> RawTable:
     return RawTable("geojson", list(headers), rows)
 
 
+# A workbook is a zip of XML: these bounds keep a small file from expanding into gigabytes
+# (an "xlsx bomb") or from making the reader walk millions of blank rows or columns.
+XLSX_MAX_RATIO = 100            # expanded / compressed size of any one part
+XLSX_MAX_EXPANDED = 200 * 1024 * 1024
+XLSX_MAX_COLUMNS = 1000
+XLSX_BLANK_ALLOWANCE = 1000     # blank rows read beyond the row limit before giving up
+
+
+def _check_xlsx_archive(data: bytes) -> None:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        parts = zf.infolist()
+    expanded = sum(p.file_size for p in parts)
+    swollen = [p for p in parts if p.file_size > 1_048_576
+               and p.file_size > XLSX_MAX_RATIO * max(p.compress_size, 1)]
+    if swollen or expanded > XLSX_MAX_EXPANDED:
+        raise FileReadError(
+            f"this workbook expands to {_mb(expanded)} of XML from {_mb(len(data))}"
+            + (f" ({swollen[0].filename} is over {XLSX_MAX_RATIO} times its packed size)"
+               if swollen else "")
+            + " — open it in a spreadsheet program, delete empty rows and columns, and save "
+              "it again (or save it as CSV UTF-8)")
+
+
 def _read_xlsx(data: bytes, max_rows: int) -> RawTable:
     from openpyxl import load_workbook
 
+    _check_xlsx_archive(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for damaged files
         raise FileReadError(f"cannot read this Excel workbook: {exc}") from None
     sheet = workbook.worksheets[0]
+    if (sheet.max_column or 0) > XLSX_MAX_COLUMNS:  # the used range the file declares
+        workbook.close()
+        raise FileReadError(f"the first sheet uses {sheet.max_column:,} columns; the atlas "
+                            f"reads at most {XLSX_MAX_COLUMNS:,} — delete the empty or extra "
+                            "columns on the right and save again")
     headers: list[str] | None = None
     rows: list[RawRow] = []
-    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+    for number, values in enumerate(sheet.iter_rows(values_only=True,
+                                                    max_col=XLSX_MAX_COLUMNS + 1), start=1):
+        if number > max_rows + XLSX_BLANK_ALLOWANCE:
+            raise FileReadError(
+                f"the first sheet goes on past row {number - 1:,} (blank rows included), "
+                f"beyond the limit of {max_rows:,} rows — delete the empty rows under the "
+                "data and save again, or split the file")
         cells = [_cell_text(v) for v in values]
         if not any(c.strip() for c in cells):
             continue
+        if len(cells) > XLSX_MAX_COLUMNS and cells[XLSX_MAX_COLUMNS].strip():
+            raise FileReadError(f"row {number} has cells beyond column {XLSX_MAX_COLUMNS:,} — "
+                                "the atlas reads at most that many columns; delete the others")
+        cells = cells[:XLSX_MAX_COLUMNS]
         if headers is None:
             while cells and not cells[-1].strip():
                 cells.pop()

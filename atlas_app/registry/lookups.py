@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from atlas_app.registry.store import Store
 from atlas_app.registry.tables import organisations
+from atlas_app.text import place_key
 
 PICK_LIMIT = 50
 SUMMARY_COLUMNS = (organisations.c.id, organisations.c.name, organisations.c.city,
@@ -24,9 +25,10 @@ def status_counts(store: Store) -> dict[str, int]:
 
 
 def find_organisations(store: Store, text: str = "", limit: int = PICK_LIMIT) -> list[dict]:
-    """Organisations whose name or city contains ``text`` (case-insensitive), or whose
-    number it is (``12`` or ``#12``); without text, the most recently changed. At most
-    ``limit``, as summaries (id, name, city, country, status, source)."""
+    """Organisations whose name or city contains ``text`` (ignoring case, accents and
+    punctuation: ``montreal`` finds ``Montréal``), or whose number it is (``12`` or
+    ``#12``); without text, the most recently changed. At most ``limit``, as summaries
+    (id, name, city, country, status, source)."""
     c = organisations.c
     text = text.strip()
     query = sa.select(*SUMMARY_COLUMNS).limit(limit)
@@ -35,18 +37,17 @@ def find_organisations(store: Store, text: str = "", limit: int = PICK_LIMIT) ->
         query = query.order_by(c.updated_at.desc(), c.id.desc())
     elif number.isdigit() and len(number) <= 12:
         query = query.where(c.id == int(number))
-    elif store.dialect == "sqlite" and len(text) >= 3:
-        # The trigram index (migration 0007) finds the substring in name or city.
-        phrase = '"' + text.replace('"', '""') + '"'
+    elif not (key := place_key(text)):
+        return []
+    elif store.dialect == "sqlite" and len(key) >= 3:
+        # The trigram index (migrations 0007–0008) finds the substring in the folded key.
+        phrase = '"' + key.replace('"', '""') + '"'
         query = query.where(c.id.in_(sa.text(
             "SELECT rowid FROM organisations_search WHERE organisations_search MATCH :phrase"
         ).bindparams(phrase=phrase))).order_by(c.name, c.id)
-    else:
-        pattern = "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%") \
-            .replace("_", "\\_") + "%"
-        query = query.where(sa.or_(sa.func.lower(c.name).like(pattern, escape="\\"),
-                                   sa.func.lower(c.city).like(pattern, escape="\\"))
-                            ).order_by(c.name, c.id)
+    else:  # PostgreSQL's pg_trgm index answers LIKE; short keys on SQLite read the table
+        pattern = "%" + key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(c.search_key.like(pattern, escape="\\")).order_by(c.name, c.id)
     with store.engine.connect() as conn:
         return [dict(r) for r in conn.execute(query).mappings()]
 
@@ -108,11 +109,16 @@ def registry_stats(store: Store) -> dict:
         }
 
 
-def count_in(store: Store, statuses: Sequence[str] | None) -> int:
-    """How many organisations are in these statuses (None: every status)."""
+def count_in(store: Store, statuses: Sequence[str] | None, *, countries: Sequence[str] = (),
+             sectors: Sequence[str] = (), kinds: Sequence[str] = ()) -> int:
+    """How many organisations are in these statuses (None: every status), and in these
+    countries, sectors and kinds when given."""
+    c = organisations.c
     query = sa.select(sa.func.count()).select_from(organisations)
-    if statuses is not None:
-        query = query.where(organisations.c.status.in_(list(statuses)))
+    for column, values in (("status", statuses), ("country", countries),
+                           ("sector", sectors), ("kind", kinds)):
+        if values is not None and (values or column == "status"):
+            query = query.where(c[column].in_(list(values)))
     with store.engine.connect() as conn:
         return conn.execute(query).scalar()
 

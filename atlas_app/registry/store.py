@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +24,8 @@ from atlas_app.registry.tables import geocode_cache, import_batches, organisatio
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 INSERT_CHUNK = 1000
+# Rows per frame when the registry is streamed (exports, notebook counts).
+BATCH_ROWS = 5000
 # How each field's values leave the store in a frame: the one place where missing values
 # are decided. Text stays Python ``str`` or ``None`` in an object column (pandas 3 would
 # otherwise infer its ``str`` dtype and hand NaN floats to code that expects ``None``).
@@ -72,12 +74,29 @@ def records_frame(rows: Sequence[dict]) -> pd.DataFrame:
     and every text, enum and list column holds Python objects with ``None`` when
     missing — never NaN — whatever pandas' own string inference would choose.
     """
-    columns = {name: pd.Series([row.get(name) for row in rows], dtype=dtype, name=name)
-               for name, dtype in FRAME_DTYPES.items()}
-    for name in DATETIME_FIELDS:
-        columns[name] = pd.Series(pd.to_datetime(columns[name], utc=True)
-                                  .astype("datetime64[us, UTC]"), name=name)
-    return pd.DataFrame(columns, columns=list(FIELD_NAMES))
+    return columns_frame({name: [row.get(name) for row in rows] for name in FIELD_NAMES})
+
+
+def rows_frame(rows: Sequence[Sequence]) -> pd.DataFrame:
+    """Rows whose values are in FIELD_NAMES order (as the store reads them) as a typed
+    frame — see :func:`records_frame`."""
+    columns = list(zip(*rows)) if rows else [()] * len(FIELD_NAMES)
+    return columns_frame(dict(zip(FIELD_NAMES, columns)))
+
+
+def columns_frame(columns: dict[str, Sequence]) -> pd.DataFrame:
+    """The one place where the types of a frame of organisations are decided."""
+    data = {}
+    for name, dtype in FRAME_DTYPES.items():
+        values = columns[name]
+        if name == "tags":
+            values = [[] if v is None else v for v in values]
+        if name in DATETIME_FIELDS:
+            data[name] = pd.Series(pd.to_datetime(list(values), utc=True)
+                                   .astype("datetime64[us, UTC]"), name=name)
+        else:
+            data[name] = pd.Series(list(values), dtype=dtype, name=name)
+    return pd.DataFrame(data, columns=list(FIELD_NAMES))
 
 
 class Store:
@@ -335,8 +354,23 @@ class Store:
         query = self.frame_query(statuses, countries=countries, sectors=sectors, kinds=kinds,
                                  bounds=bounds)
         with self.engine.connect() as conn:
-            rows = [self._normalise(dict(r)) for r in conn.execute(query).mappings()]
-        return records_frame(rows)
+            return rows_frame(conn.execute(query).all())
+
+    def batches(self, statuses: Sequence[str] | None = ("published",), *,
+                countries: Sequence[str] = (), sectors: Sequence[str] = (),
+                kinds: Sequence[str] = (),
+                bounds: tuple[float, float, float, float] | None = None,
+                size: int | None = None) -> Iterator[pd.DataFrame]:
+        """:meth:`frame` in frames of at most ``size`` rows (BATCH_ROWS), streamed from the database
+        (a server-side cursor on PostgreSQL): memory stays flat whatever the registry's
+        size."""
+        query = self.frame_query(statuses, countries=countries, sectors=sectors, kinds=kinds,
+                                 bounds=bounds)
+        size = size or BATCH_ROWS
+        with self.engine.connect() as conn:
+            result = conn.execution_options(stream_results=True, yield_per=size).execute(query)
+            for rows in result.partitions(size):
+                yield rows_frame(rows)
 
     @staticmethod
     def frame_query(statuses: Sequence[str] | None = ("published",), *,

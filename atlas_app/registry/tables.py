@@ -71,6 +71,8 @@ organisations = sa.Table(
     sa.Index("ix_organisations_place", "country", "city_key"),
     # The staff pages' "most recently changed" (migration 0007, with the search indexes).
     sa.Index("ix_organisations_updated_at", "updated_at"),
+    # Name and city folded, what the staff search looks in (migration 0008).
+    sa.Column("search_key", sa.String(400)),
     sqlite_autoincrement=True,
 )
 

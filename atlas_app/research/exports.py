@@ -14,7 +14,7 @@ import math
 import os
 import tempfile
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -60,17 +60,35 @@ def frame_to_rows(frame: pd.DataFrame, *, guard_formulas: bool = True) -> list[l
     return rows
 
 
+def write_csv(fh: BinaryIO, frames: Iterable[pd.DataFrame], *, excel: bool = False) -> int:
+    """CSV (RFC 4180, UTF-8), frame by frame; the number of rows written. ``excel``: ';'
+    separator and a BOM, for French Excel."""
+    text = io.TextIOWrapper(fh, encoding="utf-8", newline="", write_through=True)
+    try:
+        if excel:
+            text.write("\ufeff")
+        writer = csv.writer(text, delimiter=";" if excel else ",", lineterminator="\r\n")
+        writer.writerow(FIELD_NAMES)
+        count = 0
+        for frame in frames:
+            rows = frame_to_rows(frame)
+            writer.writerows(rows)
+            count += len(rows)
+        text.flush()
+    finally:
+        text.detach()  # the caller owns ``fh``
+    return count
+
+
 def csv_bytes(frame: pd.DataFrame, *, excel: bool = False) -> bytes:
     """CSV (RFC 4180, UTF-8). ``excel``: ';' separator and a BOM, for French Excel."""
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, delimiter=";" if excel else ",", lineterminator="\r\n")
-    writer.writerow(FIELD_NAMES)
-    writer.writerows(frame_to_rows(frame))
-    return (("\ufeff" if excel else "") + buffer.getvalue()).encode("utf-8")
+    buffer = io.BytesIO()
+    write_csv(buffer, [frame], excel=excel)
+    return buffer.getvalue()
 
 
-def geojson_document(frame: pd.DataFrame) -> dict:
-    """An RFC 7946 FeatureCollection; unlocated organisations get ``"geometry": null``."""
+def geojson_features(frame: pd.DataFrame) -> list[dict]:
+    """RFC 7946 features; unlocated organisations get ``"geometry": null``."""
     features = []
     for record in frame[list(FIELD_NAMES)].to_dict("records"):
         props = {}
@@ -89,11 +107,31 @@ def geojson_document(frame: pd.DataFrame) -> dict:
             if located else None
         features.append({"type": "Feature", "id": props["id"], "geometry": geometry,
                          "properties": props})
-    return {"type": "FeatureCollection", "features": features}
+    return features
+
+
+def geojson_document(frame: pd.DataFrame) -> dict:
+    """An RFC 7946 FeatureCollection of the frame's organisations."""
+    return {"type": "FeatureCollection", "features": geojson_features(frame)}
+
+
+def write_geojson(fh: BinaryIO, frames: Iterable[pd.DataFrame]) -> int:
+    """A FeatureCollection, one feature per line, frame by frame; the number written."""
+    fh.write(b'{"type": "FeatureCollection", "features": [')
+    count = 0
+    for frame in frames:
+        for feature in geojson_features(frame):
+            fh.write((",\n" if count else "\n").encode()
+                     + json.dumps(feature, ensure_ascii=False).encode("utf-8"))
+            count += 1
+    fh.write(b"\n]}\n")
+    return count
 
 
 def geojson_bytes(frame: pd.DataFrame) -> bytes:
-    return json.dumps(geojson_document(frame), ensure_ascii=False, indent=1).encode("utf-8")
+    buffer = io.BytesIO()
+    write_geojson(buffer, [frame])
+    return buffer.getvalue()
 
 
 def table_schema(taxonomy: Taxonomy) -> dict:  # noqa: C901 (one branch per constraint)
@@ -214,41 +252,64 @@ def datapackage_descriptor(taxonomy: Taxonomy, *, path: str = "organisations.csv
     return descriptor
 
 
-def datapackage_bytes(frame: pd.DataFrame, taxonomy: Taxonomy, sectors_csv: bytes,
-                      citation: Citation | None = None) -> bytes:
-    """A zip with organisations.csv, sectors.csv, datapackage.json (and CITATION.txt)."""
+Cite = Callable[[int], "Citation | None"]
+
+
+def write_datapackage(fh: BinaryIO, frames: Iterable[pd.DataFrame], taxonomy: Taxonomy,
+                      sectors_csv: bytes, cite: Cite) -> int:
+    """A zip with organisations.csv (streamed into the archive), sectors.csv,
+    datapackage.json and CITATION.txt; the number of organisations written."""
     created = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+    with zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as zf:
+        with zf.open("organisations.csv", "w", force_zip64=True) as member:
+            count = write_csv(member, frames)
+        citation = cite(count)
         zf.writestr("datapackage.json", json.dumps(
             datapackage_descriptor(taxonomy, created=created, citation=citation), indent=2,
             ensure_ascii=False))
-        zf.writestr("organisations.csv", csv_bytes(frame))
         zf.writestr("sectors.csv", sectors_csv)
         if citation is not None:
             zf.writestr("CITATION.txt", citation.text() + "\n\n" + citation.bibtex() + "\n\n"
                         + "Sources:\n" + "\n".join(f"- {s}" for s in DATA_SOURCES) + "\n")
+    return count
+
+
+def datapackage_bytes(frame: pd.DataFrame, taxonomy: Taxonomy, sectors_csv: bytes,
+                      citation: Citation | None = None) -> bytes:
+    """A zip with organisations.csv, sectors.csv, datapackage.json (and CITATION.txt)."""
+    buffer = io.BytesIO()
+    write_datapackage(buffer, [frame], taxonomy, sectors_csv, lambda _count: citation)
     return buffer.getvalue()
 
 
-def xlsx_bytes(frame: pd.DataFrame, citation: Citation | None = None) -> bytes:
+def write_xlsx(fh: BinaryIO, frames: Iterable[pd.DataFrame], cite: Cite) -> int:
     """An Excel workbook: the organisations (formulas neutralised, numbers as numbers)
-    and an "About" sheet with the licence, sources and citation."""
+    and an "About" sheet with the licence, sources and citation; rows are streamed to a
+    temporary file by openpyxl's write-only mode."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("organisations")
     sheet.append(list(FIELD_NAMES))
-    for row in frame_to_rows(frame):
-        sheet.append([_number(name, value) for name, value in zip(FIELD_NAMES, row)])
+    count = 0
+    for frame in frames:
+        for row in frame_to_rows(frame):
+            sheet.append([_number(name, value) for name, value in zip(FIELD_NAMES, row)])
+            count += 1
     about = workbook.create_sheet("about")
     about.append(["Licence", LICENCE["title"] + " — " + LICENCE["path"]])
     for source in DATA_SOURCES:
         about.append(["Source", source])
+    citation = cite(count)
     if citation is not None:
         about.append(["Citation", citation.text()])
+    workbook.save(fh)
+    return count
+
+
+def xlsx_bytes(frame: pd.DataFrame, citation: Citation | None = None) -> bytes:
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    write_xlsx(buffer, [frame], lambda _count: citation)
     return buffer.getvalue()
 
 
@@ -288,18 +349,28 @@ def write_atomically(path: Path, data: bytes | Callable[[BinaryIO], None]) -> No
 EXPORT_FORMATS = ("csv", "csv-excel", "geojson", "xlsx", "datapackage")
 
 
+def write_export(fh: BinaryIO, frames: Iterable[pd.DataFrame], fmt: str, taxonomy: Taxonomy,
+                 data_dir: Path, cite: Cite = lambda _count: None) -> int:
+    """Write the organisations of ``frames`` (any number, e.g. streamed from the store)
+    in one of EXPORT_FORMATS; ``cite`` turns the number written into the citation the
+    file carries. Returns that number."""
+    if fmt == "csv":
+        return write_csv(fh, frames)
+    if fmt == "csv-excel":
+        return write_csv(fh, frames, excel=True)
+    if fmt == "geojson":
+        return write_geojson(fh, frames)
+    if fmt == "xlsx":
+        return write_xlsx(fh, frames, cite)
+    if fmt == "datapackage":
+        return write_datapackage(fh, frames, taxonomy,
+                                 (Path(data_dir) / "sectors.csv").read_bytes(), cite)
+    raise ValueError(f"format must be one of {', '.join(EXPORT_FORMATS)}, instead got: {fmt!r}")
+
+
 def export_bytes(frame: pd.DataFrame, fmt: str, taxonomy: Taxonomy, data_dir: Path,
                  citation: Citation | None = None) -> bytes:
     """Render ``frame`` in one of EXPORT_FORMATS."""
-    if fmt == "csv":
-        return csv_bytes(frame)
-    if fmt == "csv-excel":
-        return csv_bytes(frame, excel=True)
-    if fmt == "geojson":
-        return geojson_bytes(frame)
-    if fmt == "xlsx":
-        return xlsx_bytes(frame, citation)
-    if fmt == "datapackage":
-        return datapackage_bytes(frame, taxonomy, (Path(data_dir) / "sectors.csv").read_bytes(),
-                                 citation)
-    raise ValueError(f"format must be one of {', '.join(EXPORT_FORMATS)}, instead got: {fmt!r}")
+    buffer = io.BytesIO()
+    write_export(buffer, [frame], fmt, taxonomy, data_dir, lambda _count: citation)
+    return buffer.getvalue()

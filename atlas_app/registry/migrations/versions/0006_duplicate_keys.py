@@ -36,9 +36,9 @@ def upgrade() -> None:
             break
         conn.execute(table.update().where(table.c.id == sa.bindparam("row_id"))
                      .values(website_host=sa.bindparam("host"), city_key=sa.bindparam("key")),
-                     [{"row_id": row.id, **dict(zip(("host", "key"), identity_keys(
-                         {"website": row.website, "city": row.city}).values()))}
-                      for row in rows])
+                     [{"row_id": row.id, "host": keys["website_host"], "key": keys["city_key"]}
+                      for row in rows
+                      for keys in [identity_keys({"website": row.website, "city": row.city})]])
         last = rows[-1].id
     op.create_index("ix_organisations_website_host", "organisations", ["website_host"])
     op.create_index("ix_organisations_place", "organisations", ["country", "city_key"])
