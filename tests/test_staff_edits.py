@@ -185,3 +185,63 @@ def test_the_staff_search_follows_edits(store):
     assert find_organisations(store, "brique") == []
     assert [o["id"] for o in find_organisations(store, "LIBRE")] == [org_id]
     assert [o["id"] for o in find_organisations(store, "tourc")] == [org_id]
+
+
+def _at_once(*calls):
+    """Run the calls in threads released together; what each returned or raised."""
+    import threading
+
+    start, results = threading.Barrier(len(calls)), [None] * len(calls)
+
+    def run(i, call):
+        start.wait()
+        try:
+            results[i] = call()
+        except Exception as exc:  # noqa: BLE001 (the test inspects it)
+            results[i] = exc
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return results
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_two_editors_saving_at_the_same_instant_never_lose_an_edit(store, attempt):
+    """Both read version 1; both press Save at once: one is written, the other is refused
+    with what changed (never a silent revert, never a database error)."""
+    org_id = add_organisation(store, record(name="Coop", city="Paris"), ANA)
+    seen = store.get_organisation(org_id)
+    results = _at_once(
+        lambda: update_organisation(store, org_id, dict(seen, city="Lyon"), ANA, expected=seen),
+        lambda: update_organisation(store, org_id, dict(seen, name="Coop!"), BEN, expected=seen))
+    won = [r for r in results if isinstance(r, list)]
+    refused = [r for r in results if isinstance(r, ConflictError)]
+    assert len(won) == 1 and len(refused) == 1, results
+    org = store.get_organisation(org_id)
+    assert (org["name"], org["city"]) in {("Coop", "Lyon"), ("Coop!", "Paris")}
+    assert len(recent_changes(store)) == 2, "the add and the one edit written"
+
+
+def test_an_upload_committed_while_another_is_undone(store, taxonomy):
+    """Two staff members at once: one undoes upload A, the other commits upload B. Both
+    land whole, in some order; the audit tells each story."""
+    first = _prepared(store, taxonomy, [make_organisation(name=f"A{i}", website="")
+                                        for i in range(30)], name="a.csv")
+    a = commit_upload(store, first, ImportOptions(), ANA)
+    second = _prepared(store, taxonomy, [make_organisation(name=f"B{i}", website="",
+                                                           city="Lyon") for i in range(30)],
+                       name="b.csv")
+    results = _at_once(lambda: undo_upload(store, a.report.batch_id, ANA),
+                       lambda: commit_upload(store, second, ImportOptions(), BEN))
+    assert not any(isinstance(r, Exception) for r in results), results
+    assert results[0].archived == 30 and results[1].report.written == 30
+    frame = store.frame(statuses=None)
+    by_status = frame.groupby(frame["name"].str[0])["status"].agg(set).to_dict()
+    assert by_status == {"A": {"archived"}, "B": {"published"}}
+    assert {(c["actor"], c["action"]) for c in recent_changes(store, limit=500)} == \
+        {(ANA, "archive")}, "the undo: one audit entry per organisation archived"
+    assert [(u["filename"], u["created_by"], u["live"]) for u in uploads.recent_uploads(store)] \
+        == [("b.csv", BEN, 30), ("a.csv", ANA, 0)], "the uploads, each with its author"
