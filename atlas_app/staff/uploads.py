@@ -3,6 +3,7 @@ the recent ones, and undo one — each a single transaction with its audit entri
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -39,6 +40,7 @@ def commit_upload(store: Store, prepared: PreparedImport, options: ImportOptions
     duplicate decisions — all in one transaction: either everything or nothing."""
     updates = updates or {}
     records = dict(prepared.accepted)
+    options = dataclasses.replace(options, created_by=actor)  # the upload's author, always
     with store.write() as conn:
         report = commit_import(prepared, store, options,
                                skip_lines=set(skip_lines) | set(updates), conn=conn)
