@@ -56,6 +56,11 @@ class Settings:
     geocoder_url, geocoder_user_agent, geocoder_timeout, geocoder_min_interval:
         The optional online geocoder (Nominatim API). Empty URL: offline only. The
         public Nominatim allows one request per second: keep the interval at 1 there.
+    client_ip_header:
+        Behind a reverse proxy, the request header that carries the visitor's address
+        (e.g. ``X-Forwarded-For``; its first address is used). Empty (the default): the
+        address the app sees. Throttles (sign-in, suggestions) count per client. Set it
+        only when the proxy overwrites that header, or anyone could pick their own.
     """
 
     database_url: str = ""
@@ -70,6 +75,7 @@ class Settings:
     geocoder_user_agent: str = "social-tech-atlas/0.1 (https://socialgoodaccelerator.eu)"
     geocoder_timeout: int = 10
     geocoder_min_interval: float = 1.0
+    client_ip_header: str = ""
 
     def __post_init__(self) -> None:
         if self.cache_dir is None:
@@ -127,4 +133,5 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         geocoder_timeout=_number_env(env, "ATLAS_GEOCODER_TIMEOUT", defaults.geocoder_timeout),
         geocoder_min_interval=_number_env(env, "ATLAS_GEOCODER_MIN_INTERVAL",
                                            defaults.geocoder_min_interval, float, 0),
+        client_ip_header=env.get("ATLAS_CLIENT_IP_HEADER", "").strip(),
     )

@@ -125,3 +125,47 @@ def test_sessions_are_stored_hashed_and_expire(store, monkeypatch):
     later = accounts.utcnow() + accounts.SESSION_LIFETIME + dt.timedelta(minutes=1)
     monkeypatch.setattr(accounts, "utcnow", lambda: later)
     assert session_account(store, token) is None, "a session ends after its lifetime"
+
+
+def test_nobody_elsewhere_can_lock_a_staff_member_out(store):
+    """Issue 18, finding 3: failures lock the address for the client that made them."""
+    add_account(store, "ana@example.org", PASSWORD)
+    mallory, ana_laptop = accounts.client_tag("203.0.113.9"), accounts.client_tag("198.51.100.7")
+    assert mallory != ana_laptop and "203.0.113.9" not in mallory
+    for _ in range(accounts.FREE_ATTEMPTS + 3):
+        with pytest.raises(SignInError):
+            sign_in(store, "ana@example.org", "guess", mallory)
+    with pytest.raises(SignInError, match="Too many attempts"):
+        sign_in(store, "ana@example.org", PASSWORD, mallory)
+    account, _token = sign_in(store, "ana@example.org", PASSWORD, ana_laptop)
+    assert account.email == "ana@example.org"
+
+
+def test_a_client_guessing_across_many_addresses_is_locked_as_a_whole(store):
+    add_account(store, "ana@example.org", PASSWORD)
+    sprayer, other = accounts.client_tag("203.0.113.9"), accounts.client_tag("198.51.100.7")
+    for i in range(accounts.CLIENT_FAILURES):
+        with pytest.raises(SignInError, match="Wrong"):
+            sign_in(store, f"user{i}@example.org", "guess", sprayer)
+    with pytest.raises(SignInError, match="Too many attempts"):
+        sign_in(store, "ana@example.org", PASSWORD, sprayer)
+    assert sign_in(store, "ana@example.org", PASSWORD, other)[0].email == "ana@example.org"
+    later = accounts.utcnow() + accounts.CLIENT_WINDOW + dt.timedelta(seconds=1)
+    assert lock_remaining(store, "ana@example.org", now=later, client=sprayer) == \
+        dt.timedelta(0)
+
+
+def test_one_visitor_cannot_use_up_the_sites_suggestion_quota(store):
+    """Issue 18, finding 4: each client has its own hourly quota within the site's."""
+    from atlas_app.staff import edits
+    from tests.support.factories import record
+
+    spammer, visitor = accounts.client_tag("203.0.113.9"), accounts.client_tag("192.0.2.1")
+    for i in range(edits.SUGGESTIONS_PER_CLIENT):
+        assert edits.suggestions_open(store, spammer)
+        edits.add_suggestion(store, record(name=f"Spam {i}"), spammer)
+    assert not edits.suggestions_open(store, spammer)
+    assert edits.suggestions_open(store, visitor)
+    assert edits.suggestions_last_hour(store) == edits.SUGGESTIONS_PER_CLIENT
+    actors = {c["actor"] for c in edits.recent_changes(store)}
+    assert actors == {f"public suggestion form · {spammer}"}

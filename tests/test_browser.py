@@ -272,3 +272,48 @@ def test_the_whole_upload_flow_ends_on_the_public_map(app_url, browser, tmp_path
     page.get_by_text("Browser Coop").first.wait_for(state="attached", timeout=30_000)  # list
     assert "Browser Coop" in map_names(page)
     page.close()
+
+
+def test_the_upload_endpoint_keeps_files_for_signed_in_staff_only(app_url, browser):
+    """Issue 18, finding 2: an anonymous tab PUTs files straight to Streamlit's upload
+    endpoint for its own session (no uploader on the page): refused and not kept. A signed-in
+    staff session may upload, but holds at most two maximum-size files at once."""
+    import re
+
+    from tests.support.browser import sign_in_staff
+
+    context = browser.new_context()
+    page = context.new_page()
+    seen: list[str] = []
+    uuid = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+    def frames(ws):
+        ws.on("framereceived", lambda payload: seen.extend(uuid.findall(
+            payload if isinstance(payload, str) else payload.decode("latin-1"))))
+
+    page.on("websocket", frames)
+
+    def put(session: str, megabytes: float, file_id: str) -> int:
+        xsrf = next(c["value"] for c in context.cookies() if c["name"] == "_streamlit_xsrf")
+        return context.request.put(
+            f"{app_url}/_stcore/upload_file/{session}/{file_id}", headers={"X-Xsrftoken": xsrf},
+            multipart={"file": {"name": "x.csv", "mimeType": "text/csv",
+                                "buffer": b"x" * int(megabytes * 1_048_576)}}).status
+
+    def own_session() -> str:
+        """Of the ids the server sent, the one it knows as a session (others: 400)."""
+        [session] = [s for s in dict.fromkeys(seen) if put(s, 0.001, "probe") != 400]
+        return session
+
+    page.goto(app_url)
+    map_frame(page)
+    anonymous = own_session()
+    assert put(anonymous, 19, "anything") == 403, "anonymous: refused, not kept"
+    seen.clear()
+    sign_in_staff(page, app_url)
+    staff = own_session()
+    assert put(staff, 19, "first") == 204
+    assert put(staff, 19, "second") == 204
+    assert put(staff, 19, "third") == 413, "at most two 20 MB files held at once"
+    assert put(staff, 19, "second") == 204, "replacing a held file is fine"
+    context.close()

@@ -119,6 +119,9 @@ auth_log = sa.Table(
     sa.Column("at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("outcome", sa.String(16), nullable=False),
     sa.Index("ix_auth_log_email_at", "email", "at"),
+    # A pseudonym of where the attempt came from (migration 0009): see accounts.client_tag.
+    sa.Column("client", sa.String(64)),
+    sa.Index("ix_auth_log_client_at", "client", "at"),
 )
 
 audit_log = sa.Table(
@@ -130,6 +133,7 @@ audit_log = sa.Table(
     sa.Column("organisation_id", sa.Integer, index=True),
     sa.Column("before", sa.JSON),
     sa.Column("after", sa.JSON),
+    sa.Index("ix_audit_log_actor_at", "actor", "at"),
 )
 
 source_mappings = sa.Table(

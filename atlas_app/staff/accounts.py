@@ -2,8 +2,10 @@
 
 With ``store.py`` the only module that reads or writes the database (its tables are the
 staff ones). Sign-in gives the same answer, in the same time, for an unknown e-mail and a
-wrong password; failures are counted per e-mail address (known or not) and lock it with
-a growing back-off; every attempt is logged.
+wrong password; failures are counted per e-mail address (known or not) *and* client, and
+lock that pair with a growing back-off — so that someone elsewhere cannot lock a staff
+member out — while a client failing on many addresses is locked as a whole; every attempt
+is logged.
 """
 
 from __future__ import annotations
@@ -31,6 +33,9 @@ MIN_PASSWORD = 10
 SESSION_LIFETIME = dt.timedelta(hours=12)
 WRONG = N_("Wrong e-mail address or password.")
 LOCKED = N_("Too many attempts for this address: try again in about {minutes} minute(s).")
+# A client (see client_tag) failing this often on any addresses is locked for the window.
+CLIENT_FAILURES = 20
+CLIENT_WINDOW = dt.timedelta(minutes=15)
 
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not a real password, used to spend the same time")
@@ -109,36 +114,60 @@ def remove_account(store: Store, email: str) -> None:
         conn.execute(staff_accounts.delete().where(staff_accounts.c.id == account_id))
 
 
-def lock_remaining(store: Store, email: str, now: dt.datetime | None = None) -> dt.timedelta:
-    """How long ``email`` must wait before its next attempt (zero when it may try)."""
+def client_tag(address: str | None) -> str | None:
+    """A pseudonym for the address a request came from: what throttles count by, stored
+    instead of the address itself (a truncated SHA-256; it links attempts, it does not
+    name anybody)."""
+    if not address:
+        return None
+    return hashlib.sha256(f"atlas-client:{address}".encode()).hexdigest()[:16]
+
+
+def lock_remaining(store: Store, email: str, now: dt.datetime | None = None,
+                   client: str | None = None) -> dt.timedelta:
+    """How long ``email`` must wait before its next attempt from ``client`` (a
+    :func:`client_tag`; None for the command line) — zero when it may try."""
     now = now or utcnow()
+    c = auth_log.c
+    same_client = c.client.is_(None) if client is None else c.client == client
     with store.engine.connect() as conn:
-        last_ok = conn.execute(sa.select(sa.func.max(auth_log.c.at)).where(
-            auth_log.c.email == email, auth_log.c.outcome == "ok")).scalar()
-        query = sa.select(sa.func.count(), sa.func.max(auth_log.c.at)).where(
-            auth_log.c.email == email, auth_log.c.outcome == "wrong")
+        last_ok = conn.execute(sa.select(sa.func.max(c.at)).where(
+            c.email == email, c.outcome == "ok")).scalar()
+        query = sa.select(sa.func.count(), sa.func.max(c.at)).where(
+            c.email == email, c.outcome == "wrong", same_client)
         if last_ok is not None:
-            query = query.where(auth_log.c.at > last_ok)
+            query = query.where(c.at > last_ok)
         failures, last = conn.execute(query).one()
-    if failures < FREE_ATTEMPTS or last is None:
-        return dt.timedelta(0)
-    if last.tzinfo is None:
-        last = last.replace(tzinfo=dt.timezone.utc)
-    lock = min(FIRST_LOCK * 2 ** (failures - FREE_ATTEMPTS), LONGEST_LOCK)
-    return max(last + lock - now, dt.timedelta(0))
+        spraying, last_spray = (0, None) if client is None else conn.execute(
+            sa.select(sa.func.count(), sa.func.max(c.at)).where(
+                c.client == client, c.outcome == "wrong", c.at > now - CLIENT_WINDOW)).one()
+    waits = [dt.timedelta(0)]
+    if failures >= FREE_ATTEMPTS and last is not None:
+        lock = min(FIRST_LOCK * 2 ** (failures - FREE_ATTEMPTS), LONGEST_LOCK)
+        waits.append(_as_utc(last) + lock - now)
+    if spraying >= CLIENT_FAILURES and last_spray is not None:
+        waits.append(_as_utc(last_spray) + CLIENT_WINDOW - now)
+    return max(waits)
 
 
-def _log(store: Store, email: str, outcome: str) -> None:
+def _as_utc(value: dt.datetime) -> dt.datetime:
+    return value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value
+
+
+def _log(store: Store, email: str, outcome: str, client: str | None = None) -> None:
     with store.engine.execution_options(atlas_write=True).begin() as conn:
-        conn.execute(auth_log.insert().values(email=email[:254], at=utcnow(), outcome=outcome))
+        conn.execute(auth_log.insert().values(email=email[:254], at=utcnow(), outcome=outcome,
+                                              client=client))
 
 
-def sign_in(store: Store, email: str, password: str) -> tuple[Account, str]:
-    """Check a password; return the account and a new session token, or raise."""
+def sign_in(store: Store, email: str, password: str,
+            client: str | None = None) -> tuple[Account, str]:
+    """Check a password; return the account and a new session token, or raise.
+    ``client`` (a :func:`client_tag`) is who is trying: failures lock that client only."""
     email = normalise_email(email)
-    wait = lock_remaining(store, email)
+    wait = lock_remaining(store, email, client=client)
     if wait:
-        _log(store, email, "locked")
+        _log(store, email, "locked", client)
         minutes = max(1, round(wait.total_seconds() / 60))
         raise SignInError(LOCKED, minutes=minutes)
     with store.engine.connect() as conn:
@@ -150,9 +179,9 @@ def sign_in(store: Store, email: str, password: str) -> tuple[Account, str]:
     except (VerificationError, InvalidHashError):
         verified = False
     if not verified:
-        _log(store, email, "wrong")
+        _log(store, email, "wrong", client)
         raise SignInError(WRONG)
-    _log(store, email, "ok")
+    _log(store, email, "ok", client)
     return Account(row.id, email), _new_session(store, row.id)
 
 

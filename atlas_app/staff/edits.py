@@ -90,21 +90,41 @@ def changed_fields(change: dict) -> list[str]:
 
 
 SUGGESTION_SOURCE = "public suggestion"
-SUGGESTIONS_PER_HOUR = 30
+SUGGESTION_ACTOR = "public suggestion form"
+SUGGESTIONS_PER_HOUR = 30      # from everybody: the review queue's pace
+SUGGESTIONS_PER_CLIENT = 5     # from one client (see accounts.client_tag), per hour
 
 
-def suggestions_last_hour(store: Store) -> int:
+def suggestions_last_hour(store: Store, client: str | None = None) -> int:
+    """Suggestions received in the last hour — from everybody, or from ``client``."""
     since = utcnow() - dt.timedelta(hours=1)
     with store.engine.connect() as conn:
+        if client is not None:
+            return conn.execute(sa.select(sa.func.count()).select_from(audit_log).where(
+                audit_log.c.actor == _suggestion_actor(client), audit_log.c.at >= since)
+            ).scalar()
         return conn.execute(sa.select(sa.func.count()).select_from(organisations).where(
             organisations.c.source == SUGGESTION_SOURCE,
             organisations.c.created_at >= since)).scalar()
 
 
-def add_suggestion(store: Store, record: dict) -> int:
-    """A visitor's suggestion: always pending, marked as such, recorded in the audit log."""
+def suggestions_open(store: Store, client: str | None) -> bool:
+    """Whether a suggestion from ``client`` may be taken now (its own hourly quota, then
+    everybody's)."""
+    if client is not None and suggestions_last_hour(store, client) >= SUGGESTIONS_PER_CLIENT:
+        return False
+    return suggestions_last_hour(store) < SUGGESTIONS_PER_HOUR
+
+
+def _suggestion_actor(client: str | None) -> str:
+    return SUGGESTION_ACTOR + (f" · {client}" if client else "")
+
+
+def add_suggestion(store: Store, record: dict, client: str | None = None) -> int:
+    """A visitor's suggestion: always pending, marked as such, recorded in the audit log
+    with the pseudonym of the client it came from."""
     record = dict(record, status="pending", source=SUGGESTION_SOURCE)
-    return add_organisation(store, record, "public suggestion form")
+    return add_organisation(store, record, _suggestion_actor(client))
 
 
 EDITABLE = ("name", "description_en", "description_fr", "website", "email", "kind", "sector",

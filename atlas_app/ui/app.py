@@ -6,9 +6,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from atlas_app.ui import lang, state
-from atlas_app.ui.resources import get_taxonomy
-from atlas_app.ui.staff_session import current_staff
+from atlas_app.ui import lang, state, upload_gate
+from atlas_app.ui.resources import get_settings, get_store, get_taxonomy
+from atlas_app.ui.staff_session import TOKEN, current_staff
 
 PAGES = Path(__file__).resolve().parent / "screens"
 STYLES = Path(__file__).resolve().parent / "static" / "atlas" / "app.css"
@@ -28,7 +28,11 @@ pages = [
 ]
 # Staff pages exist only for a signed-in session: by URL they are refused otherwise
 # (and every staff write checks the session again).
-if current_staff() is not None:
+staff = current_staff()
+# Streamlit's upload endpoint keeps files only for a signed-in staff session.
+upload_gate.follow(st.session_state.get(TOKEN) if staff else None, get_store(),
+                   get_settings().max_upload_bytes)
+if staff is not None:
     pages.append(st.Page(PAGES / "staff.py", title=_("Staff workspace"), url_path="staff"))
     pages.append(st.Page(PAGES / "upload.py", title=_("Upload a file"), url_path="upload"))
 navigation = st.navigation(pages, position="hidden" if st.context.is_embedded else "top")

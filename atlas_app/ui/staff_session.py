@@ -5,8 +5,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from atlas_app.staff.accounts import Account, session_account, sign_out, single_sign_on
-from atlas_app.ui.resources import get_store
+from atlas_app.staff.accounts import (
+    Account,
+    client_tag,
+    session_account,
+    sign_out,
+    single_sign_on,
+)
+from atlas_app.ui.resources import get_settings, get_store
 
 TOKEN = "staff-token"
 
@@ -17,6 +23,17 @@ def sso_configured() -> bool:
         return "auth" in st.secrets
     except Exception:  # no secrets file at all
         return False
+
+
+def current_client() -> str | None:
+    """The pseudonym of this visitor's address, which throttles count by (the address
+    from ``ATLAS_CLIENT_IP_HEADER`` behind a proxy)."""
+    header = get_settings().client_ip_header
+    address = st.context.ip_address
+    if header:
+        forwarded = (st.context.headers.get(header) or "").split(",")[0].strip()
+        address = forwarded or address
+    return client_tag(address)
 
 
 def current_staff() -> Account | None:

@@ -7,7 +7,13 @@ import streamlit as st
 from atlas_app.staff.accounts import SignInError, sign_in
 from atlas_app.ui import lang
 from atlas_app.ui.resources import get_store
-from atlas_app.ui.staff_session import TOKEN, current_staff, do_sign_out, sso_configured
+from atlas_app.ui.staff_session import (
+    TOKEN,
+    current_client,
+    current_staff,
+    do_sign_out,
+    sso_configured,
+)
 
 _ = lang.current()
 st.title(_("Staff sign-in"))
@@ -28,7 +34,8 @@ with st.form("sign-in", border=True):
     submitted = st.form_submit_button(_("Sign in"))
 if submitted:
     try:
-        _account, st.session_state[TOKEN] = sign_in(get_store(), email, password)
+        _account, st.session_state[TOKEN] = sign_in(get_store(), email, password,
+                                                       current_client())
     except SignInError as exc:
         st.error(_(exc.template, **exc.values))
     else:

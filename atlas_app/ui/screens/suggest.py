@@ -14,9 +14,10 @@ from atlas_app.intake.validation import validate_record
 from atlas_app.places.countries import EUROPE, country_name
 from atlas_app.places.geocoding import Locator
 from atlas_app.registry.schema import KIND_LABELS, KINDS
-from atlas_app.staff.edits import SUGGESTIONS_PER_HOUR, add_suggestion, suggestions_last_hour
+from atlas_app.staff.edits import add_suggestion, suggestions_open
 from atlas_app.ui import lang
 from atlas_app.ui.resources import get_gazetteer, get_store, get_taxonomy
+from atlas_app.ui.staff_session import current_client
 from atlas_app.ui.widgets import form_problems
 
 SENT = "suggestions-sent"
@@ -46,7 +47,7 @@ if sent:
     recent = [t for t in st.session_state.get(SENT, []) if t > time.time() - 3600]
     if trap:
         st.success(_("Thank you! The atlas team will review your suggestion."))  # a bot
-    elif len(recent) >= PER_SESSION or suggestions_last_hour(get_store()) >= SUGGESTIONS_PER_HOUR:
+    elif len(recent) >= PER_SESSION or not suggestions_open(get_store(), current_client()):
         st.warning(_("Many suggestions have arrived in the last hour; please try again later."))
     else:
         field = "description_fr" if _.lang == "fr" else "description_en"
@@ -56,6 +57,6 @@ if sent:
         form_problems(problems, errors_only=True)
         if record is not None:
             locate_records([(1, record)], Locator(get_gazetteer()), "line")
-            add_suggestion(get_store(), record)
+            add_suggestion(get_store(), record, current_client())
             st.session_state[SENT] = recent + [time.time()]
             st.success(_("Thank you! The atlas team will review your suggestion."))
