@@ -33,7 +33,8 @@ def focus(shown: pd.DataFrame, taxonomy: Taxonomy, _: Translator) -> None:
     metrics[1].metric(_("Countries"), _.number(shown["country"].nunique()))
     metrics[2].metric(_("Located on the map"), _.number(int(shown["latitude"].notna().sum())))
     kinds = shown["kind"].value_counts()
-    st.caption(" · ".join(f"{_(label)}: {_.number(int(kinds.get(kind, 0)))}" for kind, label in
+    st.caption(" · ".join(  # markdown: translated kind labels and numbers
+        f"{_(label)}: {_.number(int(kinds.get(kind, 0)))}" for kind, label in
                           (("support", N_("Supports digital transition")),
                            ("solution", N_("Alternative digital solution")))))
     st.altair_chart(charts.sector_bars(sector_shares(shown, taxonomy, _.lang), taxonomy,

@@ -189,7 +189,7 @@ def organisation_picker(_: Translator) -> dict | None:
         if not kept:
             st.session_state[PICK] = None
     if not found:
-        st.info(_("No organisation matches “{text}”.", text=text) if text.strip()
+        st.info(_("No organisation matches “{text}”.", text=md_escape(text)) if text.strip()
                 else _("The registry is empty."))
         return None
     labels = {o["id"]: f"#{o['id']} {o['name']} — {o['city'] or ''} · "
@@ -279,7 +279,7 @@ def edit_form(org: dict, taxonomy: Taxonomy, _: Translator) -> None:
     if conflict and conflict[0] == org["id"]:
         st.error(_("Not saved: someone changed #{id} since you opened it ({fields}). Your "
                    "changes are still in the form; load the new version to redo them on it.",
-                   id=org["id"], fields=", ".join(conflict[1])))
+                   id=org["id"], fields=md_escape(", ".join(conflict[1]))))
         if st.button(_("Load the new version"), key="edit-reload"):
             st.session_state.pop(EDIT_LOADED, None)
             st.session_state.pop(EDIT_CONFLICT, None)
@@ -315,5 +315,5 @@ def edit_form(org: dict, taxonomy: Taxonomy, _: Translator) -> None:
         st.session_state[EDIT_CONFLICT] = (exc.org_id, exc.fields)
         st.rerun()
     st.session_state.pop(EDIT_LOADED, None)
-    st.success(_("Saved: {fields}.", fields=", ".join(changed)) if changed
+    st.success(_("Saved: {fields}.", fields=md_escape(", ".join(changed))) if changed
                else _("Nothing changed."))

@@ -62,7 +62,7 @@ def column_mapping(table: RawTable, taxonomy: Taxonomy, _: Translator,
     missing = [f for f in REQUIRED_FIELDS if f not in mapped]
     if missing:
         st.caption(_("The file has no column for: {fields}. Give one value for every row:",
-                     fields=", ".join(missing)))
+                     fields=md_escape(", ".join(missing))))
     for name in missing:
         default = saved.constants.get(name)
         if name == "kind":
@@ -127,7 +127,7 @@ def duplicate_choices(problems, records: dict[int, dict], _: Translator
             left, right = st.columns(2)
             for col, title, org in ((left, _("In the file"), new),
                                     (right, _("In the registry (#{id})", id=p.ref), existing)):
-                col.caption(title)
+                col.caption(title)  # markdown: the two translated titles above
                 col.markdown(md_escape(f"{org.get('name')} · {org.get('city')}, "
                                        f"{org.get('country')} · {org.get('website') or ''}"))
         choice = st.radio(label, options, horizontal=True, key=f"dup-{p.line}",
@@ -148,7 +148,7 @@ def upload_history(_: Translator) -> None:
     upload are listed for the editor to decide."""
     done = st.session_state.pop(UNDO_DONE, None)
     if done:
-        st.success(done)
+        st.success(done)  # markdown: built from numbers above (UNDO_DONE)
     _edited_since(_)
     uploads = recent_uploads(get_store())
     if not uploads:

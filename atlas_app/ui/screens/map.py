@@ -73,7 +73,8 @@ def _render_view(index, settings, taxonomy, _, embedded: bool) -> None:
     shown = int(np.count_nonzero(mask))
     with st.container(key="result-summary"):
         # The visitor's words (from a shared link, too) are shown as text, never Markdown.
-        st.markdown(describe_filters(replace(filters, q=md_escape(filters.q)), shown,
+        st.markdown(describe_filters(  # markdown: q escaped; the rest are labels and numbers
+            replace(filters, q=md_escape(filters.q)), shown,
                                      len(index), taxonomy, _.lang))
     if not shown:
         st.warning(_("No organisation matches these filters."))

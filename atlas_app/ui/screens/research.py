@@ -63,7 +63,7 @@ filters = rs.current_filters()
 shown = index.select(filter_mask(index, filters))
 sentence = describe_filters(filters, len(shown), len(index), taxonomy, _.lang)
 with st.container(key="research-summary"):
-    st.markdown(sentence)
+    st.markdown(sentence)  # markdown: research filters have no free text, only labels
 if shown.empty:
     st.warning(_("No organisation matches these filters."))
 else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from atlas_app.public.detail import md_escape
 from atlas_app.staff.accounts import SignInError, sign_in
 from atlas_app.ui import lang
 from atlas_app.ui.resources import get_store
@@ -19,12 +20,13 @@ _ = lang.current()
 st.title(_("Staff sign-in"))
 account = current_staff()
 if account is not None:
-    st.success(_("Signed in as {email}.", email=account.email))
+    st.success(_("Signed in as {email}.", email=md_escape(account.email)))
     st.button(_("Sign out everywhere"), key="sign-out", on_click=do_sign_out)
     st.stop()
 
 if st.user.get("is_logged_in"):
-    st.warning(_("{email} is not on the atlas staff list.", email=st.user.get("email") or "?"))
+    st.warning(_("{email} is not on the atlas staff list.",
+                 email=md_escape(st.user.get("email") or "?")))
 if sso_configured():
     st.button(_("Sign in with your organisation account"), key="sso", on_click=st.login)
 with st.form("sign-in", border=True):
@@ -37,6 +39,6 @@ if submitted:
         _account, st.session_state[TOKEN] = sign_in(get_store(), email, password,
                                                        current_client())
     except SignInError as exc:
-        st.error(_(exc.template, **exc.values))
+        st.error(_(exc.template, **exc.values))  # markdown: the values are minutes
     else:
         st.rerun()

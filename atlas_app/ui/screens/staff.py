@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from atlas_app.public.detail import md_escape
 from atlas_app.ui import lang
 from atlas_app.ui.resources import get_taxonomy
 from atlas_app.ui.staff_session import do_sign_out, require_staff
@@ -23,13 +24,13 @@ from atlas_app.ui.upload_widgets import upload_history
 _ = lang.current()
 account = require_staff()
 with st.sidebar:
-    st.caption(_("Signed in as {email}.", email=account.email))
+    st.caption(_("Signed in as {email}.", email=md_escape(account.email)))
     st.button(_("Sign out everywhere"), key="staff-sign-out", on_click=do_sign_out)
 st.title(_("Staff workspace"))
 taxonomy = get_taxonomy()
 st.subheader(_("Data quality"))
 quality_overview(_)
-st.markdown("**" + _("Possible duplicates") + "**")
+st.markdown("**" + _("Possible duplicates") + "**")  # markdown: a translated title
 duplicate_pairs(_)
 upload_history(_)
 st.subheader(_("Pending review"))

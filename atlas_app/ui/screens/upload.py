@@ -46,9 +46,9 @@ try:
 except AtlasError as exc:
     st.error(md_escape(str(exc)))
     st.stop()
-st.markdown(table.describe())
+st.markdown(md_escape(table.describe()))
 for warning in table.warnings:
-    st.warning(warning)
+    st.warning(md_escape(warning))
 
 st.subheader(_("2. Columns"))
 saved = saved_mappings(store)
@@ -60,7 +60,7 @@ name = cols[0].text_input(_("Save this mapping as"), key="mapping-name",
                           placeholder=_("e.g. the partner's name"))
 if cols[1].button(_("Save the mapping"), key="save-mapping") and name.strip():
     save_mapping(store, name, mapping, require_staff().email)
-    st.success(_("Mapping saved as “{name}”.", name=name.strip()))
+    st.success(_("Mapping saved as “{name}”.", name=md_escape(name.strip())))
 publish = st.toggle(_("Publish the new organisations at once"), key="upload-publish")
 options = ImportOptions(mapping=mapping, status="published" if publish else "pending",
                         created_by=account.email, allow_repeat=st.session_state.get("upload-again", False),
