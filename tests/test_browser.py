@@ -317,3 +317,74 @@ def test_the_upload_endpoint_keeps_files_for_signed_in_staff_only(app_url, brows
     assert put(staff, 19, "third") == 413, "at most two 20 MB files held at once"
     assert put(staff, 19, "second") == 204, "replacing a held file is fine"
     context.close()
+
+
+@pytest.fixture(scope="module")
+def proxy_url(app_url, tmp_path_factory):
+    """The app behind the shipped nginx configuration (deploy/nginx.conf)."""
+    from tests.support.services import nginx
+
+    binary = nginx()
+    prefix = tmp_path_factory.mktemp("proxy")
+    prefix.chmod(0o777)  # nginx's workers run as nobody when the tests run as root
+    port = free_port()
+    conf = (ROOT / "deploy" / "nginx.conf").read_text(encoding="utf-8")
+    assert "listen 8080;" in conf and "server 127.0.0.1:8501;" in conf
+    conf = conf.replace("listen 8080;", f"listen 127.0.0.1:{port};").replace(
+        "server 127.0.0.1:8501;", f"server {app_url.removeprefix('http://')};")
+    (prefix / "nginx.conf").write_text(conf, encoding="utf-8")
+    proc = subprocess.Popen([binary, "-p", str(prefix), "-c", str(prefix / "nginx.conf"),
+                             "-g", "daemon off;"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1):
+                break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        proc.kill()
+        pytest.fail("nginx did not start: " + proc.stdout.read().decode()[-2000:])
+    yield base
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def _get(url: str, **headers) -> tuple[int, dict, bytes]:
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as r:
+            return r.status, {k.lower(): v for k, v in r.headers.items()}, r.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, {k.lower(): v for k, v in exc.headers.items()}, b""
+
+
+def test_the_shipped_proxy_closes_metrics_and_framing_and_compresses(app_url, proxy_url):
+    """Issue 18, finding 8 (and issue 20's compression): what Streamlit alone leaves open,
+    deploy/nginx.conf closes."""
+    import re
+
+    assert _get(f"{app_url}/_stcore/metrics")[0] == 200, "Streamlit alone serves it"
+    assert _get(f"{proxy_url}/_stcore/metrics")[0] == 404
+    for path in ("/", "/signin"):
+        status, headers, page = _get(proxy_url + path)
+        assert status == 200
+        assert headers["x-frame-options"] == "SAMEORIGIN"
+        assert headers["content-security-policy"] == "frame-ancestors 'self'"
+    status, headers, _ = _get(f"{proxy_url}/?embed=true")
+    assert "x-frame-options" not in headers
+    assert headers["content-security-policy"] == "frame-ancestors *", "the embed may be framed"
+    script = re.search(rb'src="\.?/?(static/js/[^"]+\.js)"', page).group(1).decode()
+    plain = _get(f"{proxy_url}/{script}")
+    packed = _get(f"{proxy_url}/{script}", **{"Accept-Encoding": "gzip"})
+    assert packed[1].get("content-encoding") == "gzip"
+    assert len(packed[2]) * 3 < len(plain[2]), (len(packed[2]), len(plain[2]))
+
+
+def test_the_map_works_through_the_proxy(proxy_url, browser):
+    """WebSockets pass the proxy: the map draws and a search answers."""
+    page = browser.new_page(viewport={"width": 1300, "height": 900})
+    page.goto(proxy_url)
+    map_frame(page)
+    assert map_names(page)
+    page.close()

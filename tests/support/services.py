@@ -23,6 +23,16 @@ def chromium() -> str:
     return path
 
 
+def nginx() -> str:
+    path = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/sbin")
+    if path is None:
+        message = "Proxy tests NOT RUN: Debian's nginx is not installed (apt-get install nginx)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
