@@ -198,7 +198,7 @@ def test_a_small_index_is_rebuilt_at_once_and_a_large_one_in_the_background():
     release = threading.Event()
     built = []
 
-    def load():
+    def load(revision):
         built.append(1)
         if len(built) > 1:
             release.wait(10)
@@ -216,7 +216,8 @@ def test_a_small_index_is_rebuilt_at_once_and_a_large_one_in_the_background():
         time.sleep(0.05)
     assert live.get(2).revision == 2 and len(built) == 2
 
-    small = LiveIndex(lambda: RegistryIndex.from_frame(registry_frame(5)), sync_below=10)
+    small = LiveIndex(lambda revision: RegistryIndex.from_frame(registry_frame(5)),
+                      sync_below=10)
     assert small.get(1).revision == 1 and small.get(2).revision == 2
 
 

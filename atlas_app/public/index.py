@@ -211,8 +211,9 @@ def _merge_neighbours(cx: np.ndarray, cy: np.ndarray, n: np.ndarray, sx: np.ndar
 class RegistryIndex:
     """The published registry, compact, for the public pages (see the module's doc)."""
 
+    revision: int  # the registry revision it was built from (set by its loader)
+
     def __init__(self, batches: Iterable[pa.RecordBatch]) -> None:
-        self.revision = 0  # the registry revision it was built from (set by its loader)
         light, search = [], []
         for batch in batches:
             if batch.num_rows:
@@ -225,7 +226,7 @@ class RegistryIndex:
         column = table.column
         names = pc.fill_null(pc.cast(column("name"), pa.string()), "")
         names = names.combine_chunks() if isinstance(names, pa.ChunkedArray) else names
-        self.frame = pd.DataFrame({
+        self._adopt(pd.DataFrame({
             "id": pc.cast(column("id"), pa.int64()).to_numpy(),
             "name": pd.arrays.ArrowStringArray(names),
             "city": categorical(column("city")),
@@ -236,14 +237,55 @@ class RegistryIndex:
             "longitude": coordinates(column("longitude")),
             "year": (years(column("created_at")) if "created_at" in table.column_names
                      else pd.array([pd.NA] * n, dtype="Int16")),
-        }, index=pd.RangeIndex(n))
+        }, index=pd.RangeIndex(n)), pa.chunked_array(search, type=pa.string()))
+
+    def _adopt(self, frame: pd.DataFrame, search: pa.ChunkedArray) -> None:
+        self.revision = 0
+        self.frame = frame
         self._label_arrays: dict[str, np.ndarray] = {}
         self._name_order: np.ndarray | None = None
         self._countries: list[str] | None = None
         self.located = (self.frame["latitude"].notna() & self.frame["longitude"].notna()).to_numpy()
         self.x = _mercator_x(self.frame["longitude"].to_numpy())
         self.y = _mercator_y(self.frame["latitude"].to_numpy())
-        self.search = pa.chunked_array(search, type=pa.string())
+        self.search = search
+
+    def to_table(self) -> pa.Table:
+        """The index as an Arrow table (what :mod:`atlas_app.public.snapshot` saves)."""
+        f = self.frame
+        columns = {"id": pa.array(f["id"].to_numpy()), "name": pa.array(f["name"].array)}
+        for name in ("city", "country", "sector", "kind"):
+            columns[name] = pa.array(f[name].array)  # dictionary-encoded
+        for name in ("latitude", "longitude"):
+            columns[name] = pa.array(f[name].to_numpy())
+        columns["year"] = pa.array(f["year"].array)
+        columns["search"] = self.search
+        return pa.table(columns)
+
+    @classmethod
+    def from_table(cls, table: pa.Table) -> "RegistryIndex":
+        """An index from :meth:`to_table`'s table (e.g. memory-mapped from a file: its
+        names and search text stay in the file's pages, not copied)."""
+        n = table.num_rows
+
+        def codes(name: str) -> pd.Categorical:
+            encoded = table.column(name).combine_chunks() if n else None
+            if encoded is None:
+                return pd.Categorical([])
+            return pd.Categorical.from_codes(encoded.indices.to_numpy(zero_copy_only=False),
+                                             categories=encoded.dictionary.to_pylist())
+
+        index = cls.__new__(cls)
+        index._adopt(pd.DataFrame({
+            "id": table.column("id").to_numpy(),
+            "name": pd.arrays.ArrowStringArray(table.column("name").combine_chunks()),
+            "city": codes("city"), "country": codes("country"), "sector": codes("sector"),
+            "kind": codes("kind"),
+            "latitude": table.column("latitude").to_numpy(),
+            "longitude": table.column("longitude").to_numpy(),
+            "year": pd.array(table.column("year").to_pandas(), dtype="Int16"),
+        }, index=pd.RangeIndex(n)), table.column("search"))
+        return index
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame) -> "RegistryIndex":
@@ -465,7 +507,7 @@ class LiveIndex:
     thread when it is large, the previous index serving every visitor meanwhile (a write
     shows a few seconds later instead of stalling every page for the rebuild)."""
 
-    def __init__(self, load: Callable[[], RegistryIndex],
+    def __init__(self, load: Callable[[int], RegistryIndex],
                  sync_below: int = SYNC_REBUILD_BELOW) -> None:
         self._load = load
         self.sync_below = sync_below
@@ -489,7 +531,7 @@ class LiveIndex:
             return current
 
     def _build(self, revision: int) -> RegistryIndex:
-        index = self._load()
+        index = self._load(revision)
         index.revision = revision
         return index
 

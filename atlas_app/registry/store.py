@@ -237,6 +237,12 @@ class Store:
                                  .where(registry_meta.c.key == "revision")).scalar()
         return int(value or 0)
 
+    def instance(self) -> str:
+        """This registry's random identity (set when it was created; migration 0010)."""
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(registry_meta.c.value)
+                                .where(registry_meta.c.key == "instance")).scalar() or ""
+
     # -- writes -------------------------------------------------------------------------
 
     def add_organisations(self, records: Sequence[dict], *, filename: str | None = None,

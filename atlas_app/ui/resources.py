@@ -17,6 +17,7 @@ from atlas_app.maps.elements import json_for_script
 from atlas_app.public.detail import list_rows
 from atlas_app.public.filters import Filters
 from atlas_app.public.index import LiveIndex, RegistryIndex, Window
+from atlas_app.public.snapshot import load_index
 from atlas_app.registry.schema import Taxonomy, load_taxonomy
 from atlas_app.registry.store import Store
 from atlas_app.settings import Settings, load_settings
@@ -41,7 +42,10 @@ def get_taxonomy() -> Taxonomy:
 def _live_index() -> LiveIndex:
     # One shared, read-only index per process (cache_data would copy a million
     # organisations into every rerun).
-    return LiveIndex(lambda: RegistryIndex.load(get_store()))
+    # Each revision's index is saved in the cache folder: the next process maps it
+    # instead of reading the registry (public/snapshot.py).
+    return LiveIndex(lambda revision: load_index(get_store(), revision,
+                                                 get_settings().cache_dir))
 
 
 def registry_index() -> RegistryIndex:

@@ -1,0 +1,72 @@
+"""The public index saved beside the database, so that a server's first visitor does not
+wait for it to be built.
+
+After a build, the index is written as an Arrow IPC file named after the registry's
+identity and revision (``index-<instance>-r<revision>.arrow`` in the cache folder). A
+process that needs that revision maps the file into memory instead of reading the
+registry: at a million organisations, well under a second instead of about ten. A new
+revision means a new file (the old ones are removed); a damaged or unreadable file is
+rebuilt; a folder that cannot be written only costs the saving.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pyarrow as pa
+
+from atlas_app.public.index import RegistryIndex
+
+
+def snapshot_path(folder: Path, instance: str, revision: int) -> Path:
+    return Path(folder) / f"index-{instance or 'unknown'}-r{revision}.arrow"
+
+
+def load_index(store, revision: int, folder: Path | None = None) -> RegistryIndex:
+    """The public index at ``revision``: mapped from its snapshot when one was saved, else
+    built from the database (and saved, when ``folder`` is given)."""
+    if folder is None:
+        return _built(store, revision)
+    instance = store.instance()
+    path = snapshot_path(folder, instance, revision)
+    if path.exists():
+        try:
+            index = RegistryIndex.from_table(
+                pa.ipc.open_file(pa.memory_map(str(path))).read_all())
+        except (OSError, pa.ArrowException, KeyError):
+            path.unlink(missing_ok=True)  # damaged: built again below
+        else:
+            index.revision = revision
+            return index
+    index = _built(store, revision)
+    save_snapshot(index, path)
+    for old in Path(folder).glob(f"index-{instance or 'unknown'}-r*.arrow"):
+        if old != path:
+            old.unlink(missing_ok=True)
+    return index
+
+
+def _built(store, revision: int) -> RegistryIndex:
+    index = RegistryIndex.load(store)
+    index.revision = revision
+    return index
+
+
+def save_snapshot(index: RegistryIndex, path: Path) -> bool:
+    """Write the index to ``path`` (readable by its owner only) via a temporary file and
+    a rename; False when the folder cannot be written."""
+    table = index.to_table()
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".index-", suffix=".part", dir=path.parent)
+        with os.fdopen(fd, "wb") as fh, pa.ipc.new_file(fh, table.schema) as writer:
+            writer.write_table(table)
+        os.replace(tmp, path)
+        return True
+    except OSError:
+        if tmp:
+            Path(tmp).unlink(missing_ok=True)
+        return False
