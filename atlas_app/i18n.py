@@ -7,10 +7,17 @@ messages with ``make messages`` and translate the new ``.po`` file. No compile s
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+import gettext
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from babel import Locale
+from babel.dates import format_timedelta
+from babel.lists import format_list
+from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 
@@ -28,21 +35,59 @@ def available_languages() -> tuple[str, ...]:
     return (SOURCE_LANGUAGE, *sorted(p.stem for p in LOCALE_DIR.glob("*.po")))
 
 
+def language_name(code: str) -> str:
+    """A language's name in that language, as its speakers write it: ``Deutsch``,
+    ``Français``, ``polski`` → ``Polski``."""
+    try:
+        name = Locale.parse(code).get_display_name(code) or code
+    except (ValueError, LookupError):
+        return code
+    return name[:1].upper() + name[1:]
+
+
+def _plural_rule(lang: str) -> Callable[[int], int]:
+    """Which of a language's plural forms a count takes (gettext's rule from CLDR)."""
+    try:
+        return gettext.c2py(get_plural(lang).plural_expr)
+    except (ValueError, LookupError):
+        return gettext.c2py("(n != 1)")
+
+
 @dataclass(frozen=True)
 class Translator:
     """gettext for one language; unknown messages fall back to English."""
 
     lang: str
     messages: dict[str, str]
+    plurals: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def gettext(self, message: str, /, **values: object) -> str:
         text = self.messages.get(message) or message
-        return text.format(**values) if values else text
+        return text.format(**self._worded(values)) if values else text
 
     __call__ = gettext
 
+    def ngettext(self, singular: str, plural: str, n: int, /, **values: object) -> str:
+        """The form for ``n`` ("1 organisation", "2 organisations"; Polish has three)."""
+        forms = self.plurals.get(singular)
+        if forms:
+            index = _plural_rule(self.lang)(abs(int(n)))
+            text = forms[min(index, len(forms) - 1)] or (singular if n == 1 else plural)
+        else:
+            text = singular if n == 1 else plural
+        return text.format(**self._worded(values)) if values else text
+
+    def _worded(self, values: dict[str, object]) -> dict[str, object]:
+        """Durations in words of the language ("30 seconds", « 2 minutes »)."""
+        return {k: format_timedelta(v, locale=self.lang)
+                if isinstance(v, dt.timedelta) else v for k, v in values.items()}
+
     def number(self, value: int | float) -> str:
         return format_decimal(value, locale=self.lang)
+
+    def items(self, values: Sequence[str]) -> str:
+        """A list as the language writes it: "A, B and C", « A, B et C »."""
+        return format_list(list(values), locale=self.lang) if values else ""
 
 
 @lru_cache(maxsize=None)
@@ -55,7 +100,9 @@ def translator(lang: str) -> Translator:
         catalog = read_po(fh, locale=lang)
     messages = {m.id: m.string for m in catalog
                 if m.id and isinstance(m.id, str) and m.string and not m.fuzzy}
-    return Translator(lang, messages)
+    plurals = {m.id[0]: tuple(m.string) for m in catalog
+               if isinstance(m.id, tuple) and not m.fuzzy and any(m.string)}
+    return Translator(lang, messages, plurals)
 
 
 def choose_language(requested: str | None, browser_locale: str | None) -> str:

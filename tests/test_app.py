@@ -57,7 +57,7 @@ def test_a_shared_link_opens_exactly_that_view_in_french(app_db):
                   make_organisation(name="Other", website="https://other.example")])
     at = run_app(lang="fr", country=["FR", "DE"], sector="health", kind="solution",
                  q="lab", org=str(ids[0]))
-    assert summary(at) == ("1 organisations sur 2 · pays : France ou Allemagne · "
+    assert summary(at) == ("1 sur 2 organisations · pays : France ou Allemagne · "
                            "secteur : Santé et soin · type : Solution numérique alternative · "
                            "texte contenant « lab »")
     assert "Le Lab" in detail_text(at) and md_escape("Un laboratoire.") in detail_text(at)
@@ -106,7 +106,7 @@ def test_language_switch(app_db):
     app_db(make_registry(3))
     at = run_app()
     at.segmented_control(key="lang-switch").set_value("fr").run()
-    assert summary(at) == "3 organisations sur 3"
+    assert summary(at) == "3 sur 3 organisations"
     assert at.query_params["lang"] == "fr"
     assert at.text_input(key="q").placeholder == "nom, ville, mot-clé…"
 

@@ -173,7 +173,7 @@ def test_a_shared_french_link_is_french(app_url, browser):
     page.goto(f"{app_url}/?lang=fr&country=FR&sector=health")
     map_frame(page)
     summary = page.locator(".st-key-result-summary").inner_text().strip()
-    assert " organisations sur " in summary
+    assert " sur " in summary and " organisations" in summary
     assert "pays : France" in summary and "secteur : Santé et soin" in summary
     assert page.get_by_text("Réinitialiser les filtres").count() == 1
     page.close()

@@ -41,7 +41,7 @@ def test_sentence_in_english_and_french(taxonomy):
         "42 of 1,203 organisations · country is France · sector is Health & care · " \
         "text contains “lab”"
     fr = describe_filters(f, 42, 1203, taxonomy, lang="fr")
-    assert fr.startswith("42 organisations sur 1\u202f203 · pays : France · secteur : Santé")
+    assert fr.startswith("42 sur 1\u202f203 organisations · pays : France · secteur : Santé")
 
 
 def test_sentence_without_filters(taxonomy):

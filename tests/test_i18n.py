@@ -14,26 +14,38 @@ from atlas_app.public.permalink import View, parse_view, view_params
 PACKAGE = Path(__file__).resolve().parent.parent / "atlas_app"
 
 
-def source_messages() -> set[str]:
-    found = extract_from_dir(str(PACKAGE), keywords={"_": None, "N_": None},
+def source_messages() -> set[str | tuple[str, str]]:
+    """Every message the code marks: a text, or a (singular, plural) pair."""
+    found = extract_from_dir(str(PACKAGE), keywords={"_": None, "N_": None,
+                                                     "ngettext": (1, 2)},
                              method_map=[("**.py", "python")])
-    return {message for _file, _line, message, _comments, _context in found
-            if isinstance(message, str)}
+    return {message for _file, _line, message, _comments, _context in found}
 
 
-def test_every_message_has_a_french_translation():
+def _fields(text: str) -> list[str]:
+    return sorted(part.split("}")[0] for part in text.split("{")[1:])
+
+
+CATALOGUES = [lang for lang in available_languages() if lang != "en"]
+
+
+@pytest.mark.parametrize("lang", CATALOGUES)
+def test_every_message_is_translated_in_every_catalogue(lang):
     messages = source_messages()
     assert len(messages) > 50
-    fr = translator("fr")
-    missing = sorted(m for m in messages if m not in fr.messages)
-    assert missing == [], "run `make messages` and translate atlas_app/locale/fr.po"
+    t = translator(lang)
+    missing = sorted(str(m) for m in messages
+                     if (m[0] not in t.plurals if isinstance(m, tuple) else m not in t.messages))
+    assert missing == [], f"run `make messages` and translate atlas_app/locale/{lang}.po"
 
 
-def test_translations_keep_their_placeholders():
-    fr = translator("fr")
-    for source, translated in fr.messages.items():
-        assert sorted(part.split("}")[0] for part in source.split("{")[1:]) == \
-            sorted(part.split("}")[0] for part in translated.split("{")[1:]), source
+@pytest.mark.parametrize("lang", CATALOGUES)
+def test_translations_keep_their_placeholders(lang):
+    t = translator(lang)
+    for source, translated in t.messages.items():
+        assert _fields(source) == _fields(translated), (lang, source)
+    for singular, forms in t.plurals.items():
+        assert all(_fields(form) == _fields(singular) for form in forms), (lang, singular)
 
 
 @pytest.mark.parametrize("requested, browser, expected", [
@@ -68,3 +80,34 @@ def test_mangled_params_are_dropped(taxonomy):
               "sector": ["space"], "kind": ["maybe", "support"], "org": ["x"]}
     view = parse_view(lambda n: params.get(n, []), taxonomy, ("en", "fr"))
     assert view == View(None, Filters(("FR", "DE"), (), ("support",), ""), None)
+
+
+@pytest.mark.parametrize("lang, counts, expected", [
+    ("en", (1, 1), "1 of 1 organisation"), ("en", (1, 12), "1 of 12 organisations"),
+    ("en", (0, 0), "0 of 0 organisations"),
+    ("fr", (1, 1), "1 sur 1 organisation"), ("fr", (0, 0), "0 sur 0 organisation"),
+    ("fr", (3, 1234), "3 sur 1\u202f234 organisations"),
+])
+def test_the_result_sentence_agrees_in_number(lang, counts, expected, taxonomy):
+    """Issue 17: "1 organisations" is gone; French counts 0 and 1 as singular."""
+    from atlas_app.public.filters import Filters, describe_filters
+
+    assert describe_filters(Filters(), *counts, taxonomy, lang) == expected
+
+
+def test_durations_and_lists_are_worded_in_the_language():
+    import datetime as dt
+
+    from atlas_app.i18n import translator
+
+    wait = dt.timedelta(seconds=30)
+    assert translator("en")("try again in {wait}.", wait=wait) == "try again in 30 seconds."
+    assert translator("fr").items(["A", "B", "C"]) == "A, B et C"
+    assert translator("en").items(["A", "B", "C"]) == "A, B, and C"
+
+
+def test_each_language_is_offered_by_its_own_name():
+    from atlas_app.i18n import language_name
+
+    assert [language_name(c) for c in ("en", "fr", "de", "pl")] == \
+        ["English", "Français", "Deutsch", "Polski"]

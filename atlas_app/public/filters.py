@@ -72,8 +72,8 @@ def describe_filters(filters: Filters, shown: int, total: int, taxonomy: Taxonom
     """ "42 of 1,203 organisations · country is France · sector is Health & care" """
     _ = translator(lang)
     either = _(" or ")
-    parts = [_("{shown} of {total} organisations", shown=_.number(shown),
-               total=_.number(total))]
+    parts = [_.ngettext("{shown} of {total} organisation", "{shown} of {total} organisations",
+                        total, shown=_.number(shown), total=_.number(total))]
     if filters.countries:
         names = [country_name(c, lang) for c in filters.countries]
         parts.append(_("country is {value}", value=either.join(names)))

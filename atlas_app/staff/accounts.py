@@ -32,7 +32,7 @@ MIN_PASSWORD = 10
 # A staff session ends this long after sign-in, whatever happens in between.
 SESSION_LIFETIME = dt.timedelta(hours=12)
 WRONG = N_("Wrong e-mail address or password.")
-LOCKED = N_("Too many attempts for this address: try again in about {minutes} minute(s).")
+LOCKED = N_("Too many attempts for this address: try again in {wait}.")
 # A client (see client_tag) failing this often on any addresses is locked for the window.
 CLIENT_FAILURES = 20
 CLIENT_WINDOW = dt.timedelta(minutes=15)
@@ -168,8 +168,8 @@ def sign_in(store: Store, email: str, password: str,
     wait = lock_remaining(store, email, client=client)
     if wait:
         _log(store, email, "locked", client)
-        minutes = max(1, round(wait.total_seconds() / 60))
-        raise SignInError(LOCKED, minutes=minutes)
+        # Whole seconds (the translator words it: "30 seconds", « 2 minutes »).
+        raise SignInError(LOCKED, wait=dt.timedelta(seconds=max(1, round(wait.total_seconds()))))
     with store.engine.connect() as conn:
         row = conn.execute(sa.select(staff_accounts.c.id, staff_accounts.c.password_hash)
                            .where(staff_accounts.c.email == email)).first()

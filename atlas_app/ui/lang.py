@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from atlas_app.i18n import Translator, available_languages, translator
+from atlas_app.i18n import Translator, available_languages, language_name, translator
 from atlas_app.ui import state
 
-LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
 SWITCH = "lang-switch"
 
 
@@ -24,7 +23,7 @@ def language_switch() -> Translator:
     st.segmented_control("Language · Langue", languages, key=SWITCH,
                          default=st.session_state.get(state.LANG) or languages[0],
                          on_change=_on_switch, label_visibility="collapsed",
-                         format_func=lambda code: LANGUAGE_NAMES.get(code, code))
+                         format_func=language_name)
     return current()
 
 

@@ -46,7 +46,7 @@ try:
 except AtlasError as exc:
     st.error(md_escape(str(exc)))
     st.stop()
-st.markdown(md_escape(table.describe()))
+st.markdown(table.describe())  # markdown: format, encoding and counts only
 for warning in table.warnings:
     st.warning(md_escape(warning))
 
