@@ -71,5 +71,5 @@ datapackage: setup
 messages: setup
 	$(BIN)/pybabel extract -k _ -k N_ -k ngettext:1,2 --no-location --omit-header -o atlas_app/locale/atlas.pot atlas_app
 	for po in atlas_app/locale/*.po; do \
-		$(BIN)/pybabel update --omit-header -i atlas_app/locale/atlas.pot -o $$po \
+		$(BIN)/pybabel update --ignore-obsolete -i atlas_app/locale/atlas.pot -o $$po \
 			-l $$(basename $$po .po) --no-fuzzy-matching; done

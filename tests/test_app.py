@@ -66,6 +66,19 @@ def test_a_shared_link_opens_exactly_that_view_in_french(app_db):
     assert at.caption[0].value.startswith("Les organisations européennes")
 
 
+@pytest.mark.parametrize("lang, sentence", [
+    ("de", "1 von 2 Organisationen · Sektor: Gesundheit und Pflege"),
+    ("pl", "1 z 2 organizacji · sektor: Zdrowie i opieka"),
+])
+def test_a_visit_in_german_or_polish(app_db, lang, sentence):
+    """Issue 17: the five new catalogues and sector labels reach the page."""
+    app_db([make_organisation(name="Le Lab", sector="health", website="https://l.example"),
+            make_organisation(name="Other", website="https://o.example")])
+    at = run_app(lang=lang, sector="health")
+    assert summary(at) == sentence
+    assert at.query_params["lang"] == lang
+
+
 def test_a_mangled_link_still_opens(app_db):
     app_db(make_registry(5))
     at = run_app(country=["ZZ", "fr"], sector="nope", kind="maybe", org="x", lang="xx")

@@ -49,17 +49,18 @@ def test_translations_keep_their_placeholders(lang):
 
 
 @pytest.mark.parametrize("requested, browser, expected", [
-    (None, "fr-FR", "fr"), (None, "en-GB", "en"), (None, "de-DE", "en"), ("fr", "en-US", "fr"),
+    (None, "fr-FR", "fr"), (None, "en-GB", "en"), (None, "de-DE", "de"), (None, "ja-JP", "en"), ("fr", "en-US", "fr"),
     ("xx", "fr-BE", "fr"), (None, None, "en"), ("FR", None, "fr")])
 def test_choose_language(requested, browser, expected):
     assert choose_language(requested, browser) == expected
 
 
 def test_languages_and_numbers():
-    assert available_languages() == ("en", "fr")
+    assert available_languages() == ("en", "de", "es", "fr", "it", "pl", "pt")
     assert translator("fr").number(1203) == "1\u202f203"
     assert translator("en").number(1203) == "1,203"
-    assert translator("de")("Map") == "Map"
+    assert translator("ja")("Map") == "Map", "no catalogue: English"
+    assert translator("pl").number(1203) == "1\xa0203"
 
 
 def test_view_round_trip(taxonomy):
@@ -111,3 +112,22 @@ def test_each_language_is_offered_by_its_own_name():
 
     assert [language_name(c) for c in ("en", "fr", "de", "pl")] == \
         ["English", "Français", "Deutsch", "Polski"]
+
+
+@pytest.mark.parametrize("lang", available_languages())
+def test_every_language_has_every_sector_label(lang, taxonomy):
+    """Adding a language is one catalogue plus one ``label_<lang>`` column."""
+    assert lang in taxonomy.languages
+    assert all(dict(s.labels).get(lang) for s in taxonomy.sectors)
+    assert taxonomy.resolve(taxonomy.sectors[0].label(lang)) == taxonomy.sectors[0].id
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("de", "3 von 12 Organisationen · Land: Deutschland"),
+    ("pl", "3 z 12 organizacji"),
+])
+def test_the_sentence_in_other_languages(lang, expected, taxonomy):
+    from atlas_app.public.filters import Filters, describe_filters
+
+    filters = Filters(countries=("DE",)) if lang == "de" else Filters()
+    assert describe_filters(filters, 3, 12, taxonomy, lang) == expected

@@ -124,15 +124,20 @@ for _f in FIELDS:
 
 @dataclass(frozen=True)
 class Sector:
-    """One entry of the taxonomy: an id, labels in English and French, and its map colour."""
+    """One entry of the taxonomy: an id, its label in each language (``label_<lang>``
+    columns of sectors.csv; English required) and its map colour."""
 
     id: str
-    label_en: str
-    label_fr: str
+    labels: tuple[tuple[str, str], ...]  # (language, label), English first
     colour: str
 
     def label(self, lang: str) -> str:
-        return self.label_fr if lang == "fr" else self.label_en
+        """The label in ``lang``, else in English."""
+        return dict(self.labels).get(lang) or self.label_en
+
+    @property
+    def label_en(self) -> str:
+        return self.labels[0][1]
 
 
 @dataclass(frozen=True)
@@ -144,18 +149,24 @@ class Taxonomy:
 
     def __post_init__(self) -> None:
         for s in self.sectors:
-            for key in (s.id, s.label_en, s.label_fr):
+            for key in (s.id, *(label for _lang, label in s.labels)):
                 self._by_key.setdefault(fold(key), s.id)
 
     @property
     def ids(self) -> tuple[str, ...]:
         return tuple(s.id for s in self.sectors)
 
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The languages with a label column (English first)."""
+        found = dict.fromkeys(lang for s in self.sectors for lang, _label in s.labels)
+        return tuple(found)
+
     def get(self, sector_id: str) -> Sector | None:
         return next((s for s in self.sectors if s.id == sector_id), None)
 
     def resolve(self, value: str) -> str | None:
-        """Sector id for an id or an English/French label, any case or accents."""
+        """Sector id for an id or a label in any of its languages, any case or accents."""
         return self._by_key.get(fold(value))
 
 
@@ -171,6 +182,11 @@ def load_taxonomy(data_dir: Path) -> Taxonomy:
             rows = list(csv.DictReader(fh))
     except OSError as exc:
         raise ConfigError(f"cannot read the sector taxonomy {path}: {exc}") from exc
+    languages = [c.removeprefix("label_") for c in (rows[0] if rows else {})
+                 if c and c.startswith("label_")]
+    if "en" not in languages:
+        raise ConfigError(f"{path} needs a label_en column (English is the fallback)")
+    languages.sort(key=lambda lang: lang != "en")
     sectors: list[Sector] = []
     seen: set[str] = set()
     for line, row in enumerate(rows, start=2):
@@ -185,7 +201,11 @@ def load_taxonomy(data_dir: Path) -> Taxonomy:
             raise ConfigError(f"{path}:{line}: colour must look like #1F77B4, "
                               f"instead got: {colour!r}")
         seen.add(sid)
-        sectors.append(Sector(sid, row["label_en"].strip(), row["label_fr"].strip(), colour))
+        labels = tuple((lang, (row.get(f"label_{lang}") or "").strip()) for lang in languages)
+        if not labels[0][1]:
+            raise ConfigError(f"{path}:{line}: sector {sid!r} has no English label")
+        sectors.append(Sector(sid, tuple((lang, text) for lang, text in labels if text),
+                              colour))
     if not sectors:
         raise ConfigError(f"{path} lists no sectors")
     return Taxonomy(tuple(sectors))

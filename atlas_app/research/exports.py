@@ -238,8 +238,8 @@ def datapackage_descriptor(taxonomy: Taxonomy, *, path: str = "organisations.csv
             {"name": "sectors", "path": "sectors.csv", "profile": "tabular-data-resource",
              "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
              "schema": {"fields": [{"name": "id", "type": "string"},
-                                   {"name": "label_en", "type": "string"},
-                                   {"name": "label_fr", "type": "string"},
+                                   *({"name": f"label_{lang}", "type": "string"}
+                                     for lang in taxonomy.languages),
                                    {"name": "colour", "type": "string"}],
                         "primaryKey": ["id"]}},
         ],
