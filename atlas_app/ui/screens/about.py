@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from atlas_app.i18n import available_languages, language_name
 from atlas_app.ui import lang
 
 _ = lang.current()
+languages = _.items([language_name(code) for code in available_languages()])
 st.title(_("About the Social Tech Atlas"))
 st.markdown(_(
     "The Social Tech Atlas maps the European organisations that use digital technology "
@@ -17,10 +19,17 @@ st.markdown(_(
     "social economy."))
 st.subheader(_("Who it is for"))
 st.markdown(_(
-    "- **Everyone** can browse and search the map, in English or French, on any device.\n"
+    "- **Everyone** can browse and search the map, in {languages}, on any device.\n"
     "- **Social-economy organisations** can find partners for their digital transition.\n"
     "- **Researchers and policy makers** can filter by country and sector and share the "
-    "exact view they see: every view of the map is a link."))
+    "exact view they see: every view of the map is a link.",
+    languages=languages))  # markdown: language names from CLDR
+st.subheader(_("Languages"))
+st.markdown(_(  # markdown: language names from CLDR
+    "The interface speaks {languages}. Its translations are written by the atlas "
+    "project; if one reads wrong, tell us at contact@socialgoodaccelerator.eu. "
+    "Organisations' descriptions are shown in the language they were written in.",
+    languages=languages))
 st.subheader(_("Data, licence and sources"))
 st.markdown(_(
     "- The registry is published under the **Creative Commons Attribution 4.0** licence "
