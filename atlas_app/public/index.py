@@ -208,10 +208,14 @@ def _merge_neighbours(cx: np.ndarray, cy: np.ndarray, n: np.ndarray, sx: np.ndar
     return cx, cy, n, keep
 
 
+CATEGORY_COLUMNS = ("city", "country", "sector", "kind")
+
+
 class RegistryIndex:
     """The published registry, compact, for the public pages (see the module's doc)."""
 
     revision: int  # the registry revision it was built from (set by its loader)
+    watermark = None  # how far it has seen the registry (registry.batches.Watermark)
 
     def __init__(self, batches: Iterable[pa.RecordBatch]) -> None:
         light, search = [], []
@@ -275,8 +279,7 @@ class RegistryIndex:
             return pd.Categorical.from_codes(encoded.indices.to_numpy(zero_copy_only=False),
                                              categories=encoded.dictionary.to_pylist())
 
-        index = cls.__new__(cls)
-        index._adopt(pd.DataFrame({
+        return cls.from_parts(pd.DataFrame({
             "id": table.column("id").to_numpy(),
             "name": pd.arrays.ArrowStringArray(table.column("name").combine_chunks()),
             "city": codes("city"), "country": codes("country"), "sector": codes("sector"),
@@ -285,6 +288,12 @@ class RegistryIndex:
             "longitude": table.column("longitude").to_numpy(),
             "year": pd.array(table.column("year").to_pandas(), dtype="Int16"),
         }, index=pd.RangeIndex(n)), table.column("search"))
+
+    @classmethod
+    def from_parts(cls, frame: pd.DataFrame, search: pa.ChunkedArray) -> "RegistryIndex":
+        """An index over ``frame`` (the columns of :attr:`frame`) and its search text."""
+        index = cls.__new__(cls)
+        index._adopt(frame, search)
         return index
 
     @classmethod
@@ -508,8 +517,11 @@ class LiveIndex:
     shows a few seconds later instead of stalling every page for the rebuild)."""
 
     def __init__(self, load: Callable[[int], RegistryIndex],
-                 sync_below: int = SYNC_REBUILD_BELOW) -> None:
+                 sync_below: int = SYNC_REBUILD_BELOW,
+                 update: Callable[[RegistryIndex, int], RegistryIndex | None] | None = None
+                 ) -> None:
         self._load = load
+        self._update = update  # a few changes applied in place of a build, when it can
         self.sync_below = sync_below
         self._lock = threading.Lock()
         self._current: RegistryIndex | None = None
@@ -521,6 +533,11 @@ class LiveIndex:
             current = self._current
             if current is not None and current.revision == revision:
                 return current
+            if current is not None and revision > current.revision and self._update:
+                updated = self._update(current, revision)
+                if updated is not None:
+                    self._current = updated
+                    return updated
             if current is None or len(current) < self.sync_below:
                 self._current = self._build(revision)
                 return self._current

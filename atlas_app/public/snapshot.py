@@ -11,6 +11,7 @@ rebuilt; a folder that cannot be written only costs the saving.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tempfile
 from pathlib import Path
@@ -18,6 +19,16 @@ from pathlib import Path
 import pyarrow as pa
 
 from atlas_app.public.index import RegistryIndex
+from atlas_app.registry.batches import Watermark, watermark
+
+
+def _read_mark(meta: dict[bytes, bytes]) -> Watermark | None:
+    """The watermark saved with a snapshot (None for one saved without it)."""
+    if b"last_id" not in meta:
+        return None
+    change = meta.get(b"last_change", b"").decode()
+    return Watermark(int(meta[b"last_id"]),
+                     dt.datetime.fromisoformat(change) if change else None)
 
 
 def snapshot_path(folder: Path, instance: str, revision: int) -> Path:
@@ -33,9 +44,10 @@ def load_index(store, revision: int, folder: Path | None = None) -> RegistryInde
     path = snapshot_path(folder, instance, revision)
     if path.exists():
         try:
-            index = RegistryIndex.from_table(
-                pa.ipc.open_file(pa.memory_map(str(path))).read_all())
-        except (OSError, pa.ArrowException, KeyError):
+            table = pa.ipc.open_file(pa.memory_map(str(path))).read_all()
+            index = RegistryIndex.from_table(table)
+            index.watermark = _read_mark(table.schema.metadata or {})
+        except (OSError, pa.ArrowException, KeyError, ValueError):
             path.unlink(missing_ok=True)  # damaged: built again below
         else:
             index.revision = revision
@@ -49,8 +61,9 @@ def load_index(store, revision: int, folder: Path | None = None) -> RegistryInde
 
 
 def _built(store, revision: int) -> RegistryIndex:
+    mark = watermark(store)  # read before the rows: what is written meanwhile comes again
     index = RegistryIndex.load(store)
-    index.revision = revision
+    index.revision, index.watermark = revision, mark
     return index
 
 
@@ -58,6 +71,11 @@ def save_snapshot(index: RegistryIndex, path: Path) -> bool:
     """Write the index to ``path`` (readable by its owner only) via a temporary file and
     a rename; False when the folder cannot be written."""
     table = index.to_table()
+    mark = index.watermark
+    if mark is not None:
+        table = table.replace_schema_metadata({
+            "last_id": str(mark.last_id),
+            "last_change": mark.last_change.isoformat() if mark.last_change else ""})
     tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

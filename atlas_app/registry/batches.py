@@ -6,9 +6,12 @@ the registry's job because only the registry opens database connections.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import pyarrow as pa
+import sqlalchemy as sa
 
 INDEX_QUERY = """
 SELECT id, name, city, country, sector, kind, latitude, longitude, created_at,
@@ -22,6 +25,56 @@ INDEX_SCHEMA = pa.schema([("id", pa.int64()), ("name", pa.string()), ("city", pa
                           ("tags", pa.string()), ("description_en", pa.string()),
                           ("description_fr", pa.string())])
 BATCH_ROWS = 50_000
+_CHANGED = """
+SELECT id, name, city, country, sector, kind, latitude, longitude, created_at,
+       CAST(tags AS TEXT) AS tags, description_en, description_fr, status
+FROM organisations WHERE {where}"""
+# Two indexed lookups (the primary key, ix_organisations_updated_at): an OR of the two
+# conditions would read the whole table, and "+id" keeps SQLite from preferring the key.
+CHANGES_QUERY = (_CHANGED.format(where="id > :last_id") + " UNION ALL "
+                 + _CHANGED.format(where="updated_at > :since AND +id <= :last_id"))
+# Writers stamp updated_at with their own clock: changes are looked for from this long
+# before the last one seen, so that a replica whose clock lags is not missed (a change
+# seen twice is applied twice, to the same effect).
+CLOCK_MARGIN = dt.timedelta(minutes=2)
+
+
+@dataclass(frozen=True)
+class Watermark:
+    """How far an index has seen the registry: its highest id and latest change."""
+
+    last_id: int = 0
+    last_change: dt.datetime | None = None
+
+
+def watermark(store) -> Watermark:
+    """The registry's watermark now (read before the rows it stands for)."""
+    with store.engine.connect() as conn:  # two queries: each answered by an index
+        last_id = conn.execute(sa.text("SELECT MAX(id) FROM organisations")).scalar()
+        last_change = conn.execute(sa.text("SELECT MAX(updated_at) FROM organisations")
+                                   ).scalar()
+    if isinstance(last_change, str):  # SQLite hands the text back
+        last_change = dt.datetime.fromisoformat(last_change)
+    if last_change is not None and last_change.tzinfo is None:
+        last_change = last_change.replace(tzinfo=dt.timezone.utc)
+    return Watermark(int(last_id or 0), last_change)
+
+
+def changes_since(store, mark: Watermark, limit: int) -> pa.Table | None:
+    """The organisations added or changed since ``mark`` (every status, with the index
+    columns), or None when there are more than ``limit`` of them."""
+    since = (mark.last_change - CLOCK_MARGIN) if mark.last_change else \
+        dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+    schema = INDEX_SCHEMA.append(pa.field("status", pa.string()))
+    with store.engine.connect() as conn:
+        rows = conn.execute(sa.text(CHANGES_QUERY + f" LIMIT {int(limit) + 1}").bindparams(
+            sa.bindparam("since", type_=sa.DateTime(timezone=True))),
+            {"last_id": mark.last_id, "since": since}).all()
+    if len(rows) > limit:
+        return None
+    columns = list(zip(*rows)) if rows else [()] * len(schema)
+    return pa.Table.from_arrays([_arrow(values, f.type) for f, values in zip(schema, columns)],
+                                schema=schema)
 
 
 def index_batches(store) -> Iterator[pa.RecordBatch]:

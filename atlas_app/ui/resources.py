@@ -18,6 +18,7 @@ from atlas_app.public.detail import list_rows
 from atlas_app.public.filters import Filters
 from atlas_app.public.index import LiveIndex, RegistryIndex, Window
 from atlas_app.public.snapshot import load_index
+from atlas_app.public.updates import updated_index
 from atlas_app.registry.schema import Taxonomy, load_taxonomy
 from atlas_app.registry.store import Store
 from atlas_app.settings import Settings, load_settings
@@ -44,8 +45,11 @@ def _live_index() -> LiveIndex:
     # organisations into every rerun).
     # Each revision's index is saved in the cache folder: the next process maps it
     # instead of reading the registry (public/snapshot.py).
+    # A few changes (a staff edit) are applied to the index in place (public/updates.py).
     return LiveIndex(lambda revision: load_index(get_store(), revision,
-                                                 get_settings().cache_dir))
+                                                 get_settings().cache_dir),
+                     update=lambda current, revision: updated_index(get_store(), current,
+                                                                    revision))
 
 
 def registry_index() -> RegistryIndex:
