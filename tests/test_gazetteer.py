@@ -92,3 +92,17 @@ def test_cached_index_loads_the_same_places(gazetteer, tmp_path):
     again = Gazetteer.load(load_settings().cache_dir, PACKAGE_DATA)
     assert len(again) == len(gazetteer)
     assert again.lookup("Lisboa", "PT").place == gazetteer.lookup("Lisbon", "PT").place
+
+
+@pytest.mark.parametrize("stored, lang, shown", [
+    ("Lisboa", "en", "Lisbon"), ("Lisboa", "fr", "Lisbonne"), ("Lisboa", "de", "Lissabon"),
+    ("Lisboa", "pt", "Lisboa"), ("Bruxelles", "en", "Brussels"), ("Brussel", "de", "Brüssel"),
+    ("BRUXELLES", "pl", "Bruksela"), ("London", "fr", "Londres"), ("Praha", "it", "Praga"),
+    ("Köln", "en", "Köln"), ("Saint-Denis", "en", "Saint-Denis"), (None, "en", None),
+])
+def test_well_known_cities_are_shown_in_the_visitors_language(stored, lang, shown):
+    """Issue 17: the data keeps its spelling; the visitor reads the city in their
+    language where CLDR names it (capitals and a few large cities)."""
+    from atlas_app.places.exonyms import city_in
+
+    assert city_in(stored, lang) == shown
