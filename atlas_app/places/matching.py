@@ -1,0 +1,258 @@
+"""How a place field is matched against the gazetteer: a list of steps, tried in order.
+
+1. each reading of the field (:mod:`atlas_app.places.reading`: whole, abbreviations
+   written out, kind words or a district number dropped, the parts of a compound) among
+   GeoNames settlements — a postcode picks among namesakes and places a point inside a
+   city; a small village gives way to the large place whose name starts with its name
+   (the namesake rule) — then among the places the post knows (villages, districts);
+2. one part of a compound among the post's villages, when no part named a town;
+3. an ambiguity met on the way, if any (a guess would be worse than a question);
+4. administrative areas: région, département, county, province (``region`` precision);
+5. one word of a longer field that names a town of 20,000 or more;
+6. the postcode alone;
+7. else the reason (:mod:`atlas_app.places.reasons`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from atlas_app.places import reasons
+from atlas_app.places.answers import Lookup, Place
+from atlas_app.places.postal import PostalPoint, admin_key, uninvert
+from atlas_app.places.reading import NUMBERED, Reading, read_place
+from atlas_app.text import place_key
+
+if TYPE_CHECKING:
+    from atlas_app.places.gazetteer import Gazetteer
+
+DOMINANCE = 5  # a place this many times more populous than the next one wins
+POSTAL_DOMINANCE = 3  # a postal locality with this many times more postcodes wins
+NEAR_KM = 20  # a postcode and a town this close agree
+CITY = 100_000  # inhabitants: a postcode inside a city is more precise than its centre
+WORD_MIN_POPULATION = 20_000  # one word of a longer field must name a real town
+NAMESAKE_SMALL, NAMESAKE_LARGE = 10_000, 50_000  # the village, and the large place
+
+
+@dataclass
+class Search:
+    """One lookup under way: the field as read, the postcode's point, what was met."""
+
+    gazetteer: Gazetteer
+    city: str
+    country: str
+    reading: Reading
+    near: PostalPoint | None
+    ambiguity: Lookup | None = None
+
+    @property
+    def code(self) -> str | None:
+        return self.reading.postcode
+
+    def names(self) -> list[tuple[str, str]]:
+        return [(n, how) for n, how in self.reading.names if how != "word"]
+
+    def read_as(self, name: str) -> str:
+        return f" (read {self.city!r} as {name!r})" if name != self.city else ""
+
+
+def find(gazetteer: Gazetteer, city: str, country: str, postcode: str | None) -> Lookup:
+    """Run the steps; the first that finds (or refuses with a reason) answers."""
+    if not gazetteer.covers(country):
+        return missing("unsupported", "country_not_covered", country=country)
+    reading = read_place(city or "", country, postcode)
+    near = gazetteer.postal.postcode(country, reading.postcode) if reading.postcode else None
+    search = Search(gazetteer, city or "", country, reading, near)
+    for step in STEPS:
+        found = step(search)
+        if found is not None:
+            return found
+    return why_not(search)
+
+
+def by_name(search: Search) -> Lookup | None:
+    for name, how in search.names():
+        key = place_key(name)
+        places = search.gazetteer.named(search.country, key)
+        found = choose_settlement(search, places, name) if places else None
+        if found is not None and found.place is not None and found.precision == "locality" \
+                and found.place.population < NAMESAKE_SMALL \
+                and place_key(found.place.name) != key:
+            # A village that has the name only as an alternate gives way to the area of
+            # that name: "Bretagne" is the région, not Bretagne-de-Marsan.
+            found = area_named(search, name) or found
+        if found is None and (how != "part" or NUMBERED.match(name)):
+            found = choose_postal(search, name, how)
+        if found is not None and found.place is not None:
+            return found
+        search.ambiguity = search.ambiguity or found
+    return None
+
+
+def by_part_among_villages(search: Search) -> Lookup | None:
+    """In "San Casciano - Firenze" the province said which San Casciano (step 1); only
+    when no part is a town is a part looked for among the post's villages."""
+    for name, how in search.names():
+        if how == "part":
+            found = choose_postal(search, name, how)
+            if found is not None and found.place is not None:
+                return found
+    return None
+
+
+def by_ambiguity(search: Search) -> Lookup | None:
+    return search.ambiguity
+
+
+def by_area(search: Search) -> Lookup | None:
+    for name, _how in search.names():
+        found = area_named(search, name)
+        if found is not None:
+            return found
+    return None
+
+
+def by_word(search: Search) -> Lookup | None:
+    for name, how in search.reading.names:
+        if how != "word":
+            continue
+        places = search.gazetteer.named(search.country, place_key(name))
+        if places and places[0].population >= WORD_MIN_POPULATION and dominates(places):
+            top = places[0]
+            return result(top, f"{top.name} (GeoNames {top.geonameid}), read from "
+                          f"{search.city!r}", len(places), "locality")
+    return None
+
+
+def by_postcode(search: Search) -> Lookup | None:
+    if search.near is None:
+        return None
+    return result(postal_place(search.near, search.country), f"postcode {search.code} "
+                  f"(GeoNames postal codes); no place called {search.city!r} was found",
+                  1, "postcode")
+
+
+STEPS: tuple[Callable[[Search], Lookup | None], ...] = (
+    by_name, by_part_among_villages, by_ambiguity, by_area, by_word, by_postcode)
+
+
+def why_not(search: Search) -> Lookup:
+    city, code = search.city.strip(), search.code
+    if not city and not code:
+        return missing("not_found", "no_place")
+    if code and city:
+        return missing("not_found", "postcode_unknown", postcode=code, city=city,
+                       country=search.country)
+    if reasons.looks_like_street(city):
+        return missing("not_found", "looks_like_street", city=city)
+    return missing("not_found", "place_unknown", city=city or code, country=search.country)
+
+
+# -- choosing among candidates -----------------------------------------------------------
+
+def choose_settlement(search: Search, places: list[Place], name: str) -> Lookup:
+    """One GeoNames settlement among namesakes: by postcode, by size, by the namesake
+    rule; else an ambiguity."""
+    read_as, code, near = search.read_as(name), search.code, search.near
+    if near is not None:
+        close = [p for p in places if distance_km(p, near) <= NEAR_KM]
+        if close:
+            top = close[0]
+            if top.population >= CITY:
+                return result(postal_place(near, search.country), f"postcode {code} in "
+                              f"{top.name} (GeoNames postal codes){read_as}", len(places),
+                              "postcode")
+            return result(top, f"{top.name} (GeoNames {top.geonameid}), chosen by postcode "
+                          f"{code}{read_as}", len(places), "locality")
+    narrowed = search.gazetteer.narrow_by_postcode(places, search.country, code)
+    if len(narrowed) == 1 and (len(places) == 1 or narrowed is not places):
+        how = "the only match" if len(places) == 1 else \
+            f"chosen among {len(places)} places by postcode {code}"
+        return namesake(search, narrowed[0], name, len(places), f"{how}{read_as}",
+                        narrowed is places)
+    if dominates(narrowed):
+        return namesake(search, narrowed[0], name, len(places), f"the most populous of "
+                        f"{len(narrowed)} places with that name{read_as}", True)
+    if near is not None:
+        return result(postal_place(near, search.country), f"postcode {code} (GeoNames postal "
+                      f"codes): {len(narrowed)} places called {name!r}, none near it",
+                      len(places), "postcode")
+    return missing("ambiguous", "ambiguous", count=len(narrowed), city=name,
+                   country=search.country)
+
+
+def namesake(search: Search, place: Place, name: str, count: int, how: str,
+             free: bool) -> Lookup:
+    """The namesake rule: a village that shares its name with the first words of a large
+    place gives way to it (``Molenbeek`` → Molenbeek-Saint-Jean in Brussels, not the
+    village Molenbeek-Wersbeek), unless a postcode chose the village."""
+    if free and place.population < NAMESAKE_SMALL:
+        large = search.gazetteer.largest_starting_with(place_key(name), search.country)
+        if large is not None and large.population >= max(
+                NAMESAKE_LARGE, DOMINANCE * max(place.population, 1)):
+            return result(large, f"{large.name} (GeoNames {large.geonameid}), the large "
+                          f"place whose name starts with {name!r}, rather than the village "
+                          f"{place.name}", count + 1, "locality")
+    return result(place, f"{place.name} (GeoNames {place.geonameid}), {how}", count,
+                  "locality")
+
+
+def choose_postal(search: Search, name: str, how: str) -> Lookup | None:
+    """A place the post knows but GeoNames' settlements do not: a village, a district."""
+    points = search.gazetteer.postal.locality(search.country, place_key(name))
+    if not points:
+        return None
+    if search.near is not None:
+        points = tuple(p for p in points if distance_km(p, search.near) <= NEAR_KM) or points
+    top = points[0]
+    if len(points) > 1 and top.weight < POSTAL_DOMINANCE * points[1].weight:
+        return missing("ambiguous", "ambiguous", count=len(points), city=name,
+                       country=search.country)
+    district = bool(NUMBERED.match(name)) or (search.reading.compound and how != "part"
+                                              and "-" in top.name)
+    return result(postal_place(top, search.country), f"{top.name} (GeoNames postal codes)"
+                  f"{search.read_as(name)}", len(points),
+                  "district" if district else "locality")
+
+
+def area_named(search: Search, name: str) -> Lookup | None:
+    """A région, département, county or district of that name, at its centre."""
+    area = search.gazetteer.postal.area(search.country, admin_key(name))
+    if area is None:
+        return None
+    return result(postal_place(area, search.country), f"{uninvert(area.name)}, an "
+                  f"administrative area of {search.country}: placed at its centre "
+                  "(approximate)", 1, "region")
+
+
+def dominates(places: list[Place]) -> bool:
+    return len(places) == 1 or places[0].population >= DOMINANCE * max(places[1].population, 1)
+
+
+# -- answers ------------------------------------------------------------------------------
+
+def result(place: Place, note: str, candidates: int, precision: str) -> Lookup:
+    return Lookup(place, "found", note, candidates, precision)
+
+
+def missing(status: str, reason: str, **params: object) -> Lookup:
+    return Lookup(None, status, reasons.word(reason, **params), reason=reason, params=params)
+
+
+def postal_place(point: PostalPoint, country: str) -> Place:
+    """A postal point as a Place; negative ids keep it apart from GeoNames settlements."""
+    admin1 = point.area if len(point.area) > 1 else ""
+    return Place(-1 - point.ref, point.name, country, admin1, point.latitude,
+                 point.longitude, 0)
+
+
+def distance_km(a: Place | PostalPoint, b: Place | PostalPoint) -> float:
+    """Great-circle distance (haversine), in km."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (a.latitude, a.longitude,
+                                                b.latitude, b.longitude))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + \
+        math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 6371.0 * 2 * math.asin(math.sqrt(h))

@@ -1,0 +1,63 @@
+"""Location precision says what the gazetteer found: a postcode or a district as well as a
+town or a region (issue 19).
+
+PostgreSQL changes the check constraint in place. SQLite cannot, so the table is copied
+(alembic's batch mode); the copy drops the triggers that keep the search index of
+migration 0007 in step, so they are created again (the index itself is keyed by id and
+stays valid).
+
+Revision ID: 0008
+Revises: 0007
+Create Date: 2026-12-01
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0008"
+down_revision = "0007"
+branch_labels = None
+depends_on = None
+
+NAME = "ck_organisations_location_precision"
+BEFORE = ("exact", "address", "locality", "region", "country", "none")
+AFTER = ("exact", "address", "postcode", "district", "locality", "region", "country", "none")
+SEARCH_TRIGGERS = (  # as migration 0007 created them
+    "CREATE TRIGGER organisations_search_insert AFTER INSERT ON organisations BEGIN "
+    "INSERT INTO organisations_search(rowid, name, city) VALUES (new.id, new.name, new.city); "
+    "END",
+    "CREATE TRIGGER organisations_search_delete AFTER DELETE ON organisations BEGIN "
+    "INSERT INTO organisations_search(organisations_search, rowid, name, city) "
+    "VALUES ('delete', old.id, old.name, old.city); END",
+    "CREATE TRIGGER organisations_search_update AFTER UPDATE OF name, city ON organisations "
+    "BEGIN INSERT INTO organisations_search(organisations_search, rowid, name, city) "
+    "VALUES ('delete', old.id, old.name, old.city); "
+    "INSERT INTO organisations_search(rowid, name, city) VALUES (new.id, new.name, new.city); "
+    "END",
+)
+
+
+def _check(values: tuple[str, ...]) -> str:
+    return "location_precision IN (" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
+def _replace(values: tuple[str, ...]) -> None:
+    conn = op.get_bind()
+    if conn.dialect.name != "sqlite":
+        op.drop_constraint(NAME, "organisations", type_="check")
+        op.create_check_constraint(NAME, "organisations", _check(values))
+        return
+    with op.batch_alter_table("organisations", recreate="always") as batch:
+        batch.drop_constraint(NAME, type_="check")
+        batch.create_check_constraint(NAME, _check(values))
+    for statement in SEARCH_TRIGGERS:
+        conn.exec_driver_sql(statement)
+
+
+def upgrade() -> None:
+    _replace(AFTER)
+
+
+def downgrade() -> None:
+    op.execute(sa.text("UPDATE organisations SET location_precision = 'locality' "
+                       "WHERE location_precision IN ('postcode', 'district')"))
+    _replace(BEFORE)
