@@ -24,6 +24,8 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from rapidfuzz import fuzz, process
+
 from atlas_app.places.answers import Lookup, Place
 from atlas_app.places.countries import EUROPE
 from atlas_app.places.matching import find
@@ -34,6 +36,7 @@ __all__ = ["ATTRIBUTION", "Gazetteer", "Lookup", "Place", "city_variants"]
 
 INDEX_FORMAT = 4
 COUNTRY_MARGIN_DEGREES = 0.5
+FUZZY_MIN_POPULATION, FUZZY_SCORE = 5_000, 85  # a misspelling must be of a town, closely
 ATTRIBUTION = "Place names © GeoNames (CC BY 4.0)"
 
 
@@ -77,6 +80,7 @@ class Gazetteer:
         self._postal_lock = threading.Lock()
         self._keys_by_place: dict[int, list[str]] | None = None
         self._sorted_keys: dict[str, list[str]] | None = None
+        self._fuzzy: dict[str, tuple[list[str], list[int]]] | None = None
 
     @property
     def postal(self) -> PostalIndex:
@@ -170,6 +174,25 @@ class Gazetteer:
         """The settlements a :func:`place_key` names in ``country``, most populous first."""
         return sorted((self._place(pid) for pid in self._index.get((country, key), ())),
                       key=lambda p: -p.population)
+
+    def spelled_like(self, key: str, country: str) -> tuple[Place | None, float]:
+        """The one town of 5,000+ whose name is at least 85 % like ``key``, or None."""
+        if self._fuzzy is None:  # built once, on the first misspelling
+            towns: dict[str, tuple[list[str], list[int]]] = {}
+            for (c, k), pids in self._index.items():
+                best = max(pids, key=lambda pid: self._places[pid][6])
+                if self._places[best][6] >= FUZZY_MIN_POPULATION:
+                    keys, ids = towns.setdefault(c, ([], []))
+                    keys.append(k)
+                    ids.append(best)
+            self._fuzzy = towns
+        keys, ids = self._fuzzy.get(country, ([], []))
+        found = process.extract(key, keys, scorer=fuzz.ratio, score_cutoff=FUZZY_SCORE,
+                                limit=5)
+        places = {ids[i] for _k, _s, i in found}
+        if len(places) != 1:
+            return None, 0.0
+        return self._place(places.pop()), found[0][1]
 
     def largest_starting_with(self, key: str, country: str) -> Place | None:
         """The most populous settlement whose own name starts with ``key`` and a space."""

@@ -10,7 +10,8 @@
 4. administrative areas: région, département, county, province (``region`` precision);
 5. one word of a longer field that names a town of 20,000 or more;
 6. the postcode alone;
-7. else the reason (:mod:`atlas_app.places.reasons`).
+7. a town of 5,000+ spelled nearly as written (``GLASGLOW``);
+8. else the reason (:mod:`atlas_app.places.reasons`).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ NEAR_KM = 20  # a postcode and a town this close agree
 CITY = 100_000  # inhabitants: a postcode inside a city is more precise than its centre
 WORD_MIN_POPULATION = 20_000  # one word of a longer field must name a real town
 NAMESAKE_SMALL, NAMESAKE_LARGE = 10_000, 50_000  # the village, and the large place
+PIECES = ("part", "phrase")  # readings that are only a piece of the field
 
 
 @dataclass
@@ -61,9 +63,13 @@ class Search:
 
 def find(gazetteer: Gazetteer, city: str, country: str, postcode: str | None) -> Lookup:
     """Run the steps; the first that finds (or refuses with a reason) answers."""
-    if not gazetteer.covers(country):
-        return missing("unsupported", "country_not_covered", country=country)
     reading = read_place(city or "", country, postcode)
+    if not gazetteer.covers(country):
+        elsewhere = country_elsewhere(gazetteer, reading)
+        if elsewhere:
+            return missing("unsupported", "country_elsewhere", city=city, country=country,
+                           elsewhere=elsewhere)
+        return missing("unsupported", "country_not_covered", country=country)
     near = gazetteer.postal.postcode(country, reading.postcode) if reading.postcode else None
     search = Search(gazetteer, city or "", country, reading, near)
     for step in STEPS:
@@ -84,7 +90,7 @@ def by_name(search: Search) -> Lookup | None:
             # A village that has the name only as an alternate gives way to the area of
             # that name: "Bretagne" is the région, not Bretagne-de-Marsan.
             found = area_named(search, name) or found
-        if found is None and (how != "part" or NUMBERED.match(name)):
+        if found is None and (how not in PIECES or NUMBERED.match(name)):
             found = choose_postal(search, name, how)
         if found is not None and found.place is not None:
             return found
@@ -96,7 +102,7 @@ def by_part_among_villages(search: Search) -> Lookup | None:
     """In "San Casciano - Firenze" the province said which San Casciano (step 1); only
     when no part is a town is a part looked for among the post's villages."""
     for name, how in search.names():
-        if how == "part":
+        if how in PIECES:
             found = choose_postal(search, name, how)
             if found is not None and found.place is not None:
                 return found
@@ -127,6 +133,22 @@ def by_word(search: Search) -> Lookup | None:
     return None
 
 
+def by_misspelling(search: Search) -> Lookup | None:
+    """``GLASGLOW`` → Glasgow, ``Kehlheim`` → Kelheim: one town of 5,000+ spelled
+    nearly so, and no other as near."""
+    if reasons.looks_like_street(search.city):
+        return None
+    for name, how in search.names():
+        if how in PIECES or len(name) < 5:
+            continue
+        place, score = search.gazetteer.spelled_like(place_key(name), search.country)
+        if place is not None:
+            return result(place, f"{place.name} (GeoNames {place.geonameid}), read "
+                          f"{search.city!r} as a misspelling ({score:.0f} % alike)", 1,
+                          "locality")
+    return None
+
+
 def by_postcode(search: Search) -> Lookup | None:
     if search.near is None:
         return None
@@ -136,7 +158,8 @@ def by_postcode(search: Search) -> Lookup | None:
 
 
 STEPS: tuple[Callable[[Search], Lookup | None], ...] = (
-    by_name, by_part_among_villages, by_ambiguity, by_area, by_word, by_postcode)
+    by_name, by_part_among_villages, by_ambiguity, by_area, by_word, by_postcode,
+    by_misspelling)
 
 
 def why_not(search: Search) -> Lookup:
@@ -149,6 +172,20 @@ def why_not(search: Search) -> Lookup:
     if reasons.looks_like_street(city):
         return missing("not_found", "looks_like_street", city=city)
     return missing("not_found", "place_unknown", city=city or code, country=search.country)
+
+
+def country_elsewhere(gazetteer: Gazetteer, reading: Reading) -> str | None:
+    """The one covered country where the field names a town of 1,000+, if exactly one
+    does: "Bratislava" declared in SR (Suriname) is in SK."""
+    found = set()
+    for name, how in reading.names:
+        if how in ("whole", "expanded", "bare"):
+            key = place_key(name)
+            for country in gazetteer.bounds:
+                places = gazetteer.named(country, key)
+                if places and places[0].population >= 1_000:
+                    found.add(country)
+    return found.pop() if len(found) == 1 else None
 
 
 # -- choosing among candidates -----------------------------------------------------------

@@ -54,8 +54,10 @@ TRAILING_CODE = {"IT": r"\s+[A-Z]{2}$", "ES": r"\s+[A-Z]{1,2}$"}
 NUMBERED = re.compile(
     r"^(?P<city>.*?\D)\s+(?:\d{1,2}\s*(?i:e|er|ème|eme|è|\.|st|nd|rd|th)?|[IVXL]{1,5}\.?)"
     r"(?:\s*(?i:arrondissement|arr\.?|bezirk|kerület|ker\.?|district|obvod))?$")
+# Between a town and its district or qualifier: " - ", ",", "/", "OT" (German Ortsteil).
+SEPARATORS = r"\s+-\s*|\s*-\s+|,|;|\.\s+|/|\s\|\s|\s+OT\s+|\s+Ortsteil\s+"
 _CEDEX = re.compile(r"\bcedex\b(?:\s*\d{1,3})?", re.IGNORECASE)
-_PUNCT = " ,;:.-/\\|'\"()[]"
+_PUNCT = " ,;:.-/\\|'\""
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,7 @@ class Reading:
     ``names`` are ``(text, how)`` pairs; ``how`` is ``whole`` (the field, cleaned),
     ``expanded`` (abbreviations written out), ``bare`` (a prefix, suffix or district
     number dropped), ``part`` (one piece of a compound) or ``word`` (one word, the last
-    resort)."""
+    resort) or ``phrase`` (the first words of a longer field)."""
 
     names: tuple[tuple[str, str], ...]
     postcode: str | None
@@ -89,6 +91,8 @@ def read_place(city: str, country: str, postcode: str | None = None) -> Reading:
     names.add(text, "whole")
     expanded = expand_abbreviations(text, country)
     names.add(expanded, "expanded")
+    # Belgium's and Switzerland's French towns: "St-Josse" is Saint-, not Sint-/Sankt-.
+    names.add(expand_abbreviations(text, "*"), "expanded")
     bare = strip_kind_words(expanded)
     names.add(bare, "bare")
     numbered = NUMBERED.match(bare)
@@ -103,6 +107,10 @@ def read_place(city: str, country: str, postcode: str | None = None) -> Reading:
         if part_number:
             names.add(part_number.group("city"), "part")
     words = unbracketed.replace("-", " ").split()
+    for n in range(len(words) - 1, 0, -1):
+        # "Wadhurst East Sussex", "YARNTON KIDLINGTON": a town, then more.
+        if len(" ".join(words[:n])) >= 4:
+            names.add(" ".join(words[:n]), "phrase")
     for word in words if len(words) > 1 else ():
         if len(word) >= 4:
             names.add(word, "word")
@@ -135,7 +143,7 @@ def strip_postal_noise(city: str, country: str) -> tuple[str, str | None]:
 def split_parts(text: str) -> list[str]:
     """``Praha 2 - Vinohrady`` → ``Praha 2``, ``Vinohrady``; ``Köln-Ehrenfeld`` → ``Köln``,
     ``Ehrenfeld``; but ``Châlons-en-Champagne`` stays whole (three pieces make a name)."""
-    parts = [p.strip(_PUNCT) for p in re.split(r"\s+-\s*|\s*-\s+|,|;|\.\s+|/|\s\|\s", text)]
+    parts = [p.strip(_PUNCT) for p in re.split(SEPARATORS, text)]
     parts = [p for p in parts if p]
     if len(parts) == 1 and parts[0].count("-") == 1:
         parts = parts[0].split("-")
@@ -145,13 +153,14 @@ def split_parts(text: str) -> list[str]:
 def expand_abbreviations(text: str, country: str) -> str:
     """``ST AMAND LES EAUX`` → ``saint AMAND LES EAUX``; ``St. Pölten`` (AT) → ``sankt
     Pölten``; ``S. Giovanni`` (IT) → ``san Giovanni``."""
-    table = {**ABBREVIATIONS["*"], **ABBREVIATIONS.get(country, {})}
+    table = {**ABBREVIATIONS["*"], **ABBREVIATIONS.get(country, {})} if country != "*" \
+        else ABBREVIATIONS["*"]
 
     def replace(match: re.Match) -> str:
         full = table.get(match.group(1).casefold())
-        return f"{full} " if full else match.group(0)
+        return (full + (" " if match.group(2) else "")) if full else match.group(0)
 
-    return re.sub(r"\b(\w+)\b\.?", replace, text).strip()
+    return " ".join(re.sub(r"\b(\w+)\b(\.?)", replace, text).split())
 
 
 def strip_kind_words(text: str) -> str:

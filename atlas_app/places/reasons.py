@@ -14,6 +14,9 @@ REASONS: dict[str, str] = {
                 "or set the coordinates by hand",
     "country_not_covered": "the offline gazetteer does not cover {country} — set the "
                            "coordinates by hand, or enable the online geocoder",
+    "country_elsewhere": "{city!r} is not looked up in {country} (outside the offline "
+                         "gazetteer) but is a town in {elsewhere} — check the country "
+                         "column",
     "looks_like_street": "{city!r} looks like a street, building or business park rather "
                          "than a town — put the town in the city column and this in the "
                          "address",
