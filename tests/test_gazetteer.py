@@ -106,3 +106,135 @@ def test_well_known_cities_are_shown_in_the_visitors_language(stored, lang, show
     from atlas_app.places.exonyms import city_in
 
     assert city_in(stored, lang) == shown
+
+
+# -- issue 19: place fields as people type them -------------------------------------------
+# (city field, country, the place meant: latitude, longitude, the precision expected)
+SHAPES = [
+    # a postcode written in the city field, or alone, is used as the key
+    ("69007 Lyon", "FR", 45.745, 4.842, "postcode"),
+    ("D-10115 Berlin", "DE", 52.532, 13.385, "postcode"),
+    ("3511 LK Utrecht", "NL", 52.091, 5.117, "postcode"),
+    ("00184 Roma RM", "IT", 41.894, 12.493, "postcode"),
+    ("EH1 1YZ Edinburgh", "GB", 55.950, -3.190, "postcode"),
+    ("1100-148 Lisboa", "PT", 38.711, -9.134, "postcode"),
+    ("69003", "FR", 45.760, 4.850, "postcode"),
+    # districts and numbered districts: the whole, then the parts
+    ("Praha 5 - Smíchov", "CZ", 50.070, 14.403, "district"),
+    ("Hamburg-Altona", "DE", 53.550, 9.935, "locality"),
+    ("Budapest XIII. kerület", "HU", 47.510, 19.060, "locality"),
+    ("Wien 15", "AT", 48.196, 16.325, "locality"),
+    ("Antwerpen-Borgerhout", "BE", 51.211, 4.441, "locality"),
+    # postal noise, capitals, abbreviations, kind words
+    ("LYON CEDEX 02", "FR", 45.750, 4.827, "locality"),
+    ("STE FOY LES LYON", "FR", 45.734, 4.794, "locality"),
+    ("St. Gallen", "CH", 47.424, 9.377, "locality"),
+    ("St-Josse-ten-Noode", "BE", 50.853, 4.373, "locality"),
+    ("Glasgow.", "GB", 55.864, -4.252, "locality"),
+    ("Comune di Bergamo", "IT", 45.698, 9.677, "locality"),
+    ("Wadhurst East Sussex", "GB", 51.062, 0.338, "locality"),
+    ("Kehlheim", "DE", 48.917, 11.886, "locality"),
+    # regions, départements, counties: their centre, marked approximate
+    ("Hauts-de-Seine", "FR", 48.85, 2.23, "region"),
+    ("Toscana", "IT", 43.45, 11.1, "region"),
+    # villages and districts the post knows but GeoNames' settlements do not
+    ("Praha 7", "CZ", 50.104, 14.440, "district"),
+    ("San Domenico di Fiesole", "IT", 43.817, 11.298, "locality"),
+]
+
+
+@pytest.mark.parametrize("written, country, lat, lon, precision", SHAPES,
+                         ids=[s[0] for s in SHAPES])
+def test_real_world_shapes(gazetteer, written, country, lat, lon, precision):
+    from atlas_app.places.matching import distance_km
+
+    result = gazetteer.lookup(written, country)
+    assert result.status == "found", result.note
+    assert result.precision == precision, result.note
+    limit = 60 if precision == "region" else 10
+    assert distance_km(result.place, _point(lat, lon)) <= limit, result.note
+
+
+def _point(lat, lon):
+    from atlas_app.places.answers import Place
+
+    return Place(0, "", "", "", lat, lon, 0)
+
+
+def test_a_postcode_column_picks_the_namesake_and_the_point(gazetteer):
+    from atlas_app.places.matching import distance_km
+
+    # Two Newports of similar size: the postcode says which one.
+    wales = gazetteer.lookup("Newport", "GB", postcode="NP20 1AA")
+    assert wales.status == "found" and 51.4 < wales.place.latitude < 51.7
+    shropshire = gazetteer.lookup("Newport", "GB", postcode="TF10 7AA")
+    assert shropshire.status == "found" and 52.7 < shropshire.place.latitude < 52.9
+    # Inside a city, the postcode's point is nearer than the city centre.
+    montmartre = gazetteer.lookup("Paris", "FR", postcode="75018")
+    assert montmartre.precision == "postcode"
+    assert distance_km(montmartre.place, _point(48.892, 2.348)) < 3
+
+
+def test_the_namesake_rule_prefers_the_large_place(gazetteer):
+    # Molenbeek is also a village (Molenbeek-Wersbeek, 44 km away): the Brussels
+    # municipality wins; so does Sint-Jans-Molenbeek's own spelling.
+    result = gazetteer.lookup("Molenbeek", "BE")
+    assert result.place.name == "Molenbeek-Saint-Jean", result.note
+    assert "rather than the village" in result.note
+    # ... unless the data says otherwise: the village's postcode chooses the village.
+    village = gazetteer.lookup("Molenbeek", "BE", postcode="3461")
+    assert village.place.latitude == pytest.approx(50.92, abs=0.05), village.note
+
+
+def test_a_qualifier_outranks_a_village_elsewhere(gazetteer):
+    # The province says which San Casciano: not the one near Pisa.
+    result = gazetteer.lookup("San Casciano - Firenze", "IT")
+    assert result.place.name == "Florence"
+
+
+@pytest.mark.parametrize("written, country, reason, words", [
+    ("Xyzzyville", "FR", "place_unknown", "check the spelling"),
+    ("Foxglove Business Park", "GB", "looks_like_street", "put the town in the city column"),
+    ("Bratislava", "SR", "country_elsewhere", "is a town in SK"),
+    ("Paris", "US", "country_not_covered", "does not cover US"),
+    ("", "FR", "no_place", "neither a city nor a postcode"),
+    ("Le Pin", "FR", "ambiguous", "add the postcode"),
+])
+def test_why_nothing_was_found(gazetteer, written, country, reason, words):
+    result = gazetteer.lookup(written, country)
+    assert result.place is None
+    assert result.reason == reason and words in result.note
+
+
+def test_a_postcode_the_post_does_not_know(gazetteer):
+    result = gazetteer.lookup("Xyzzyville", "FR", postcode="99999")
+    assert result.reason == "postcode_unknown"
+    assert result.params == {"postcode": "99999", "city": "Xyzzyville", "country": "FR"}
+
+
+@pytest.mark.parametrize("field, country, postcode, names", [
+    ("20121 Milano MI", "IT", "20121", ["Milano"]),
+    ("1012 AB Amsterdam", "NL", "1012 AB", ["Amsterdam"]),
+    ("PARIS CEDEX 08", "FR", None, ["PARIS"]),
+    ("City of Oulu", "FI", None, ["City of Oulu", "Oulu"]),
+    ("Praha 2 - Vinohrady", "CZ", None, ["Praha 2 - Vinohrady", "Praha 2", "Praha",
+                                         "Vinohrady"]),
+    ("Châlons-en-Champagne", "FR", None, ["Châlons-en-Champagne"]),
+])
+def test_reading_a_place_field(field, country, postcode, names):
+    from atlas_app.places.reading import read_place
+
+    reading = read_place(field, country)
+    assert reading.postcode == postcode
+    assert [n for n, how in reading.names if how != "word"][:len(names)] == names
+
+
+@pytest.mark.parametrize("country, written, key", [
+    ("NL", "1012 ab", "1012"), ("GB", "m9 8aq", "M9"), ("GB", "SW1A 1AA", "SW1A"),
+    ("FR", "93001 CEDEX", "93001"), ("DE", "D-50678", "50678"), ("PT", "1100-148", "1100"),
+    ("CZ", "170 00", "17000"),
+])
+def test_postcode_keys(country, written, key):
+    from atlas_app.places.postal import postcode_key
+
+    assert postcode_key(country, written) == key

@@ -234,3 +234,25 @@ def test_killed_run_resumes_without_losing_or_repeating(tmp_path, taxonomy, gaze
     # Only a request in flight when a run was killed is ever asked again.
     assert sum(slow.requests.values()) <= len(cities) + kills
     assert max(slow.requests.values()) <= 1 + kills
+
+
+def test_precision_says_what_was_found_and_is_stored(store, taxonomy, settings, gazetteer):
+    """Issue 19: a postcode, a district, a town or a region — stored on both databases."""
+    rows = [make_organisation(name="Code", city="69007 Lyon", website="https://p.example"),
+            make_organisation(name="Quarter", city="Praha 7", country="CZ",
+                              website="https://d.example"),
+            make_organisation(name="Town", city="Lyon", website="https://l.example"),
+            make_organisation(name="Dept", city="Hauts-de-Seine", website="https://r.example"),
+            make_organisation(name="Lane", city="Foxglove Business Park", country="GB",
+                              website="https://s.example")]
+    report = import_bytes(to_csv(rows), "p.csv", store, taxonomy, settings,
+                          locator=Locator(gazetteer))
+    assert report.written == 5
+    orgs = {o["name"]: o for o in store.frame(statuses=None).to_dict("records")}
+    assert {n: orgs[n]["location_precision"] for n in ("Code", "Quarter", "Town", "Dept")} \
+        == {"Code": "postcode", "Quarter": "district", "Town": "locality", "Dept": "region"}
+    assert "approximate" in orgs["Dept"]["location_note"]
+    assert orgs["Lane"]["location_source"] == "none"
+    assert "put the town in the city column" in orgs["Lane"]["location_note"]
+    warning = next(p for p in report.problems if p.code == "not_located")
+    assert "looks like a street" in warning.message
