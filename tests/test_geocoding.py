@@ -256,3 +256,20 @@ def test_precision_says_what_was_found_and_is_stored(store, taxonomy, settings, 
     assert "put the town in the city column" in orgs["Lane"]["location_note"]
     warning = next(p for p in report.problems if p.code == "not_located")
     assert "looks like a street" in warning.message
+
+
+@pytest.mark.parametrize("precision, lang, shown, approximate", [
+    ("postcode", "en", "postcode area", False), ("district", "fr", "quartier d'une ville", False),
+    ("region", "en", "region", True), ("region", "fr", "région", True),
+])
+def test_the_card_says_what_was_found_and_when_it_is_approximate(taxonomy, precision, lang,
+                                                                 shown, approximate):
+    from atlas_app.public.detail import organisation_detail
+
+    org = make_organisation(name="X", location_precision=precision,
+                            location_source="gazetteer")
+    org["id"] = 1
+    location = organisation_detail(org, taxonomy, lang).location
+    assert shown in location
+    marker = "approximate location" if lang == "en" else "emplacement approximatif"
+    assert (marker in location) is approximate

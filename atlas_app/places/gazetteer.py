@@ -37,6 +37,7 @@ __all__ = ["ATTRIBUTION", "Gazetteer", "Lookup", "Place", "city_variants"]
 INDEX_FORMAT = 4
 COUNTRY_MARGIN_DEGREES = 0.5
 FUZZY_MIN_POPULATION, FUZZY_SCORE = 5_000, 85  # a misspelling must be of a town, closely
+FUZZY_LEAD = 4  # ... and clearly closer than any other town
 ATTRIBUTION = "Place names © GeoNames (CC BY 4.0)"
 
 
@@ -176,7 +177,8 @@ class Gazetteer:
                       key=lambda p: -p.population)
 
     def spelled_like(self, key: str, country: str) -> tuple[Place | None, float]:
-        """The one town of 5,000+ whose name is at least 85 % like ``key``, or None."""
+        """The town of 5,000+ whose name is at least 85 % like ``key`` and clearly more so
+        than any other, with its score; or None."""
         if self._fuzzy is None:  # built once, on the first misspelling
             towns: dict[str, tuple[list[str], list[int]]] = {}
             for (c, k), pids in self._index.items():
@@ -189,10 +191,13 @@ class Gazetteer:
         keys, ids = self._fuzzy.get(country, ([], []))
         found = process.extract(key, keys, scorer=fuzz.ratio, score_cutoff=FUZZY_SCORE,
                                 limit=5)
-        places = {ids[i] for _k, _s, i in found}
-        if len(places) != 1:
+        if not found:
             return None, 0.0
-        return self._place(places.pop()), found[0][1]
+        best, score = ids[found[0][2]], found[0][1]
+        rivals = [s for _k, s, i in found if ids[i] != best]
+        if rivals and rivals[0] > score - FUZZY_LEAD:
+            return None, 0.0  # two towns about as alike: a guess, not a reading
+        return self._place(best), score
 
     def largest_starting_with(self, key: str, country: str) -> Place | None:
         """The most populous settlement whose own name starts with ``key`` and a space."""

@@ -20,9 +20,12 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&^\"'])")
 
 PRECISION_LABELS = {
     "exact": N_("exact position"), "address": N_("street address"),
+    "postcode": N_("postcode area"), "district": N_("district of a town"),
     "locality": N_("city or town"), "region": N_("region"), "country": N_("country"),
     "none": N_("not located"),
 }
+# Points placed at the centre of an area larger than a town: shown as approximate.
+APPROXIMATE = frozenset({"region", "country"})
 SOURCE_LABELS = {
     "provided": N_("given with the data"), "manual": N_("set by the atlas team"),
     "gazetteer": N_("found from the city (GeoNames)"),
@@ -70,6 +73,8 @@ def organisation_detail(org: dict, taxonomy: Taxonomy, lang: str = "en") -> Deta
     precision = PRECISION_LABELS.get(org.get("location_precision") or "none", "")
     origin = SOURCE_LABELS.get(org.get("location_source") or "none", "")
     location = _("Location: {precision}, {origin}", precision=_(precision), origin=_(origin))
+    if org.get("location_precision") in APPROXIMATE:
+        location = _("{location} — approximate location", location=location)
     tags = org.get("tags")
     return Detail(
         id=int(org["id"]), name=org.get("name") or "",

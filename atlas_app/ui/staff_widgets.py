@@ -11,7 +11,7 @@ from atlas_app.intake.pipeline import locate_records
 from atlas_app.intake.validation import validate_record
 from atlas_app.places.countries import EUROPE, country_name
 from atlas_app.places.geocoding import Locator
-from atlas_app.public.detail import md_escape
+from atlas_app.public.detail import APPROXIMATE, md_escape
 from atlas_app.registry.lookups import (
     count_in,
     count_unlocated,
@@ -156,6 +156,10 @@ def review_queue(_: Translator) -> None:
                           f"{org['website'] or ''}"))
     if org["description_en"] or org["description_fr"]:
         st.caption(md_escape(org["description_en"] or org["description_fr"]))
+    if org.get("location_precision") in APPROXIMATE:
+        st.warning(_("Approximate location: placed at the centre of a region ({note}). "
+                     "Set the position by hand if you know it.",
+                     note=md_escape(org.get("location_note") or "")), icon="📍")
     reason = st.text_input(_("Reason (needed to reject)"), key="review-reason")
     cols = st.columns(2)
     if cols[0].button(_("Approve and publish"), key="review-approve"):
