@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import csv
+import gc
 import json
 import os
 import pickle
@@ -181,12 +182,11 @@ class Gazetteer:
         than any other, with its score; or None."""
         if self._fuzzy is None:  # built once, on the first misspelling
             towns: dict[str, tuple[list[str], list[int]]] = {}
-            for (c, k), pids in self._index.items():
-                best = max(pids, key=lambda pid: self._places[pid][6])
-                if self._places[best][6] >= FUZZY_MIN_POPULATION:
-                    keys, ids = towns.setdefault(c, ([], []))
-                    keys.append(k)
-                    ids.append(best)
+            for pid, place in enumerate(self._places):  # own names only: fast enough
+                if place[6] >= FUZZY_MIN_POPULATION:
+                    keys, ids = towns.setdefault(place[2], ([], []))
+                    keys.append(place_key(place[1]))
+                    ids.append(pid)
             self._fuzzy = towns
         keys, ids = self._fuzzy.get(country, ([], []))
         found = process.extract(key, keys, scorer=fuzz.ratio, score_cutoff=FUZZY_SCORE,
@@ -275,9 +275,14 @@ class Gazetteer:
 def _read_pickle(path: Path):
     try:
         with open(path, "rb") as fh:
-            return pickle.load(fh)
+            state = pickle.load(fh)
     except (OSError, EOFError, pickle.UnpicklingError, ValueError):
         return None
+    # Millions of long-lived objects: left to the collector, every full collection walks
+    # them all (pauses of 10-100 ms in the middle of an import). They live as long as the
+    # process, so they are moved out of its sight.
+    gc.freeze()
+    return state
 
 
 def _write_pickle(path: Path, state: tuple) -> None:

@@ -63,6 +63,12 @@ class Search:
 
 def find(gazetteer: Gazetteer, city: str, country: str, postcode: str | None) -> Lookup:
     """Run the steps; the first that finds (or refuses with a reason) answers."""
+    if not postcode and city and gazetteer.covers(country):
+        # The common case, fast: the field as written names one settlement.
+        plain = Search(gazetteer, city, country, Reading(((city, "whole"),), None, False), None)
+        found = settlement_named(plain, city)
+        if found is not None and found.place is not None:
+            return found
     reading = read_place(city or "", country, postcode)
     if not gazetteer.covers(country):
         elsewhere = country_elsewhere(gazetteer, reading)
@@ -79,17 +85,22 @@ def find(gazetteer: Gazetteer, city: str, country: str, postcode: str | None) ->
     return why_not(search)
 
 
+def settlement_named(search: Search, name: str) -> Lookup | None:
+    """The GeoNames settlement ``name`` names, an ambiguity, or None."""
+    key = place_key(name)
+    places = search.gazetteer.named(search.country, key)
+    found = choose_settlement(search, places, name) if places else None
+    if found is not None and found.place is not None and found.precision == "locality" \
+            and found.place.population < NAMESAKE_SMALL and place_key(found.place.name) != key:
+        # A village that has the name only as an alternate gives way to the area of that
+        # name: "Bretagne" is the région, not Bretagne-de-Marsan.
+        found = area_named(search, name) or found
+    return found
+
+
 def by_name(search: Search) -> Lookup | None:
     for name, how in search.names():
-        key = place_key(name)
-        places = search.gazetteer.named(search.country, key)
-        found = choose_settlement(search, places, name) if places else None
-        if found is not None and found.place is not None and found.precision == "locality" \
-                and found.place.population < NAMESAKE_SMALL \
-                and place_key(found.place.name) != key:
-            # A village that has the name only as an alternate gives way to the area of
-            # that name: "Bretagne" is the région, not Bretagne-de-Marsan.
-            found = area_named(search, name) or found
+        found = settlement_named(search, name)
         if found is None and (how not in PIECES or NUMBERED.match(name)):
             found = choose_postal(search, name, how)
         if found is not None and found.place is not None:

@@ -47,6 +47,8 @@ PREFIXES = (
 )
 SUFFIXES = (r"city\s+council", r"county\s+council", r"borough\s+council", r"council",
             r"city", r"municipality", r"gemeinde", r"kommune", r"kommun")
+_KIND_PREFIX = re.compile(rf"^(?:{'|'.join(PREFIXES)})\s+", re.IGNORECASE)
+_KIND_SUFFIX = re.compile(rf"\s+(?:{'|'.join(SUFFIXES)})$", re.IGNORECASE)
 # Province codes after an Italian or Spanish town: "Milano MI", "Fiesole (FI)".
 TRAILING_CODE = {"IT": r"\s+[A-Z]{2}$", "ES": r"\s+[A-Z]{1,2}$"}
 # A numbered district: "Praha 7", "Paris 15e", "Lyon 3ème", "Wien 7.", "Budapest XIII.",
@@ -165,6 +167,6 @@ def expand_abbreviations(text: str, country: str) -> str:
 
 def strip_kind_words(text: str) -> str:
     """``City of Oulu`` → ``Oulu``; ``Leeds City Council`` → ``Leeds``."""
-    bare = re.sub(rf"^(?:{'|'.join(PREFIXES)})\s+", "", text, flags=re.IGNORECASE)
-    bare = re.sub(rf"\s+(?:{'|'.join(SUFFIXES)})$", "", bare, flags=re.IGNORECASE)
+    bare = _KIND_PREFIX.sub("", text)
+    bare = _KIND_SUFFIX.sub("", bare)
     return bare if len(bare) >= 2 else text
