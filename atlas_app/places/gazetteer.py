@@ -83,6 +83,7 @@ class Gazetteer:
         self._keys_by_place: dict[int, list[str]] | None = None
         self._sorted_keys: dict[str, list[str]] | None = None
         self._fuzzy: dict[str, tuple[list[str], list[int]]] | None = None
+        self._largest: dict[tuple[str, str], Place | None] = {}
 
     @property
     def postal(self) -> PostalIndex:
@@ -206,6 +207,9 @@ class Gazetteer:
             for c, k in self._index:
                 by_country.setdefault(c, []).append(k)
             self._sorted_keys = {c: sorted(keys) for c, keys in by_country.items()}
+        memo = self._largest.get((country, key), False)
+        if memo is not False:
+            return memo
         keys = self._sorted_keys.get(country, [])
         prefix = key + " "
         best: Place | None = None
@@ -217,6 +221,7 @@ class Gazetteer:
                         (best is None or p.population > best.population):
                     best = p
             i += 1
+        self._largest[(country, key)] = best
         return best
 
     def spellings(self, city: str, country: str) -> set[str]:
