@@ -39,7 +39,7 @@ ABBREVIATIONS: dict[str, dict[str, str]] = {
 # Words that name the kind of place rather than the place: "City of Oulu", "Comune di
 # Fiesole", "Gemeinde Wien", "Leeds City Council", "Ville de Lyon".
 PREFIXES = (
-    r"(?:the\s+)?(?:city|town|borough|county|municipality|village|london borough|"
+    r"co\.?", r"(?:the\s+)?(?:city|town|borough|county|municipality|village|london borough|"
     r"royal borough|metropolitan borough|district)\s+of", r"comune\s+di", r"citt[aà]\s+di",
     r"ville\s+de", r"commune\s+de", r"gemeinde", r"stadt", r"markt", r"gmina", r"miasto",
     r"m[eě]sto", r"obec", r"grad", r"ayuntamiento\s+de", r"concello\s+de",
@@ -103,6 +103,9 @@ def read_place(city: str, country: str, postcode: str | None = None) -> Reading:
     unbracketed = re.sub(r"\s*\([^)]*\)\s*", " ", bare)
     names.add(unbracketed, "bare")
     parts = split_parts(unbracketed)
+    # What a bracket holds is a qualifier, tried after the rest: "Pisanova (Pisa)".
+    brackets = [b for b in re.findall(r"\(([^)]*)\)", bare) if len(b.strip()) >= 3]
+    parts += brackets
     for part in parts if len(parts) > 1 else ():
         names.add(part, "part")
         part_number = NUMBERED.match(part)
