@@ -4,7 +4,7 @@ town or a region (issue 19).
 PostgreSQL changes the check constraint in place. SQLite cannot, so the table is copied
 (alembic's batch mode); the copy drops the triggers that keep the search index of
 migration 0007 in step, so they are created again (the index itself is keyed by id and
-stays valid).
+stays valid), and keeps AUTOINCREMENT and the highest id given.
 
 Revision ID: 0008
 Revises: 0007
@@ -46,11 +46,19 @@ def _replace(values: tuple[str, ...]) -> None:
         op.drop_constraint(NAME, "organisations", type_="check")
         op.create_check_constraint(NAME, "organisations", _check(values))
         return
-    with op.batch_alter_table("organisations", recreate="always") as batch:
+    # The copy must stay AUTOINCREMENT and remember the highest id ever given, so that
+    # the ids of deleted organisations are never reused.
+    seq = conn.exec_driver_sql("SELECT seq FROM sqlite_sequence WHERE name = "
+                               "'organisations'").scalar()
+    with op.batch_alter_table("organisations", recreate="always",
+                              table_kwargs={"sqlite_autoincrement": True}) as batch:
         batch.drop_constraint(NAME, type_="check")
         batch.create_check_constraint(NAME, _check(values))
     for statement in SEARCH_TRIGGERS:
         conn.exec_driver_sql(statement)
+    if seq is not None:
+        conn.exec_driver_sql("UPDATE sqlite_sequence SET seq = MAX(seq, ?) "
+                             "WHERE name = 'organisations'", (seq,))
 
 
 def upgrade() -> None:
