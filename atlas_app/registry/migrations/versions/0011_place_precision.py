@@ -2,38 +2,25 @@
 town or a region (issue 19).
 
 PostgreSQL changes the check constraint in place. SQLite cannot, so the table is copied
-(alembic's batch mode); the copy drops the triggers that keep the search index of
-migration 0007 in step, so they are created again (the index itself is keyed by id and
-stays valid), and keeps AUTOINCREMENT and the highest id given.
+(alembic's batch mode); the copy drops the triggers that keep the staff search index in
+step, so they are created again as they were (the index itself is keyed by id and stays
+valid), and keeps AUTOINCREMENT and the highest id given.
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-01
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008"
-down_revision = "0007"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
 NAME = "ck_organisations_location_precision"
 BEFORE = ("exact", "address", "locality", "region", "country", "none")
 AFTER = ("exact", "address", "postcode", "district", "locality", "region", "country", "none")
-SEARCH_TRIGGERS = (  # as migration 0007 created them
-    "CREATE TRIGGER organisations_search_insert AFTER INSERT ON organisations BEGIN "
-    "INSERT INTO organisations_search(rowid, name, city) VALUES (new.id, new.name, new.city); "
-    "END",
-    "CREATE TRIGGER organisations_search_delete AFTER DELETE ON organisations BEGIN "
-    "INSERT INTO organisations_search(organisations_search, rowid, name, city) "
-    "VALUES ('delete', old.id, old.name, old.city); END",
-    "CREATE TRIGGER organisations_search_update AFTER UPDATE OF name, city ON organisations "
-    "BEGIN INSERT INTO organisations_search(organisations_search, rowid, name, city) "
-    "VALUES ('delete', old.id, old.name, old.city); "
-    "INSERT INTO organisations_search(rowid, name, city) VALUES (new.id, new.name, new.city); "
-    "END",
-)
 
 
 def _check(values: tuple[str, ...]) -> str:
@@ -50,11 +37,15 @@ def _replace(values: tuple[str, ...]) -> None:
     # the ids of deleted organisations are never reused.
     seq = conn.exec_driver_sql("SELECT seq FROM sqlite_sequence WHERE name = "
                                "'organisations'").scalar()
+    # The triggers that keep the staff search index in step (migrations 0007, 0008) go
+    # with the old table: they are created again as they were.
+    triggers = [row[0] for row in conn.exec_driver_sql(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'organisations'")]
     with op.batch_alter_table("organisations", recreate="always",
                               table_kwargs={"sqlite_autoincrement": True}) as batch:
         batch.drop_constraint(NAME, type_="check")
         batch.create_check_constraint(NAME, _check(values))
-    for statement in SEARCH_TRIGGERS:
+    for statement in triggers:
         conn.exec_driver_sql(statement)
     if seq is not None:
         conn.exec_driver_sql("UPDATE sqlite_sequence SET seq = MAX(seq, ?) "
