@@ -58,6 +58,7 @@ NUMBERED = re.compile(
     r"(?:\s*(?i:arrondissement|arr\.?|bezirk|kerület|ker\.?|district|obvod))?$")
 # Between a town and its district or qualifier: " - ", ",", "/", "OT" (German Ortsteil).
 SEPARATORS = r"\s+-\s*|\s*-\s+|,|;|\.\s+|/|\s\|\s|\s+OT\s+|\s+Ortsteil\s+"
+MAX_PHRASE_WORDS = 6  # a town's name is in the first words of a field, if anywhere
 _CEDEX = re.compile(r"\bcedex\b(?:\s*\d{1,3})?", re.IGNORECASE)
 _PUNCT = " ,;:.-/\\|'\""
 
@@ -112,11 +113,11 @@ def read_place(city: str, country: str, postcode: str | None = None) -> Reading:
         if part_number:
             names.add(part_number.group("city"), "part")
     words = unbracketed.replace("-", " ").split()
-    for n in range(len(words) - 1, 0, -1):
+    for n in range(min(len(words) - 1, MAX_PHRASE_WORDS), 0, -1):
         # "Wadhurst East Sussex", "YARNTON KIDLINGTON": a town, then more.
         if len(" ".join(words[:n])) >= 4:
             names.add(" ".join(words[:n]), "phrase")
-    for word in words if len(words) > 1 else ():
+    for word in words[:MAX_PHRASE_WORDS] if len(words) > 1 else ():
         if len(word) >= 4:
             names.add(word, "word")
     compound = bool(numbered) or len(parts) > 1
