@@ -134,6 +134,8 @@ SHAPES = [
     ("Comune di Bergamo", "IT", 45.698, 9.677, "locality"),
     ("Wadhurst East Sussex", "GB", 51.062, 0.338, "locality"),
     ("Kehlheim", "DE", 48.917, 11.886, "locality"),
+    # a city of 100,000+ over a namesake town of less than half its size
+    ("Ηράκλειο", "GR", 35.339, 25.133, "locality"),
     # regions, départements, counties: their centre, marked approximate
     ("Hauts-de-Seine", "FR", 48.85, 2.23, "region"),
     ("Toscana", "IT", 43.45, 11.1, "region"),

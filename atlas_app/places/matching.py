@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from atlas_app.places.gazetteer import Gazetteer
 
 DOMINANCE = 5  # a place this many times more populous than the next one wins
+CITY_DOMINANCE = 2.5  # ... or this many times, when it is a city (CITY)
 POSTAL_DOMINANCE = 3  # a postal locality with this many times more postcodes wins
 NEAR_KM = 20  # a postcode and a town this close agree
 CITY = 100_000  # inhabitants: a postcode inside a city is more precise than its centre
@@ -279,7 +280,12 @@ def area_named(search: Search, name: str) -> Lookup | None:
 
 
 def dominates(places: list[Place]) -> bool:
-    return len(places) == 1 or places[0].population >= DOMINANCE * max(places[1].population, 1)
+    """One place is the one meant: the only one, five times the next, or a city of
+    100,000+ over a town of less than half its size (Heraklion in Crete, not Irakleio)."""
+    if len(places) == 1:
+        return True
+    top, second = places[0].population, max(places[1].population, 1)
+    return top >= DOMINANCE * second or (top >= CITY and top >= CITY_DOMINANCE * second)
 
 
 # -- answers ------------------------------------------------------------------------------
