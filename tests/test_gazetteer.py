@@ -190,10 +190,14 @@ def test_the_namesake_rule_prefers_the_large_place(gazetteer):
     assert village.place.latitude == pytest.approx(50.92, abs=0.05), village.note
 
 
-def test_a_qualifier_outranks_a_village_elsewhere(gazetteer):
-    # The province says which San Casciano: not the one near Pisa.
-    result = gazetteer.lookup("San Casciano - Firenze", "IT")
-    assert result.place.name == "Florence"
+@pytest.mark.parametrize("written, country, expected", [
+    ("San Casciano - Firenze", "IT", "Florence"),  # not the San Casciano near Pisa
+    ("Knowle, Bristol", "GB", "Bristol"),  # not the Knowle 120 km away, near Solihull
+    ("Hutton  Brentwood", "GB", "Brentwood"),  # not the Hutton in Yorkshire
+    ("Peccioli -Pisa", "IT", "Peccioli"),  # 36 km from Pisa: within its province
+])
+def test_a_qualifier_outranks_a_namesake_elsewhere(gazetteer, written, country, expected):
+    assert gazetteer.lookup(written, country).place.name == expected
 
 
 @pytest.mark.parametrize("written, country, reason, words", [

@@ -1,8 +1,8 @@
 """How a place field is matched against the gazetteer: a list of steps, tried in order.
 
 1. each reading of the field (:mod:`atlas_app.places.reading`: whole, abbreviations
-   written out, kind words or a district number dropped, the parts of a compound) among
-   GeoNames settlements — a postcode picks among namesakes and places a point inside a
+   written out, kind words or a district number dropped, the parts of a compound — a
+   part only near the town another part names) among GeoNames settlements — a postcode picks among namesakes and places a point inside a
    city; a small village gives way to the large place whose name starts with its name
    (the namesake rule) — then among the places the post knows (villages, districts);
 2. one part of a compound among the post's villages, when no part named a town;
@@ -38,6 +38,7 @@ CITY = 100_000  # inhabitants: a postcode inside a city is more precise than its
 WORD_MIN_POPULATION = 20_000  # one word of a longer field must name a real town
 NAMESAKE_SMALL, NAMESAKE_LARGE = 10_000, 50_000  # the village, and the large place
 PIECES = ("part", "phrase")  # readings that are only a piece of the field
+QUALIFIER_KM = 75  # a town named beside a place is its city or province: this near
 
 
 @dataclass
@@ -105,7 +106,9 @@ def by_name(search: Search) -> Lookup | None:
         if found is None and (how not in PIECES or NUMBERED.match(name)):
             found = choose_postal(search, name, how)
         if found is not None and found.place is not None:
-            return found
+            if how not in PIECES or beside_qualifier(search, name, found.place):
+                return found
+            found = None  # "Knowle, Bristol": not the Knowle 120 km from Bristol
         search.ambiguity = search.ambiguity or found
     return None
 
@@ -116,9 +119,25 @@ def by_part_among_villages(search: Search) -> Lookup | None:
     for name, how in search.names():
         if how in PIECES:
             found = choose_postal(search, name, how)
-            if found is not None and found.place is not None:
+            if found is not None and found.place is not None \
+                    and beside_qualifier(search, name, found.place):
                 return found
     return None
+
+
+def beside_qualifier(search: Search, name: str, place: Place) -> bool:
+    """Whether ``place``, found for one piece of a compound, lies within reach of the
+    town another piece names (a province, a city: ``Peccioli - Pisa``, ``Racale
+    (Lecce)``). Without such a town, any place will do."""
+    for other, how in search.reading.names:
+        if how not in ("part", "word") or other == name:
+            continue
+        towns = search.gazetteer.named(search.country, place_key(other))
+        if towns and towns[0].population >= WORD_MIN_POPULATION and dominates(towns) \
+                and towns[0].geonameid != place.geonameid \
+                and distance_km(towns[0], place) > QUALIFIER_KM:
+            return False
+    return True
 
 
 def by_ambiguity(search: Search) -> Lookup | None:
