@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +27,10 @@ from atlas_app.places.answers import Lookup, Place
 from atlas_app.places.postal import PostalPoint, admin_key, uninvert
 from atlas_app.places.reading import NUMBERED, Reading, read_place
 from atlas_app.text import place_key
+
+# The same names come back row after row (and a field's readings share pieces): their keys
+# are remembered rather than folded again.
+key_of = functools.lru_cache(maxsize=200_000)(place_key)
 
 if TYPE_CHECKING:
     from atlas_app.places.gazetteer import Gazetteer
@@ -89,11 +94,11 @@ def find(gazetteer: Gazetteer, city: str, country: str, postcode: str | None) ->
 
 def settlement_named(search: Search, name: str) -> Lookup | None:
     """The GeoNames settlement ``name`` names, an ambiguity, or None."""
-    key = place_key(name)
+    key = key_of(name)
     places = search.gazetteer.named(search.country, key)
     found = choose_settlement(search, places, name) if places else None
     if found is not None and found.place is not None and found.precision == "locality" \
-            and found.place.population < NAMESAKE_SMALL and place_key(found.place.name) != key:
+            and found.place.population < NAMESAKE_SMALL and key_of(found.place.name) != key:
         # A village that has the name only as an alternate gives way to the area of that
         # name: "Bretagne" is the région, not Bretagne-de-Marsan.
         found = area_named(search, name) or found
@@ -132,7 +137,7 @@ def beside_qualifier(search: Search, name: str, place: Place) -> bool:
     for other, how in search.reading.names:
         if how not in ("part", "word") or other == name:
             continue
-        towns = search.gazetteer.named(search.country, place_key(other))
+        towns = search.gazetteer.named(search.country, key_of(other))
         if towns and towns[0].population >= WORD_MIN_POPULATION and dominates(towns) \
                 and towns[0].geonameid != place.geonameid \
                 and distance_km(towns[0], place) > QUALIFIER_KM:
@@ -156,7 +161,7 @@ def by_word(search: Search) -> Lookup | None:
     for name, how in search.reading.names:
         if how != "word":
             continue
-        places = search.gazetteer.named(search.country, place_key(name))
+        places = search.gazetteer.named(search.country, key_of(name))
         if places and places[0].population >= WORD_MIN_POPULATION and dominates(places):
             top = places[0]
             return result(top, f"{top.name} (GeoNames {top.geonameid}), read from "
@@ -172,7 +177,7 @@ def by_misspelling(search: Search) -> Lookup | None:
     for name, how in search.names():
         if how in PIECES or len(name) < 5:
             continue
-        place, score = search.gazetteer.spelled_like(place_key(name), search.country)
+        place, score = search.gazetteer.spelled_like(key_of(name), search.country)
         if place is not None:
             return result(place, f"{place.name} (GeoNames {place.geonameid}), read "
                           f"{search.city!r} as a misspelling ({score:.0f} % alike)", 1,
@@ -211,7 +216,7 @@ def country_elsewhere(gazetteer: Gazetteer, reading: Reading) -> str | None:
     found = set()
     for name, how in reading.names:
         if how in ("whole", "expanded", "bare"):
-            key = place_key(name)
+            key = key_of(name)
             for country in gazetteer.bounds:
                 places = gazetteer.named(country, key)
                 if places and places[0].population >= 1_000:
@@ -258,7 +263,7 @@ def namesake(search: Search, place: Place, name: str, count: int, how: str,
     place gives way to it (``Molenbeek`` → Molenbeek-Saint-Jean in Brussels, not the
     village Molenbeek-Wersbeek), unless a postcode chose the village."""
     if free and place.population < NAMESAKE_SMALL:
-        large = search.gazetteer.largest_starting_with(place_key(name), search.country)
+        large = search.gazetteer.largest_starting_with(key_of(name), search.country)
         if large is not None and large.population >= max(
                 NAMESAKE_LARGE, DOMINANCE * max(place.population, 1)):
             return result(large, f"{large.name} (GeoNames {large.geonameid}), the large "
@@ -270,7 +275,7 @@ def namesake(search: Search, place: Place, name: str, count: int, how: str,
 
 def choose_postal(search: Search, name: str, how: str) -> Lookup | None:
     """A place the post knows but GeoNames' settlements do not: a village, a district."""
-    points = search.gazetteer.postal.locality(search.country, place_key(name))
+    points = search.gazetteer.postal.locality(search.country, key_of(name))
     if not points:
         return None
     if search.near is not None:
