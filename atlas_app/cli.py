@@ -123,7 +123,8 @@ def cmd_import(args, settings) -> int:
     mapping = mapping.merged(ColumnMapping.from_pairs(args.map, args.set))
     options = ImportOptions(dry_run=args.dry_run, skip_invalid=args.skip_invalid,
                             source=args.source, status=args.status, mapping=mapping,
-                            allow_repeat=args.allow_repeat)
+                            allow_repeat=args.allow_repeat,
+                            reject_bad_optional=args.reject_bad_values)
     store = _store(settings)
     report = import_path(args.path, store, load_taxonomy(settings.data_dir), settings,
                          options, progress=_progress, locator=_locator(settings, store))
@@ -301,6 +302,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="value of FIELD for rows that have none; repeatable")
     p.add_argument("--allow-repeat", action="store_true",
                    help="import a file even if the same file was imported before")
+    p.add_argument("--reject-bad-values", action="store_true",
+                   help="reject a row whose website, e-mail or postcode is invalid "
+                        "(default: leave the value out, keep the row, warn)")
     p.add_argument("--report-json", metavar="FILE", help="write the report as JSON")
     p.set_defaults(func=cmd_import)
 

@@ -16,7 +16,12 @@ class FileReadError(AtlasError, ValueError):
 
 
 class MappingError(AtlasError, ValueError):
-    """The file's columns cannot be mapped onto the registry's fields."""
+    """The file's columns cannot be mapped onto the registry's fields; ``code`` and
+    ``params`` let each surface word it (e.g. ``missing_columns``, ``fields``)."""
+
+    def __init__(self, message: str, code: str | None = None, **params: object) -> None:
+        super().__init__(message)
+        self.code, self.params = code, params
 
 
 class UsageError(AtlasError, ValueError):
@@ -24,7 +29,13 @@ class UsageError(AtlasError, ValueError):
 
 
 class DuplicateUploadError(AtlasError, ValueError):
-    """The very same file was already imported."""
+    """The very same file was already imported (``params``: its upload's id, file, rows)."""
+
+    code = "repeat_upload"
+
+    def __init__(self, message: str, **params: object) -> None:
+        super().__init__(message)
+        self.params = params
 
 
 class StoreError(AtlasError, OSError):

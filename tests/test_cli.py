@@ -48,16 +48,22 @@ def test_import_exit_codes_and_json_report(atlas, tmp_path):
     path = tmp_path / "orgs.csv"
     path.write_bytes(to_csv(rows))
     report_path = tmp_path / "report.json"
-    code, out, _ = atlas("import", path, "--report-json", report_path)
+    code, out, _ = atlas("import", path, "--report-json", report_path, "--reject-bad-values",
+                         "--dry-run")
     assert code == 1
     assert "error: line 4, website 'javascript:alert(1)': website must be" in out
-    assert "nothing was written" in out
     report = json.loads(report_path.read_text())
     assert (report["accepted"], report["rejected"], report["written"]) == (3, 1, 0)
     assert report["problems"][0]["line"] == 4
 
-    code, out, _ = atlas("import", path, "--skip-invalid")
+    code, out, _ = atlas("import", path, "--skip-invalid", "--reject-bad-values")
     assert code == 1 and "3 organisation(s) written" in out
+
+    # By default the row is kept and only its bad website is left out, with a warning.
+    path.write_bytes(to_csv(rows[2:3]))
+    code, out, _ = atlas("import", path, "--allow-repeat")
+    assert code == 0 and "1 organisation(s) written" in out
+    assert "warning: line 2, website 'javascript:alert(1)'" in out
 
     path.write_bytes(to_csv(make_registry(2, seed=7)))
     assert atlas("import", path)[0] == 0

@@ -24,11 +24,22 @@ def test_valid_file_is_written_as_one_batch(store, taxonomy, settings):
 def test_one_bad_row_writes_nothing_by_default(store, taxonomy, settings):
     rows = make_registry(5)
     rows[3]["website"] = "javascript:alert(1)"
-    report = run(to_csv(rows), store, taxonomy, settings)
+    report = run(to_csv(rows), store, taxonomy, settings, reject_bad_optional=True)
     assert report.written == 0 and store.count() == 0
     assert report.exit_code == 1
     [problem] = report.errors
     assert (problem.line, problem.field) == (5, "website")
+
+
+def test_a_bad_optional_value_is_left_out_and_the_row_kept(store, taxonomy, settings):
+    rows = make_registry(5)
+    rows[3].update(website="javascript:alert(1)", email="nobody@", postcode="???")
+    report = run(to_csv(rows), store, taxonomy, settings)
+    assert report.written == 5 and not report.errors
+    assert sorted(p.code for p in report.problems if p.line == 5) == [
+        "bad_email", "bad_postcode", "bad_website"]
+    kept = store.get_organisation(report.ids[3])
+    assert (kept["website"], kept["email"], kept["postcode"]) == (None, None, None)
 
 
 def test_skip_invalid_writes_the_valid_rows_and_reports_the_rest(store, taxonomy, settings):

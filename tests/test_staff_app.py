@@ -111,19 +111,22 @@ def test_upload_a_messy_french_excel_file_end_to_end(staff_db):
     data = ("nom;ville;pays;site web;type;secteur\r\n"
             "Café Numérique;Orléans;France;https://cafe.example;support;health\r\n"
             "Atelier;Lyon;France;javascript:alert(1);solution;open-tech\r\n"
-            "Le Lab;Lisboa;Portugal;https://lelab.example;support;education\r\n").encode("cp1252")
+            "Le Lab;Lisboa;Portugal;https://lelab.example;support;education\r\n"
+            "Nowhere;Ys;Atlantis;;support;education\r\n").encode("cp1252")
     at = upload(signed_in(), "export.csv", data)
     text = " ".join(m.value for m in at.markdown)
-    assert "CSV, Windows-1252, semicolon-separated, 3 data row(s)" in text
-    assert "3 rows: 2 accepted, 1 rejected." in text
+    assert "CSV, Windows-1252, semicolon-separated, 4 data row(s)" in text
+    assert "4 rows: 3 accepted, 1 rejected." in text
     problems = at.get_by_key("problems-table").dataframe[0].value
-    assert list(problems["line"]) == [3] and list(problems["field"]) == ["website"]
+    assert list(problems["line"]) == [3, 5] and list(problems["field"]) == ["website", "country"]
+    assert list(problems["outcome"]) == ["value left out, row kept", "row rejected"]
     at.button(key="upload-commit").click().run()
     assert "Nothing was written" in at.warning[-1].value and staff_db.count() == 0
     at.checkbox(key="upload-valid-only").check().run()
     at.button(key="upload-commit").click().run()
-    assert "2 organisation(s) written as upload #1." in at.success[-1].value
-    assert staff_db.count() == 2
+    assert "3 organisation(s) written as upload #1." in at.success[-1].value
+    assert staff_db.count() == 3
+    assert staff_db.frame(statuses=None).set_index("name").loc["Atelier", "website"] is None
     orgs = staff_db.frame(statuses=None)
     assert set(orgs["status"]) == {"pending"} and orgs["latitude"].notna().all()
 
@@ -131,6 +134,12 @@ def test_upload_a_messy_french_excel_file_end_to_end(staff_db):
 def test_upload_with_constants_for_missing_columns_and_undo(staff_db):
     at = upload(signed_in(), "ssedas.geojson", SUSY.read_bytes())
     assert any("no column for: kind, sector" in c.value for c in at.caption)
+    # Nothing is chosen for the person: no kind, no sector, no check until they choose.
+    assert at.selectbox(key="const-kind").value is None
+    assert at.selectbox(key="const-sector").value is None
+    assert "Choose above where the kind, sector" in at.info[0].value
+    with pytest.raises(KeyError):
+        at.get_by_key("upload-commit")
     at.selectbox(key="const-kind").set_value("support")
     at.selectbox(key="const-sector").set_value("ess-networks").run()
     at.checkbox(key="upload-valid-only").check().run()
@@ -259,10 +268,13 @@ def test_a_saved_mapping_and_duplicate_decisions_are_remembered(staff_db):
               "Alpha again,Lyon,France,https://www.alpha.example/about\n"
               "Beta,Metz,France,https://beta.example\n").encode()
     at = upload(signed_in(), "partner-2.csv", second)
-    at.selectbox(key="saved-mapping").set_value("Partner network").run()
+    # The next file of the same source: its mapping is proposed without asking, and stays.
+    assert at.selectbox(key="saved-mapping").value == "Partner network"
     assert at.selectbox(key="map-0").value == "name"
     assert at.selectbox(key="const-kind").value == "solution"
     at.radio(key="dup-2").set_value("skip").run()
+    assert at.selectbox(key="map-1").value == "city"
+    assert "no column" not in " ".join(e.value for e in at.error)
     at.button(key="upload-commit").click().run()
     assert sorted(staff_db.frame(statuses=None)["name"]) == ["Alpha", "Beta"]
     third = ("Structure,Commune,Pays,Site\n"

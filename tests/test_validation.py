@@ -109,8 +109,12 @@ def test_country_outside_europe_is_a_warning(taxonomy):
 
 @pytest.mark.parametrize("value", ["None", "NULL", "N/A", "007"])
 def test_placeholder_words_are_text_not_missing(taxonomy, value):
-    record, _ = check(taxonomy, postcode=value, legal_form=value)
-    assert record["postcode"] == value and record["legal_form"] == value
+    record, _ = check(taxonomy, address=value, legal_form=value)
+    assert record["address"] == value and record["legal_form"] == value
+    # A word in the postcode column is read (and reported as no postal code), not blank.
+    record, problems = check(taxonomy, postcode=value)
+    assert record["postcode"] == value if value == "007" else \
+        [p.value for p in problems if p.code == "bad_postcode"] == [value]
 
 
 @pytest.mark.parametrize("lat, lon, ok, fix", [
@@ -221,3 +225,48 @@ def test_each_problem_carries_its_stable_code(taxonomy, overrides, field, code):
     _record, problems = check(taxonomy, **overrides)
     assert [(p.field, p.code) for p in problems] == [(field, code)]
     assert code in PROBLEM_CODES and problems[0].as_dict()["code"] == code
+
+
+@pytest.mark.parametrize("field, value, code", [
+    ("email", "contact(at)example.org", "bad_email"),
+    ("website", "see our facebook page", "bad_website"),
+    ("postcode", "n/a", "bad_postcode"),
+])
+def test_an_import_keeps_the_row_and_drops_the_bad_optional_value(taxonomy, field, value,
+                                                                  code):
+    cells = make_organisation(**{field: value})
+    record, problems = validate_record(cells, taxonomy, line=7, drop_bad_optional=True)
+    assert record is not None and record[field] is None
+    [problem] = [p for p in problems if p.code == code]
+    assert problem.severity == "warning" and problem.value == value
+    refused, problems = validate_record(cells, taxonomy, line=7)
+    assert refused is None and [p.severity for p in problems if p.code == code] == ["error"]
+
+
+@pytest.mark.parametrize("city, postcode, expected", [
+    ("75011 Paris", "", ("Paris", "75011")),
+    ("F-75011 Paris", "", ("Paris", "F-75011")),
+    ("00-950 Warszawa", "", ("Warszawa", "00-950")),
+    ("Wien 1010", "", ("Wien", "1010")),
+    ("75011 Paris", "75012", ("Paris", "75012")),
+    ("Paris", "", ("Paris", None)),
+])
+def test_a_postcode_in_the_city_cell_is_taken_out(taxonomy, city, postcode, expected):
+    record, problems = check(taxonomy, city=city, postcode=postcode)
+    assert (record["city"], record["postcode"]) == expected
+    assert ("postcode_in_city" in {p.code for p in problems}) == (city != "Paris")
+
+
+@pytest.mark.parametrize("value, code", [
+    ("Turkey", "TR"), ("Russian Federation", "RU"), ("Moldova, Republic of", "MD"),
+    ("Bosnia and Herzegovina", "BA"), ("Bosnia & Herzegovina", "BA"),
+    ("Korea, Republic of", "KR"), ("Netherlands, The", "NL"), ("Holy See", "VA"),
+])
+def test_iso_short_names_and_common_aliases(taxonomy, value, code):
+    record, _ = check(taxonomy, country=value)
+    assert record["country"] == code
+
+
+def test_an_ambiguous_qualified_name_is_not_guessed(taxonomy):
+    record, problems = check(taxonomy, country="Congo, Democratic Republic of the")
+    assert record is None and problems[0].code == "unknown_country"

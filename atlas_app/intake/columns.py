@@ -135,7 +135,8 @@ def resolve_columns(table: RawTable, mapping: ColumnMapping | None = None) -> Re
         raise MappingError(
             f"missing required column(s): {', '.join(missing)} — header was: "
             f"{shorten_list(table.headers)}. Add the column(s), map an existing column with "
-            f"--map SOURCE=FIELD, or give one value for every row with {hint}")
+            f"--map SOURCE=FIELD, or give one value for every row with {hint}",
+            code="missing_columns", fields=", ".join(missing))
     warnings = [f"columns {', '.join(repr(h) for h in hs)} all map to {name}; the first "
                 "non-empty value of each row is used" for name, hs in sources.items()
                 if len(hs) > 1]

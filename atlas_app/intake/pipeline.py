@@ -37,6 +37,7 @@ class ImportOptions:
     mapping: ColumnMapping = field(default_factory=ColumnMapping)
     allow_repeat: bool = False
     created_by: str | None = None
+    reject_bad_optional: bool = False  # refuse the row instead of leaving the value out
 
 
 @dataclass
@@ -83,7 +84,7 @@ def _status(options: ImportOptions) -> str:
 
 def validate_table(table: RawTable, mapping: ColumnMapping, taxonomy: Taxonomy, *,
                    status: str, source: str | None,
-                   progress: Progress | None = None) -> tuple[list[tuple[int, dict]],
+                   progress: Progress | None = None, drop_bad_optional: bool = True) -> tuple[list[tuple[int, dict]],
                                                               list[Problem], list[str]]:
     """Validate every row; return ([(line, record)], problems, file-level warnings).
 
@@ -101,7 +102,8 @@ def validate_table(table: RawTable, mapping: ColumnMapping, taxonomy: Taxonomy, 
         else:
             record, found = validate_record(resolved.cells(row), taxonomy, line=row.line,
                                             where=row.where, default_status=status,
-                                            default_source=source)
+                                            default_source=source,
+                                            drop_bad_optional=drop_bad_optional)
             problems.extend(found)
             if record is not None:
                 accepted.append((row.line, record))
@@ -270,7 +272,8 @@ def prepare_import(data: bytes, filename: str, store: Store, taxonomy: Taxonomy,
     source = options.source or options.mapping.constants.get("source") or filename
     accepted, problems, warnings = validate_table(table, options.mapping, taxonomy,
                                                   status=status, source=source,
-                                                  progress=progress)
+                                                  progress=progress,
+                                                  drop_bad_optional=not options.reject_bad_optional)
     report.warnings.extend(warnings)
     where = table.rows[0].where if table.rows else "line"
     accepted, id_problems = _check_ids(accepted, store, where)
@@ -300,7 +303,8 @@ def commit_import(prepared: PreparedImport, store: Store, options: ImportOptions
         raise DuplicateUploadError(
             f"this file was already imported on {earlier.created_at:%Y-%m-%d %H:%M} UTC as "
             f"upload #{earlier.id} ({earlier.filename}, {earlier.row_count} rows) — use "
-            f"--allow-repeat to import it again")
+            f"--allow-repeat to import it again", id=earlier.id, file=earlier.filename,
+            rows=earlier.row_count)
     if report.rejected and not options.skip_invalid:
         return report
     rows = [(line, r) for line, r in prepared.accepted if line not in skip_lines]
@@ -334,7 +338,8 @@ def import_bytes(data: bytes, filename: str, store: Store, taxonomy: Taxonomy,
             raise DuplicateUploadError(
                 f"this file was already imported on {earlier.created_at:%Y-%m-%d %H:%M} UTC "
                 f"as upload #{earlier.id} ({earlier.filename}, {earlier.row_count} rows) — "
-                "use --allow-repeat to import it again")
+                "use --allow-repeat to import it again", id=earlier.id, file=earlier.filename,
+                rows=earlier.row_count)
     prepared = prepare_import(data, filename, store, taxonomy, settings, options, progress,
                               locator)
     if options.dry_run:

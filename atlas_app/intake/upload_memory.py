@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from atlas_app.intake.columns import ColumnMapping
 from atlas_app.registry.store import Store, utcnow
 from atlas_app.registry.tables import duplicate_decisions, source_mappings
-from atlas_app.text import name_key, website_key
+from atlas_app.text import name_key, normalise_header, website_key
 
 
 def save_mapping(store: Store, name: str, mapping: ColumnMapping, actor: str) -> None:
@@ -24,6 +24,18 @@ def saved_mappings(store: Store) -> dict[str, ColumnMapping]:
     with store.engine.connect() as conn:
         rows = conn.execute(sa.select(source_mappings).order_by(source_mappings.c.name)).all()
     return {r.name: ColumnMapping(dict(r.columns), dict(r.constants)) for r in rows}
+
+
+def best_mapping(saved: dict[str, ColumnMapping], headers: list[str]) -> str | None:
+    """The saved mapping that fits a file's header: every column it maps is in the file,
+    and it maps the most of them (the next file of the same source). None when none fits."""
+    present = {normalise_header(h) for h in headers}
+    fits = []
+    for name, mapping in saved.items():
+        mapped = {normalise_header(h) for h in mapping.columns}
+        if mapped and mapped <= present:
+            fits.append((-len(mapped), name))
+    return min(fits)[1] if fits else None
 
 
 def duplicate_key(record: dict) -> str:

@@ -32,6 +32,17 @@ _BARE_DOMAIN = re.compile(r"^(?:www\.)?[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0
                           r"\.[a-z]{2,}(?::\d+)?(?:/\S*)?$", re.IGNORECASE)
 _HOSTNAME = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$")
 _EMAIL = re.compile(r"^[^@\s<>\"'(),;:]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}$", re.IGNORECASE)
+# A postal code: letters, digits, spaces and hyphens, with at least one digit (every
+# European code has one: 75011, 1010, SW1A 1AA, D02 X285, VLT 1117, 00-950).
+_POSTCODE = re.compile(r"^(?=.*\d)[A-Z0-9][A-Z0-9 -]{1,9}$", re.IGNORECASE)
+# A postcode written in the city cell, before or after the name: "75011 Paris",
+# "F-75011 Paris", "00-950 Warszawa", "114 55 Stockholm", "Paris 75011".
+_CITY_POSTCODE = (
+    re.compile(r"^(?P<postcode>(?:[A-Z]{1,2}-)?\d{2,5}(?:[ -]\d{2,4})?)[\s,]+(?P<city>\D.*)$"),
+    re.compile(r"^(?P<city>\D.*?)[\s,]+\(?(?P<postcode>(?:[A-Z]{1,2}-)?\d{4,5})\)?$"),
+)
+# Optional fields whose invalid value can be dropped while the row is kept.
+OPTIONAL_CHECKED = ("website", "email", "postcode")
 _KIND_BY_WORD = {fold(w): kind for kind, words in KIND_SYNONYMS.items() for w in words}
 
 
@@ -45,6 +56,8 @@ PROBLEM_CODES = {
     "bad_website": "the website is not an http(s) address",
     "website_check": "the website was completed and should be checked",
     "bad_email": "the e-mail address is malformed",
+    "bad_postcode": "the postcode is not a postal code",
+    "postcode_in_city": "the postcode was taken out of the city",
     "unknown_kind": "the kind is neither support nor solution",
     "unknown_sector": "the sector is not in the taxonomy",
     "unknown_country": "the country is not recognised",
@@ -204,13 +217,19 @@ class _RowChecker:
 
 def validate_record(cells: dict[str, str], taxonomy: Taxonomy, *, line: int = 0,  # noqa: C901
                     where: str = "line", default_status: str = "published",
-                    default_source: str | None = None) -> tuple[dict | None, list[Problem]]:
+                    default_source: str | None = None,
+                    drop_bad_optional: bool = False) -> tuple[dict | None, list[Problem]]:
     """Validate one row given as ``{field: text}``; return (record or None, problems).
 
     The record holds Python values (int, float, list, datetime, None for empty). It is
-    None when any problem is an error; warnings never block a row.
+    None when any problem is an error; warnings never block a row. With
+    ``drop_bad_optional`` an invalid website, e-mail or postcode is left out with a
+    warning and the row is kept (imports); without it the row is refused (forms, where
+    the person can correct it at once).
     """
     chk = _RowChecker(line, where)
+    optional = chk.warn if drop_bad_optional else chk.error
+    dropped = "left out; the row is kept — add it later in the staff workspace"
     text: dict[str, str] = {}
     for name, raw in cells.items():
         spec = FIELD_BY_NAME.get(name)
@@ -243,8 +262,9 @@ def validate_record(cells: dict[str, str], taxonomy: Taxonomy, *, line: int = 0,
     if text.get("website"):
         url, error, warning = normalise_website(text["website"])
         if error:
-            chk.error("bad_website", "website", text["website"], error, "give the full address, "
-                      "e.g. https://example.org, or leave it empty")
+            optional("bad_website", "website", text["website"], error, dropped
+                     if drop_bad_optional else "give the full address, e.g. "
+                     "https://example.org, or leave it empty")
         elif warning:
             chk.warn("website_check", "website", text["website"], warning, "check the address")
         record["website"] = url
@@ -254,8 +274,15 @@ def validate_record(cells: dict[str, str], taxonomy: Taxonomy, *, line: int = 0,
         if _EMAIL.match(text["email"]):
             record["email"] = text["email"]
         else:
-            chk.error("bad_email", "email", text["email"], "is not an e-mail address",
-                      "write it as name@example.org, or leave it empty")
+            optional("bad_email", "email", text["email"], "is not an e-mail address",
+                     dropped if drop_bad_optional
+                     else "write it as name@example.org, or leave it empty")
+
+    _split_city_postcode(text, record, chk)
+    if text.get("postcode") and not _POSTCODE.match(text["postcode"]):
+        optional("bad_postcode", "postcode", text["postcode"], "is not a postal code",
+                 dropped if drop_bad_optional else "write it like 75011, or leave it empty")
+        record["postcode"] = None
 
     record["kind"] = None
     if text.get("kind"):
@@ -308,6 +335,23 @@ def validate_record(cells: dict[str, str], taxonomy: Taxonomy, *, line: int = 0,
                 chk.error("bad_datetime", name, text[name], "is not a date and time",
                           "use ISO 8601, e.g. 2024-05-31T14:00:00Z, or leave it empty")
     return (record if chk.ok else None), chk.problems
+
+
+def _split_city_postcode(text: dict[str, str], record: dict, chk: _RowChecker) -> None:
+    """Take a postcode out of the city cell ("75011 Paris" → 75011, Paris), keeping a
+    postcode the row gives in its own column."""
+    city = text.get("city", "")
+    if not any(ch.isdigit() for ch in city):
+        return
+    for pattern in _CITY_POSTCODE:
+        found = pattern.match(city)
+        if found:
+            record["city"] = text["city"] = found["city"].strip(" ,")
+            if not text.get("postcode"):
+                record["postcode"] = text["postcode"] = found["postcode"]
+            chk.warn("postcode_in_city", "city", city, f"read as city {record['city']!r} "
+                     f"and postcode {found['postcode']!r}", "check the city")
+            return
 
 
 def _parse_tags(raw: str, chk: _RowChecker) -> list[str]:

@@ -26,9 +26,35 @@ ALIASES = {
     "el": "GR", "holland": "NL", "the netherlands": "NL", "czech republic": "CZ",
     "slovak republic": "SK", "republic of ireland": "IE", "macedonia": "MK",
     "republic of moldova": "MD", "kosovo": "XK", "xk": "XK",
+    # ISO 3166 short names and older English names that CLDR no longer lists.
+    "turkey": "TR", "russian federation": "RU", "moldova, republic of": "MD",
+    "bosnia": "BA", "bosnia-herzegovina": "BA", "holy see": "VA", "vatican": "VA",
+    "vatican city state": "VA", "macedonia, the former yugoslav republic of": "MK",
+    "the former yugoslav republic of macedonia": "MK", "fyrom": "MK",
+    "republic of north macedonia": "MK", "republic of serbia": "RS",
+    "republic of kosovo": "XK", "belarus, republic of": "BY", "byelorussia": "BY",
+    "faroe islands": "FO", "faeroe islands": "FO", "aland islands": "AX",
+    "svalbard and jan mayen": "SJ", "united kingdom of great britain and northern ireland": "GB",
+    "korea, republic of": "KR", "republic of korea": "KR",
+    "korea, democratic people's republic of": "KP", "iran, islamic republic of": "IR",
+    "syrian arab republic": "SY", "lao people's democratic republic": "LA",
+    "bolivia, plurinational state of": "BO", "venezuela, bolivarian republic of": "VE",
+    "tanzania, united republic of": "TZ", "congo, the democratic republic of the": "CD",
+    "palestine, state of": "PS", "taiwan, province of china": "TW",
+    "united states of america": "US", "u.s.a.": "US", "ivory coast": "CI",
+    "swaziland": "SZ", "burma": "MM", "east timor": "TL",
 }
 
+# Qualifiers that never change which country is meant ("Netherlands, The").
+PLAIN_QUALIFIERS = frozenset({"the", "republic of", "kingdom of", "principality of",
+                              "grand duchy of", "state of", "the republic of"})
+
 _ISO = re.compile(r"^[A-Z]{2}$")
+
+
+def _key(name: str) -> str:
+    """``Bosnia & Herzegovina`` and ``Bosnia and Herzegovina`` share one key."""
+    return fold(name).replace(" & ", " and ").strip(" .")
 
 
 @lru_cache(maxsize=1)
@@ -44,10 +70,10 @@ def _name_index() -> dict[str, str]:
         for code in codes:
             name = names.get(code)
             if name:
-                index.setdefault(fold(name), code)
+                index.setdefault(_key(name), code)
     for code in codes:
         index.setdefault(fold(code), code)
-    index.update({fold(k): v for k, v in ALIASES.items()})
+    index.update({_key(k): v for k, v in ALIASES.items()})
     return index
 
 
@@ -62,10 +88,18 @@ def resolve_country(value: str) -> str | None:
     >>> resolve_country("Österreich"), resolve_country("uk"), resolve_country("NA")
     ('AT', 'GB', 'NA')
     """
-    key = fold(value).strip(" .")
+    key = _key(value)
     if not key:
         return None
-    return _name_index().get(key)
+    index = _name_index()
+    found = index.get(key)
+    if found is None and "," in key:
+        # ISO's "Name, Qualifier" order: "Korea, Republic of" → "Republic of Korea".
+        name, _, qualifier = (part.strip() for part in key.partition(","))
+        found = index.get(f"{qualifier} {name}")
+        if found is None and qualifier in PLAIN_QUALIFIERS:
+            found = index.get(name)
+    return found
 
 
 def suggest_country(value: str) -> str | None:

@@ -12,6 +12,7 @@ from atlas_app.intake.columns import ColumnMapping, suggest_field
 from atlas_app.intake.reader import RawTable
 from atlas_app.intake.upload_memory import duplicate_key, recalled_decisions
 from atlas_app.intake.validation import DUPLICATE_CODES
+from atlas_app.places.countries import EUROPE, country_name
 from atlas_app.public.detail import md_escape
 from atlas_app.registry.schema import FIELD_NAMES, KIND_LABELS, KINDS, REQUIRED_FIELDS, Taxonomy
 from atlas_app.staff.uploads import (
@@ -21,6 +22,7 @@ from atlas_app.staff.uploads import (
     undo_upload,
     upload_organisations,
 )
+from atlas_app.ui.problem_words import problem_rows
 from atlas_app.ui.resources import get_store
 from atlas_app.ui.staff_session import require_staff
 from atlas_app.ui.widgets import point_picker
@@ -30,59 +32,87 @@ DECISION_LABELS = {"skip": N_("skip"), "keep": N_("keep both"),
                    "update": N_("update the existing entry")}
 
 
+# Constants offered when the file has no column for a field: only where one value for
+# every row makes sense (never a name or a city).
+CONSTANT_FIELDS = ("kind", "sector", "country")
+
+
+def set_column_choices(table: RawTable, mapping: ColumnMapping | None) -> None:
+    """Put a mapping's choices (or the header's suggestions) into the column widgets.
+
+    Widget state is set, not deleted: a deleted key lets the browser send its old value
+    back on the next click, which is how a picked mapping used to revert."""
+    mapping = mapping or ColumnMapping()
+    choices = {IGNORE, *FIELD_NAMES}
+    for i, header in enumerate(table.headers):
+        saved = mapping.columns.get(header)
+        st.session_state[f"map-{i}"] = saved if saved in choices else \
+            (IGNORE if saved is not None else suggest_field(header) or IGNORE)
+    for name in CONSTANT_FIELDS:
+        st.session_state[f"const-{name}"] = mapping.constants.get(name)
+
+
 def column_mapping(table: RawTable, taxonomy: Taxonomy, _: Translator,
                    saved: ColumnMapping | None = None) -> ColumnMapping:
     """Step 2: one field per column (suggested from the header, or from a mapping saved
-    for this source), constants for the rest."""
+    for this source), and a value for every row where the file has no column for the
+    kind, the sector or the country — chosen by the person, never pre-filled."""
     choices = [IGNORE, *FIELD_NAMES]
+    for i, header in enumerate(table.headers):
+        st.session_state.setdefault(f"map-{i}", suggest_field(header) or IGNORE)
+    shown = [i for i in range(len(table.headers)) if st.session_state[f"map-{i}"] != IGNORE]
+    hidden = [i for i in range(len(table.headers)) if i not in shown]
     columns: dict[str, str] = {}
-    saved = saved or ColumnMapping()
-    suggested = {h: (saved.columns.get(h) if saved.columns.get(h) in choices else None)
-                 or suggest_field(h) or IGNORE for h in table.headers}
-    known = [h for h in table.headers if suggested[h] != IGNORE]
-    others = [h for h in table.headers if suggested[h] == IGNORE]
 
-    def pick(place, header: str) -> None:
-        i = table.headers.index(header)
-        columns[header] = place.selectbox(
-            md_escape(header), choices, index=choices.index(suggested[header]), key=f"map-{i}",
+    def pick(place, i: int) -> None:
+        columns[table.headers[i]] = place.selectbox(
+            md_escape(table.headers[i]), choices, key=f"map-{i}",
             format_func=lambda f: _("— not imported —") if f == IGNORE else f)
 
     grid = st.columns(3)
-    for n, header in enumerate(known):
-        pick(grid[n % 3], header)
-    if others:
+    for n, i in enumerate(shown):
+        pick(grid[n % 3], i)
+    if hidden:
         with st.expander(_("{count} other column(s), not imported unless you choose a field",
-                           count=len(others))):
+                           count=len(hidden))):
             grid = st.columns(3)
-            for n, header in enumerate(others):
-                pick(grid[n % 3], header)
+            for n, i in enumerate(hidden):
+                pick(grid[n % 3], i)
     mapped = set(columns.values())
-    constants: dict[str, str] = {}
-    missing = [f for f in REQUIRED_FIELDS if f not in mapped]
-    if missing:
-        st.caption(_("The file has no column for: {fields}. Give one value for every row:",
-                     fields=md_escape(", ".join(missing))))
-    for name in missing:
-        default = saved.constants.get(name)
+    constants = {k: v for k, v in (saved or ColumnMapping()).constants.items()
+                 if k not in CONSTANT_FIELDS}
+    lacking = [f for f in CONSTANT_FIELDS if f not in mapped]
+    if lacking:
+        st.caption(_("The file has no column for: {fields}. Choose one value for every row:",
+                     fields=", ".join(_(FIELD_WORDS[f]) for f in lacking)))
+    for name in lacking:
+        st.session_state.setdefault(f"const-{name}", None)
         if name == "kind":
-            constants[name] = st.selectbox(_("Kind"), KINDS, key="const-kind",
-                                           index=KINDS.index(default) if default in KINDS else 0,
-                                           format_func=lambda k: _(KIND_LABELS[k]))
+            value = st.selectbox(_("Kind"), KINDS, key="const-kind", index=None,
+                                 placeholder=_("Choose the kind"),
+                                 format_func=lambda k: _(KIND_LABELS[k]))
         elif name == "sector":
-            ids = list(taxonomy.ids)
-            constants[name] = st.selectbox(_("Sector"), ids, key="const-sector",
-                                           index=ids.index(default) if default in ids else 0,
-                                           format_func=lambda s: taxonomy.get(s).label(_.lang))
+            value = st.selectbox(_("Sector"), list(taxonomy.ids), key="const-sector",
+                                 index=None, placeholder=_("Choose the sector"),
+                                 format_func=lambda s: taxonomy.get(s).label(_.lang))
         else:
-            constants[name] = st.text_input(name, value=default or "", key=f"const-{name}")
-    return ColumnMapping(columns, {k: v for k, v in constants.items() if v})
+            value = st.selectbox(_("Country"), sorted(EUROPE, key=country_name),
+                                 key="const-country", index=None,
+                                 placeholder=_("Choose the country"),
+                                 format_func=lambda c: country_name(c, _.lang))
+        if value:
+            constants[name] = value
+    return ColumnMapping(columns, constants)
 
 
-def forget_column_choices() -> None:
-    """Callback: a newly chosen saved mapping replaces the column choices on screen."""
-    for key in [k for k in st.session_state if str(k).startswith(("map-", "const-"))]:
-        del st.session_state[key]
+FIELD_WORDS = {"name": N_("name"), "kind": N_("kind"), "sector": N_("sector"),
+               "country": N_("country"), "city": N_("city")}
+
+
+def missing_fields(mapping: ColumnMapping) -> list[str]:
+    """Required fields neither a column nor a chosen value provides yet."""
+    mapped = set(mapping.columns.values())
+    return [f for f in REQUIRED_FIELDS if f not in mapped and not mapping.constants.get(f)]
 
 
 def problems_table(problems, _: Translator) -> None:
@@ -90,8 +120,7 @@ def problems_table(problems, _: Translator) -> None:
     if not problems:
         st.success(_("No problem found."))
         return
-    frame = pd.DataFrame([p.as_dict() for p in problems])[
-        ["where", "line", "severity", "code", "field", "value", "message", "fix"]]
+    frame = pd.DataFrame(problem_rows(problems, _))
     with st.container(key="problems-table"):
         st.dataframe(frame, hide_index=True)
     buffer = io.StringIO()

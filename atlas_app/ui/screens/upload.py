@@ -7,22 +7,25 @@ import streamlit as st
 from atlas_app.errors import AtlasError
 from atlas_app.intake.pipeline import ImportOptions, prepare_import
 from atlas_app.intake.reader import read_bytes
-from atlas_app.intake.upload_memory import save_mapping, saved_mappings
+from atlas_app.intake.upload_memory import best_mapping, save_mapping, saved_mappings
 from atlas_app.intake.validation import DUPLICATE_CODES
 from atlas_app.maps.elements import build_map
 from atlas_app.places.geocoding import Locator
 from atlas_app.public.detail import md_escape
 from atlas_app.staff.uploads import commit_upload
 from atlas_app.ui import lang
+from atlas_app.ui.problem_words import error_message
 from atlas_app.ui.resources import get_gazetteer, get_settings, get_store, get_taxonomy
 from atlas_app.ui.staff_session import require_staff
 from atlas_app.ui.upload_widgets import (
+    FIELD_WORDS,
     apply_overrides,
     column_mapping,
     duplicate_choices,
-    forget_column_choices,
     locate_by_hand,
+    missing_fields,
     problems_table,
+    set_column_choices,
     upload_history,
 )
 
@@ -50,28 +53,51 @@ st.markdown(table.describe())  # markdown: format, encoding and counts only
 for warning in table.warnings:
     st.warning(md_escape(warning))
 
+if st.session_state.get("upload-file-id") != uploaded.file_id:
+    # A new file: propose the mapping saved for its source (the same columns).
+    st.session_state["upload-file-id"] = uploaded.file_id
+    st.session_state.pop("upload-coordinates", None)  # positions set for another file
+    saved = saved_mappings(store)
+    st.session_state["saved-mapping"] = best_mapping(saved, table.headers) or ""
+    set_column_choices(table, saved.get(st.session_state["saved-mapping"]))
+
 st.subheader(_("2. Columns"))
 saved = saved_mappings(store)
+if st.session_state.get("saved-mapping") not in ("", *saved):
+    st.session_state["saved-mapping"] = ""
 chosen = st.selectbox(_("Saved column mapping for this source"), ["", *saved], key="saved-mapping",
-                      format_func=lambda n: n or _("— none —"), on_change=forget_column_choices)
+                      format_func=lambda n: n or _("— none —"),
+                      on_change=lambda: set_column_choices(
+                          table, saved.get(st.session_state["saved-mapping"])))
+if chosen:
+    st.caption(_("Proposed from the mapping saved as “{name}”; change any column below.",
+                 name=chosen))
 mapping = column_mapping(table, taxonomy, _, saved.get(chosen))
 cols = st.columns([3, 1])
 name = cols[0].text_input(_("Save this mapping as"), key="mapping-name",
                           placeholder=_("e.g. the partner's name"))
 if cols[1].button(_("Save the mapping"), key="save-mapping") and name.strip():
     save_mapping(store, name, mapping, require_staff().email)
-    st.success(_("Mapping saved as “{name}”.", name=md_escape(name.strip())))
+    st.success(_("Mapping saved as “{name}”: it will be proposed for the next file with "
+                 "these columns.", name=md_escape(name.strip())))
+missing = missing_fields(mapping)
+if missing:
+    st.info(_("Choose above where the {fields} of each row come from: the check starts "
+              "once every required field has a column or a value.",
+              fields=", ".join(_(FIELD_WORDS[f]) for f in missing)))
+    st.stop()
 publish = st.toggle(_("Publish the new organisations at once"), key="upload-publish")
+reject_bad = st.toggle(_("Reject the rows with an invalid website, e-mail or postcode "
+                         "(by default the value is left out and the row kept)"),
+                       key="upload-reject-bad")
 options = ImportOptions(mapping=mapping, status="published" if publish else "pending",
                         created_by=account.email, allow_repeat=st.session_state.get("upload-again", False),
-                        skip_invalid=st.session_state.get("upload-valid-only", False))
-if st.session_state.get("upload-file-id") != uploaded.file_id:
-    st.session_state["upload-file-id"] = uploaded.file_id
-    st.session_state.pop("upload-coordinates", None)  # positions set for another file
+                        skip_invalid=st.session_state.get("upload-valid-only", False),
+                        reject_bad_optional=reject_bad)
 
 # Checking a large file takes seconds: keep the result while the file, the column choices
 # and the registry stay the same (ticking a duplicate box must not redo it all).
-check_key = repr((uploaded.file_id, mapping, options.status, store.revision()))
+check_key = repr((uploaded.file_id, mapping, options.status, reject_bad, store.revision()))
 if st.session_state.get("upload-check-key") != check_key:
     try:
         with st.spinner(_("Checking and locating…")):
@@ -80,7 +106,7 @@ if st.session_state.get("upload-check-key") != check_key:
                 locator=Locator(get_gazetteer(), store))
     except AtlasError as exc:
         st.session_state.pop("upload-check-key", None)
-        st.error(md_escape(str(exc)))
+        st.error(md_escape(error_message(exc, _)))
         st.stop()
     st.session_state["upload-check-key"] = check_key
 prepared = st.session_state["upload-prepared"]
@@ -129,7 +155,7 @@ if st.button(_("Commit the upload"), key="upload-commit", type="primary"):
                 decisions={key: choice for key, choice, _ref in decisions.values()},
                 fields=set(prepared.file_fields))
     except AtlasError as exc:
-        st.error(md_escape(str(exc)))
+        st.error(md_escape(error_message(exc, _)))
     else:
         done = committed.report
         st.session_state.pop("upload-check-key", None)  # check again: the file is in now

@@ -1,0 +1,74 @@
+"""The staff's words for what the core reports by code: upload problems and the errors
+that stop an upload. The one place the UI words them (the CLI has its own English)."""
+
+from __future__ import annotations
+
+from atlas_app.errors import AtlasError
+from atlas_app.i18n import N_, Translator
+from atlas_app.intake.validation import PROBLEM_CODES
+
+# One line per code of validation.PROBLEM_CODES; test_i18n checks none is missing.
+PROBLEM_WORDS = {
+    "row": N_("the row could not be read"),
+    "too_long": N_("a value is longer than its field allows"),
+    "required": N_("a required field is empty"),
+    "bad_id": N_("the id is not a positive whole number"),
+    "bad_website": N_("the website is not an http(s) address"),
+    "website_check": N_("the website was completed: check it"),
+    "bad_email": N_("the e-mail address is malformed"),
+    "bad_postcode": N_("the postcode is not a postal code"),
+    "postcode_in_city": N_("the postcode was taken out of the city"),
+    "unknown_kind": N_("the kind is neither support nor solution"),
+    "unknown_sector": N_("the sector is not in the taxonomy"),
+    "unknown_country": N_("the country is not recognised"),
+    "outside_europe": N_("the country is outside Europe"),
+    "unknown_status": N_("the status is not published, pending or archived"),
+    "bad_datetime": N_("a date is not ISO 8601"),
+    "tag_too_long": N_("a keyword is too long"),
+    "not_a_number": N_("a coordinate is not a number"),
+    "out_of_range": N_("coordinates are out of range"),
+    "null_island": N_("coordinates are 0, 0"),
+    "half_coordinates": N_("only one coordinate is given"),
+    "unknown_value": N_("a location field has an unknown value"),
+    "id_taken": N_("the id is already in the registry"),
+    "id_repeated": N_("the id repeats another row's"),
+    "duplicate_in_registry": N_("possible duplicate of a registry organisation"),
+    "duplicate_in_file": N_("possible duplicate of another row of the file"),
+    "coordinates_swapped": N_("latitude and longitude were swapped and corrected"),
+    "outside_country": N_("the coordinates are outside the declared country"),
+    "not_located": N_("the place could not be located"),
+}
+assert set(PROBLEM_WORDS) == set(PROBLEM_CODES), "word every problem code"
+
+# What happens to the row, by severity and code.
+OUTCOME_WORDS = {"error": N_("row rejected"), "warning": N_("row kept")}
+DROPPED = frozenset({"bad_website", "bad_email", "bad_postcode"})
+
+ERROR_WORDS = {
+    "repeat_upload": N_("This file was already imported as upload #{id} ({file}, {rows} "
+                        "rows). Tick “import it again” to import it once more."),
+    "missing_columns": N_("The file has no column for: {fields}. Choose a column or a "
+                          "value for each above."),
+}
+
+
+def problem_rows(problems, _: Translator) -> list[dict]:
+    """The problems as table rows in the UI language (details stay as the core wrote)."""
+    rows = []
+    for p in problems:
+        outcome = _(OUTCOME_WORDS.get(p.severity, p.severity))
+        if p.severity == "warning" and p.code in DROPPED:
+            outcome = _("value left out, row kept")
+        rows.append({_("line"): p.line, _("field"): p.field or "", _("value"): p.value,
+                     _("problem"): _(PROBLEM_WORDS.get(p.code, p.code)),
+                     _("outcome"): outcome, _("details"): f"{p.message} — {p.fix}",
+                     "code": p.code})
+    return rows
+
+
+def error_message(exc: AtlasError, _: Translator) -> str:
+    """An error that stops an upload, worded by its code when it has one."""
+    code = getattr(exc, "code", None)
+    if code in ERROR_WORDS:
+        return _(ERROR_WORDS[code], **getattr(exc, "params", {}))
+    return str(exc)
