@@ -7,6 +7,7 @@ import streamlit as st
 from atlas_app.public.detail import md_escape
 from atlas_app.ui import lang
 from atlas_app.ui.resources import get_taxonomy
+from atlas_app.ui.review_widgets import review_workbench
 from atlas_app.ui.staff_session import do_sign_out, require_staff
 from atlas_app.ui.staff_widgets import (
     add_form,
@@ -34,6 +35,8 @@ st.markdown("**" + _("Possible duplicates") + "**")  # markdown: a translated ti
 duplicate_pairs(_)
 upload_history(_)
 st.subheader(_("Pending review"))
+review_workbench(taxonomy, _)
+st.markdown("**" + _("One at a time") + "**")
 review_queue(_)
 st.subheader(_("Add an organisation"))
 add_form(taxonomy, _)

@@ -1,0 +1,118 @@
+"""The review queue as a work tool: filter the waiting organisations, then publish,
+archive, or set the sector or kind of all of them or of those chosen — in one go."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from atlas_app.i18n import Translator
+from atlas_app.places.countries import country_name
+from atlas_app.registry.review import ReviewFilter, review_facets, review_page
+from atlas_app.registry.schema import KIND_LABELS, KINDS, Taxonomy
+from atlas_app.staff.review import act_on_review
+from atlas_app.ui.resources import get_store
+from atlas_app.ui.staff_session import require_staff
+
+REVIEW_DONE = "review-done"
+ALL, CHOSEN = "all", "chosen"
+
+
+def _filters(facets: dict, taxonomy: Taxonomy, _: Translator) -> ReviewFilter:
+    uploads = dict(facets["batch"])
+    cols = st.columns(5)
+    any_ = _("any")
+    batch = cols[0].selectbox(_("Upload"), list(uploads), key="review-upload", index=None,
+                              placeholder=any_, format_func=lambda b: f"#{b} {uploads[b]}")
+    source = cols[1].selectbox(_("Source"), facets["source"], key="review-source",
+                               index=None, placeholder=any_)
+    country = cols[2].selectbox(_("Country"), facets["country"], key="review-country",
+                                index=None, placeholder=any_,
+                                format_func=lambda c: country_name(c, _.lang))
+    sector = cols[3].selectbox(_("Sector"), facets["sector"], key="review-sector",
+                               index=None, placeholder=any_,
+                               format_func=lambda s: _sector_label(taxonomy, s, _))
+    kind = cols[4].selectbox(_("Kind"), facets["kind"], key="review-kind", index=None,
+                             placeholder=any_, format_func=lambda k: _(KIND_LABELS.get(k, k)))
+    return ReviewFilter(batch, source, country, sector, kind)
+
+
+def _sector_label(taxonomy: Taxonomy, sector: str, _: Translator) -> str:
+    found = taxonomy.get(sector) if sector in taxonomy.ids else None
+    return found.label(_.lang) if found else sector
+
+
+def review_workbench(taxonomy: Taxonomy, _: Translator) -> None:
+    """Waiting organisations by upload, source, country, sector and kind; act on all that
+    match, or on those chosen, with one click (one transaction)."""
+    done = st.session_state.pop(REVIEW_DONE, None)
+    if done:
+        st.success(done)
+    store = get_store()
+    facets = review_facets(store)
+    if not facets["kind"]:
+        return
+    flt = _filters(facets, taxonomy, _)
+    rows, total = review_page(store, flt)
+    st.caption(_("{count} waiting organisation(s) match.", count=_.number(total)) +
+               (" " + _("The oldest {shown} are listed.", shown=_.number(len(rows)))
+                if total > len(rows) else ""))
+    with st.container(key="review-table"):
+        st.dataframe(pd.DataFrame([{
+            "#": r["id"], _("Name"): r["name"], _("City"): r["city"],
+            _("Country"): r["country"], _("Kind"): _(KIND_LABELS.get(r["kind"], r["kind"])),
+            _("Sector"): _sector_label(taxonomy, r["sector"], _), _("Source"): r["source"]}
+            for r in rows]), hide_index=True)
+    scope = st.radio(_("Act on"), (ALL, CHOSEN), key="review-scope", horizontal=True,
+                     format_func=lambda s: _("all {count} that match", count=_.number(total))
+                     if s == ALL else _("those chosen below"))
+    target: dict = {"matching": flt}
+    if scope == CHOSEN:
+        labels = {r["id"]: f"#{r['id']} {r['name']}" for r in rows}
+        chosen = st.multiselect(_("Organisations"), list(labels), key="review-chosen",
+                                format_func=lambda i: labels.get(i, f"#{i}"))
+        target = {"ids": chosen}
+        count = len(chosen)
+    else:
+        count = total
+    _actions(target, count, taxonomy, _)
+
+
+def _actions(target: dict, count: int, taxonomy: Taxonomy, _: Translator) -> None:
+    cols = st.columns(4)
+    sector = cols[2].selectbox(_("Set the sector"), list(taxonomy.ids), key="review-set-sector",
+                               index=None, placeholder=_("Choose the sector"),
+                               format_func=lambda s: _sector_label(taxonomy, s, _))
+    kind = cols[3].selectbox(_("Set the kind"), KINDS, key="review-set-kind", index=None,
+                             placeholder=_("Choose the kind"),
+                             format_func=lambda k: _(KIND_LABELS[k]))
+    reason = st.text_input(_("Reason for archiving (kept in the history)"),
+                           key="review-bulk-reason")
+    n = _.number(count)
+    clicked = None
+    if cols[0].button(_("Publish {count}", count=n), key="review-publish", type="primary",
+                      disabled=not count):
+        clicked = ("publish", None)
+    if cols[1].button(_("Archive {count}", count=n), key="review-archive", disabled=not count):
+        clicked = ("archive", None)
+    if st.button(_("Apply the sector and kind chosen to {count}", count=n),
+                 key="review-classify", disabled=not count or not (sector or kind)):
+        clicked = ("classify", None)
+    if clicked is None:
+        return
+    account = require_staff()
+    store = get_store()
+    action = clicked[0]
+    if action == "classify":
+        changed = act_on_review(store, "classify", account.email, sector=sector, kind=kind,
+                                **target)
+        message = _("{count} organisation(s) classified.", count=_.number(len(changed)))
+    else:
+        changed = act_on_review(store, action, account.email,
+                                reason=reason.strip() or None, **target)
+        message = (_("{count} organisation(s) published: they are on the public map.",
+                     count=_.number(len(changed))) if action == "publish" else
+                   _("{count} organisation(s) archived.", count=_.number(len(changed))))
+    st.session_state[REVIEW_DONE] = message
+    st.session_state.pop("review-chosen", None)
+    st.rerun()

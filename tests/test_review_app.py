@@ -1,0 +1,62 @@
+"""The review queue on the staff workspace (AppTest, widgets by key): filter the waiting
+organisations, classify and publish all that match, archive those chosen."""
+
+from __future__ import annotations
+
+import pytest
+
+from atlas_app.registry.store import Store
+from atlas_app.staff.accounts import add_account
+from atlas_app.staff.edits import recent_changes
+from tests.support.apptest import PASSWORD, signed_in
+from tests.support.factories import record
+
+
+@pytest.fixture
+def waiting(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'staff.db'}"
+    monkeypatch.setenv("ATLAS_DATABASE_URL", url)
+    store = Store(url)
+    store.upgrade()
+    add_account(store, "ana@example.org", PASSWORD)
+    store.add_organisations([record(name=f"Initiative {i}", country="FR", status="pending",
+                                    sector="ess-networks", source="SSEDAS") for i in range(5)],
+                            filename="ssedas.geojson", sha256="a")
+    store.add_organisations([record(name=f"Partner {i}", country="BE", status="pending",
+                                    source="Partner") for i in range(3)],
+                            filename="partner.csv", sha256="b")
+    yield store
+    store.dispose()
+
+
+def test_filter_classify_and_publish_all_that_match(waiting):
+    at = signed_in()
+    at.switch_page("screens/staff.py").run()
+    assert "8 waiting organisation(s) match." in " ".join(c.value for c in at.caption)
+    at.selectbox(key="review-upload").set_value(1).run()
+    assert len(at.get_by_key("review-table").dataframe[0].value) == 5
+    at.selectbox(key="review-set-sector").set_value("open-tech")
+    at.selectbox(key="review-set-kind").set_value("solution").run()
+    at.button(key="review-classify").click().run()
+    assert not at.exception, at.exception
+    assert "5 organisation(s) classified." in at.success[0].value
+    assert {(o["sector"], o["kind"]) for o in waiting.frame(statuses=("pending",)).to_dict(
+        "records") if o["source"] == "SSEDAS"} == {("open-tech", "solution")}
+    at.button(key="review-publish").click().run()
+    assert "5 organisation(s) published" in at.success[0].value
+    assert len(waiting.frame()) == 5, "the five are on the public map"
+
+
+def test_archive_those_chosen_with_a_reason(waiting):
+    at = signed_in()
+    at.switch_page("screens/staff.py").run()
+    at.selectbox(key="review-country").set_value("BE").run()
+    at.radio(key="review-scope").set_value("chosen").run()
+    assert at.button(key="review-archive").disabled
+    at.multiselect(key="review-chosen").set_value([6, 7]).run()
+    at.text_input(key="review-bulk-reason").input("not social tech").run()
+    at.button(key="review-archive").click().run()
+    assert "2 organisation(s) archived." in at.success[0].value
+    archived = [c for c in recent_changes(waiting) if c["action"] == "archive"]
+    assert sorted(c["organisation_id"] for c in archived) == [6, 7]
+    assert {c["after"]["reason"] for c in archived} == {"not social tech"}
