@@ -58,12 +58,35 @@ def safe_url(url: object) -> str | None:
     return html.escape(url.strip(), quote=True)
 
 
+# Hosts that many organisations share (social networks, link pages, site builders that
+# put every site under one host): there the first path segment names the organisation,
+# and the host alone identifies nobody.
+SHARED_HOSTS = frozenset({
+    "facebook.com", "m.facebook.com", "fb.com", "fb.me", "instagram.com", "twitter.com",
+    "x.com", "linkedin.com", "youtube.com", "youtu.be", "tiktok.com", "t.me", "vk.com",
+    "mastodon.social", "medium.com", "github.com", "gitlab.com", "linktr.ee",
+    "sites.google.com", "google.com", "docs.google.com", "goo.gl", "bit.ly",
+    "wix.com", "wixsite.com", "jimdo.com", "jimdosite.com", "wordpress.com",
+    "blogspot.com", "over-blog.com", "weebly.com", "squarespace.com", "helloasso.com",
+    "eventbrite.com", "meetup.com", "framasite.org", "ulule.com", "kisskissbankbank.com",
+})
+
+
 def website_key(url: str | None) -> str | None:
-    """The host without ``www.``: ``https://www.Example.org/a`` → ``example.org``."""
+    """What identifies an organisation's website: the host without ``www.``
+    (``https://www.Example.org/a`` → ``example.org``); on a shared host, the host and
+    the first path segment (``facebook.com/fablab``), or None for the bare host."""
     if not url:
         return None
     try:
-        host = (urlsplit(url).hostname or "").lower().rstrip(".")
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower().rstrip(".")
     except ValueError:
         return None
-    return host.removeprefix("www.") or None
+    host = host.removeprefix("www.")
+    if host in SHARED_HOSTS:
+        first = next((p for p in parts.path.lower().split("/")
+                      if p and p not in ("pages", "groups", "pg", "company", "view", "site",
+                                         "channel", "c", "user", "in", "org", "s")), "")
+        return f"{host}/{first}" if first else None
+    return host or None

@@ -62,3 +62,28 @@ def find_matches(new: Iterable[Candidate], existing: Iterable[Candidate]
     """For each new candidate that resembles one in ``existing``: (existing ref, reason)."""
     index = DuplicateIndex(existing)
     return {c.ref: m for c in new if (m := index.match(c)) is not None}
+
+
+@dataclass(frozen=True)
+class DuplicateGroup:
+    """The rows of a file that resemble one organisation: a registry entry (``ref``) or
+    an earlier row of the file (``other``). Staff decide once for the whole group."""
+
+    key: str
+    lines: tuple[int, ...]
+    ref: int | None = None
+    other: int | None = None
+    reason: str = ""
+
+
+def group_duplicates(problems: Iterable) -> list[DuplicateGroup]:
+    """Group duplicate warnings by what they resemble, in file order."""
+    groups: dict[str, list] = {}
+    for p in problems:
+        if p.code == "duplicate_in_registry" and p.ref is not None:
+            groups.setdefault(f"registry:{p.ref}", []).append(p)
+        elif p.code == "duplicate_in_file" and p.other is not None:
+            groups.setdefault(f"file:{p.other}", []).append(p)
+    return [DuplicateGroup(key, tuple(p.line for p in found), found[0].ref, found[0].other,
+                           found[0].message.partition("(")[2].rstrip(")"))
+            for key, found in groups.items()]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -158,6 +159,10 @@ def _registry_candidates(accepted: list[tuple[int, dict]], store: Store,
     return duplicate_candidates(store, hosts, places)
 
 
+# From this many rows of one file sharing a website, the website is not an identity.
+SHARED_SITE_ROWS = 5
+
+
 def _duplicate_warnings(accepted: list[tuple[int, dict]], store: Store, where: str,
                         locator: Locator | None = None) -> list[Problem]:
     """Warn about rows resembling another row of the file or the registry (never merged).
@@ -175,7 +180,12 @@ def _duplicate_warnings(accepted: list[tuple[int, dict]], store: Store, where: s
         found = locator.gazetteer.lookup(city, country).place
         return f"geonames:{found.geonameid}" if found else None
 
-    new = [Candidate(line, r["name"], r["country"], r["city"], r["website"],
+    # A website many rows of the file share (a federation's site, a common platform)
+    # says nothing about which organisation a row is.
+    sites = Counter(website_key(r["website"]) for _, r in accepted if r["website"])
+    shared = {key for key, n in sites.items() if n >= SHARED_SITE_ROWS}
+    new = [Candidate(line, r["name"], r["country"], r["city"],
+                     None if website_key(r["website"]) in shared else r["website"],
                      place(r["city"], r["country"])) for line, r in accepted]
     existing = [Candidate(i, n, c, t, w, place(t, c))
                 for i, n, c, t, w in _registry_candidates(accepted, store, locator)]
@@ -191,7 +201,8 @@ def _duplicate_warnings(accepted: list[tuple[int, dict]], store: Store, where: s
         if match is not None and cand.ref not in in_registry:
             warnings.append(Problem(cand.ref, "name", cand.name, f"duplicate of {where} "
                                     f"{match[0]} ({match[1]})", "keep one of the two rows",
-                                    "warning", where, code="duplicate_in_file"))
+                                    "warning", where, code="duplicate_in_file",
+                                    other=match[0]))
         earlier.add(cand)
     return warnings
 

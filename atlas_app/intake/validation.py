@@ -94,6 +94,7 @@ class Problem:
     where: str = "line"
     ref: int | None = None  # the registry organisation a duplicate warning points at
     code: str = "row"  # stable: what the surfaces filter and translate by (PROBLEM_CODES)
+    other: int | None = None  # the earlier line of the file a duplicate_in_file points at
 
     def describe(self) -> str:
         """``line 4, website 'javascript:x': website must be … — give the full address…``"""

@@ -10,8 +10,6 @@ import streamlit as st
 from atlas_app.i18n import N_, Translator
 from atlas_app.intake.columns import ColumnMapping, suggest_field
 from atlas_app.intake.reader import RawTable
-from atlas_app.intake.upload_memory import duplicate_key, recalled_decisions
-from atlas_app.intake.validation import DUPLICATE_CODES
 from atlas_app.places.countries import EUROPE, country_name
 from atlas_app.public.detail import md_escape
 from atlas_app.registry.schema import FIELD_NAMES, KIND_LABELS, KINDS, REQUIRED_FIELDS, Taxonomy
@@ -28,8 +26,6 @@ from atlas_app.ui.staff_session import require_staff
 from atlas_app.ui.widgets import point_picker
 
 IGNORE = "-"
-DECISION_LABELS = {"skip": N_("skip"), "keep": N_("keep both"),
-                   "update": N_("update the existing entry")}
 
 
 # Constants offered when the file has no column for a field: only where one value for
@@ -128,42 +124,6 @@ def problems_table(problems, _: Translator) -> None:
     st.download_button(_("Download the problems (CSV)"), buffer.getvalue().encode("utf-8"),
                        file_name="upload-problems.csv", mime="text/csv",
                        key="download-problems", on_click="ignore")
-
-
-def duplicate_choices(problems, records: dict[int, dict], _: Translator
-                      ) -> dict[int, tuple[str, str, int | None]]:
-    """Step 5: possible duplicates; staff keep both, skip the new row, or (for one already
-    in the registry) update that entry with the row. Earlier decisions about the same
-    organisation are proposed again. Returns {line: (duplicate key, decision, registry id)}."""
-    duplicates = [p for p in problems if p.code in DUPLICATE_CODES and p.line in records]
-    if not duplicates:
-        st.caption(_("No possible duplicate."))
-        return {}
-    keys = {p.line: duplicate_key(records[p.line]) for p in duplicates}
-    recalled = recalled_decisions(get_store(), list(keys.values()))
-    decisions = {}
-    for p in duplicates:
-        options = ["keep", "skip"] + (["update"] if p.ref is not None else [])
-        remembered = recalled.get(keys[p.line])
-        label = _("{where} {line}: {message}", where=p.where, line=p.line,
-                  message=md_escape(p.message))
-        if remembered:
-            label += " " + _("(decided before: {decision})",
-                             decision=_(DECISION_LABELS.get(remembered, remembered)))
-        if p.ref is not None:
-            existing = get_store().get_organisation(p.ref) or {}
-            new = records[p.line]
-            left, right = st.columns(2)
-            for col, title, org in ((left, _("In the file"), new),
-                                    (right, _("In the registry (#{id})", id=p.ref), existing)):
-                col.caption(title)  # markdown: the two translated titles above
-                col.markdown(md_escape(f"{org.get('name')} · {org.get('city')}, "
-                                       f"{org.get('country')} · {org.get('website') or ''}"))
-        choice = st.radio(label, options, horizontal=True, key=f"dup-{p.line}",
-                          index=options.index(remembered) if remembered in options else 0,
-                          format_func=lambda o: _(DECISION_LABELS[o]))
-        decisions[p.line] = (keys[p.line], choice, p.ref)
-    return decisions
 
 
 UNDO_CONFIRM = "undo-confirm"

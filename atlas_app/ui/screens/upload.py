@@ -14,6 +14,7 @@ from atlas_app.places.geocoding import Locator
 from atlas_app.public.detail import md_escape
 from atlas_app.staff.uploads import commit_upload
 from atlas_app.ui import lang
+from atlas_app.ui.duplicate_widgets import duplicate_choices, forget_decisions
 from atlas_app.ui.problem_words import error_message
 from atlas_app.ui.resources import get_gazetteer, get_settings, get_store, get_taxonomy
 from atlas_app.ui.staff_session import require_staff
@@ -21,7 +22,6 @@ from atlas_app.ui.upload_widgets import (
     FIELD_WORDS,
     apply_overrides,
     column_mapping,
-    duplicate_choices,
     locate_by_hand,
     missing_fields,
     problems_table,
@@ -57,6 +57,7 @@ if st.session_state.get("upload-file-id") != uploaded.file_id:
     # A new file: propose the mapping saved for its source (the same columns).
     st.session_state["upload-file-id"] = uploaded.file_id
     st.session_state.pop("upload-coordinates", None)  # positions set for another file
+    forget_decisions()
     saved = saved_mappings(store)
     st.session_state["saved-mapping"] = best_mapping(saved, table.headers) or ""
     set_column_choices(table, saved.get(st.session_state["saved-mapping"]))
