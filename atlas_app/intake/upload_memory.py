@@ -11,9 +11,14 @@ from atlas_app.registry.tables import duplicate_decisions, source_mappings
 from atlas_app.text import name_key, normalise_header, website_key
 
 
-def save_mapping(store: Store, name: str, mapping: ColumnMapping, actor: str) -> None:
+def save_mapping(store: Store, name: str, mapping: ColumnMapping, actor: str,
+                 conn: sa.Connection | None = None) -> None:
+    """Remember a mapping under a name (replacing one of that name); ``conn``: as part
+    of an enclosing write, e.g. the upload's own commit."""
     name = name.strip()[:200]
-    with store.write() as conn:
+    if not name:
+        return
+    with store.write(conn) as conn:
         conn.execute(source_mappings.delete().where(source_mappings.c.name == name))
         conn.execute(source_mappings.insert().values(
             name=name, columns=dict(mapping.columns), constants=dict(mapping.constants),

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from atlas_app.intake.pipeline import ImportOptions, ImportReport, PreparedImport, commit_import
-from atlas_app.intake.upload_memory import remember_decisions
+from atlas_app.intake.upload_memory import remember_decisions, save_mapping
 from atlas_app.registry.store import Store
 from atlas_app.registry.tables import audit_log, import_batches, organisations
 from atlas_app.staff.edits import (
@@ -34,10 +34,13 @@ def commit_upload(store: Store, prepared: PreparedImport, options: ImportOptions
                   actor: str, *, skip_lines: set[int] = frozenset(),
                   updates: dict[int, int] | None = None,
                   decisions: dict[str, str] | None = None,
-                  fields: set[str] | None = None) -> CommittedUpload:
+                  fields: set[str] | None = None,
+                  mapping_name: str | None = None) -> CommittedUpload:
     """Write an upload, update the existing entries staff chose (``updates``: file line →
-    organisation id; only the ``fields`` the file gives are filled in) and remember the
-    duplicate decisions — all in one transaction: either everything or nothing."""
+    organisation id; only the ``fields`` the file gives are filled in), remember the
+    duplicate decisions and the column mapping (as ``mapping_name``, proposed for the
+    next file with these columns) — all in one transaction: either everything or
+    nothing."""
     updates = updates or {}
     records = dict(prepared.accepted)
     options = dataclasses.replace(options, created_by=actor)  # the upload's author, always
@@ -59,6 +62,8 @@ def commit_upload(store: Store, prepared: PreparedImport, options: ImportOptions
                 if changed:
                     done.updated[org_id] = changed
         remember_decisions(store, decisions or {}, actor, conn=conn)
+        if mapping_name and (report.written or done.updated):
+            save_mapping(store, mapping_name, options.mapping, actor, conn=conn)
     return done
 
 

@@ -154,7 +154,8 @@ if st.button(_("Commit the upload"), key="upload-commit", type="primary"):
             committed = commit_upload(
                 store, prepared, options, account.email, skip_lines=skip, updates=updates,
                 decisions={key: choice for key, choice, _ref in decisions.values()},
-                fields=set(prepared.file_fields))
+                fields=set(prepared.file_fields),
+                mapping_name=chosen or name.strip() or prepared.source)
     except AtlasError as exc:
         st.error(md_escape(error_message(exc, _)))
     else:

@@ -1,0 +1,44 @@
+"""The upload page with real-looking files (AppTest, widgets by key): mappings remembered
+per source, nothing chosen for the person, bad optional values left out."""
+
+from __future__ import annotations
+
+import pytest
+
+from atlas_app.registry.store import Store
+from atlas_app.staff.accounts import add_account
+from tests.support.apptest import PASSWORD, signed_in, upload
+
+
+@pytest.fixture
+def staff_db(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'staff.db'}"
+    monkeypatch.setenv("ATLAS_DATABASE_URL", url)
+    store = Store(url)
+    store.upgrade()
+    add_account(store, "ana@example.org", PASSWORD)
+    yield store
+    store.dispose()
+
+
+def test_a_mapping_is_remembered_at_commit_and_proposed_for_the_next_file(staff_db):
+    first = "Structure;Commune;Pays;Mél\nAlpha;Lyon;France;a@alpha.example\n".encode("cp1252")
+    at = upload(signed_in(), "partner-1.csv", first)
+    assert at.selectbox(key="saved-mapping").value == ""
+    at.selectbox(key="map-0").set_value("name")
+    at.selectbox(key="map-1").set_value("city")
+    at.selectbox(key="map-3").set_value("email")
+    at.selectbox(key="const-kind").set_value("solution")
+    at.selectbox(key="const-sector").set_value("open-tech").run()
+    at.button(key="upload-commit").click().run()
+    assert staff_db.count() == 1
+    second = "Structure;Commune;Pays;Mél\nBeta;Metz;France;b@beta.example\n".encode("cp1252")
+    at = upload(signed_in(), "partner-2.csv", second)
+    assert at.selectbox(key="saved-mapping").value == "partner-1.csv"
+    assert [at.selectbox(key=f"map-{i}").value for i in range(4)] == [
+        "name", "city", "country", "email"]
+    assert at.selectbox(key="const-sector").value == "open-tech"
+    at.selectbox(key="map-3").set_value("-").run()  # editable: this file's e-mails stay out
+    at.button(key="upload-commit").click().run()
+    beta = staff_db.frame(statuses=None).set_index("name").loc["Beta"]
+    assert beta["email"] is None and beta["sector"] == "open-tech"
