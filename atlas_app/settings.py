@@ -61,6 +61,13 @@ class Settings:
         (e.g. ``X-Forwarded-For``; its first address is used). Empty (the default): the
         address the app sees. Throttles (sign-in, suggestions) count per client. Set it
         only when the proxy overwrites that header, or anyone could pick their own.
+    drafts_dir:
+        Where uploads in progress are kept so that a reload can resume them (default
+        ``home/drafts``; ``ATLAS_DRAFTS_DIR``), one owner-only folder per staff member.
+    session_hours, session_idle_minutes:
+        A staff session ends this many hours after sign-in, or after this many minutes
+        without use, whichever comes first (``ATLAS_SESSION_HOURS``,
+        ``ATLAS_SESSION_IDLE_MINUTES``). It survives a reload until then (SECURITY.md).
     """
 
     database_url: str = ""
@@ -76,10 +83,15 @@ class Settings:
     geocoder_timeout: int = 10
     geocoder_min_interval: float = 1.0
     client_ip_header: str = ""
+    session_hours: int = 12
+    session_idle_minutes: int = 120
+    drafts_dir: Path | None = None
 
     def __post_init__(self) -> None:
         if self.cache_dir is None:
             object.__setattr__(self, "cache_dir", self.home / "cache")
+        if self.drafts_dir is None:
+            object.__setattr__(self, "drafts_dir", self.home / "drafts")
 
     @property
     def log_path(self) -> Path:
@@ -134,4 +146,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         geocoder_min_interval=_number_env(env, "ATLAS_GEOCODER_MIN_INTERVAL",
                                            defaults.geocoder_min_interval, float, 0),
         client_ip_header=env.get("ATLAS_CLIENT_IP_HEADER", "").strip(),
+        drafts_dir=Path(env["ATLAS_DRAFTS_DIR"]) if env.get("ATLAS_DRAFTS_DIR") else None,
+        session_hours=_number_env(env, "ATLAS_SESSION_HOURS", defaults.session_hours),
+        session_idle_minutes=_number_env(env, "ATLAS_SESSION_IDLE_MINUTES",
+                                         defaults.session_idle_minutes),
     )

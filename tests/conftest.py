@@ -13,6 +13,12 @@ from atlas_app.settings import PACKAGE_DATA, Settings
 from tests.support.services import IN_CI, POSTGRES_ADMIN_URL
 
 
+@pytest.fixture(autouse=True)
+def own_drafts(tmp_path, monkeypatch):
+    """Uploads in progress are kept per test, never in the checkout's var/."""
+    monkeypatch.setenv("ATLAS_DRAFTS_DIR", str(tmp_path / "drafts"))
+
+
 @pytest.fixture(scope="session")
 def taxonomy():
     return load_taxonomy(PACKAGE_DATA)

@@ -169,3 +169,23 @@ def test_one_visitor_cannot_use_up_the_sites_suggestion_quota(store):
     assert edits.suggestions_last_hour(store) == edits.SUGGESTIONS_PER_CLIENT
     actors = {c["actor"] for c in edits.recent_changes(store)}
     assert actors == {f"public suggestion form · {spammer}"}
+
+
+def test_an_idle_session_ends_and_a_used_one_lives_on(store, monkeypatch):
+    """Issue 15: a session survives reloads until it is idle too long or too old."""
+    import datetime as dt
+
+    from atlas_app.staff import accounts
+
+    add_account(store, "ana@example.org", "correct horse battery")
+    account, token = sign_in(store, "ana@example.org", "correct horse battery")
+    start = accounts.utcnow()
+    idle = dt.timedelta(minutes=30)
+    for minutes in (20, 40, 60):  # used every 20 minutes: never idle for 30
+        monkeypatch.setattr(accounts, "utcnow", lambda m=minutes: start + dt.timedelta(minutes=m))
+        assert session_account(store, token, idle=idle) == account
+    monkeypatch.setattr(accounts, "utcnow", lambda: start + dt.timedelta(minutes=95))
+    assert session_account(store, token, idle=idle) is None, "35 minutes without use"
+    assert session_account(store, token, idle=dt.timedelta(hours=1)) == account
+    assert session_account(store, token, lifetime=dt.timedelta(hours=1)) is None, \
+        "the absolute limit holds whatever the use"

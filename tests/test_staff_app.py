@@ -84,9 +84,9 @@ def test_every_write_checks_the_session_again(staff_db, monkeypatch):
     calls = []
     real = accounts.session_account
 
-    def ends_after_page_draw(store, token):
+    def ends_after_page_draw(store, token, **limits):
         calls.append(token)
-        return real(store, token) if len(calls) <= 2 else None
+        return real(store, token, **limits) if len(calls) <= 2 else None
 
     monkeypatch.setattr("atlas_app.ui.staff_session.session_account", ends_after_page_draw)
     at.button(key="set-archived").click().run()

@@ -42,3 +42,26 @@ def test_a_mapping_is_remembered_at_commit_and_proposed_for_the_next_file(staff_
     at.button(key="upload-commit").click().run()
     beta = staff_db.frame(statuses=None).set_index("name").loc["Beta"]
     assert beta["email"] is None and beta["sector"] == "open-tech"
+
+
+def test_an_upload_in_progress_is_resumed_after_a_reload(staff_db):
+    data = "Structure;Commune;Pays\nAlpha;Lyon;France\n".encode("cp1252")
+    at = upload(signed_in(), "partner.csv", data)
+    at.selectbox(key="map-0").set_value("name")
+    at.selectbox(key="map-1").set_value("city")
+    at.selectbox(key="const-kind").set_value("support").run()
+    # A reload: a new session, no file in the uploader.
+    at = signed_in()
+    at.switch_page("screens/upload.py").run()
+    assert "You were uploading “partner.csv”" in at.info[0].value
+    at.button(key="upload-resume").click().run()
+    assert not at.exception, at.exception
+    assert [at.selectbox(key=f"map-{i}").value for i in range(3)] == ["name", "city", "country"]
+    assert at.selectbox(key="const-kind").value == "support"
+    at.selectbox(key="const-sector").set_value("health").run()
+    assert "1 rows: 1 accepted, 0 rejected." in " ".join(m.value for m in at.markdown)
+    at.button(key="upload-commit").click().run()
+    assert staff_db.count() == 1
+    at = signed_in()
+    at.switch_page("screens/upload.py").run()
+    assert not at.info, "committed: nothing left to resume"

@@ -110,6 +110,8 @@ staff_sessions = sa.Table(
               nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("revoked_at", sa.DateTime(timezone=True)),
+    # When the session was last used (migration 0011): an idle session ends.
+    sa.Column("last_seen_at", sa.DateTime(timezone=True)),
 )
 
 auth_log = sa.Table(

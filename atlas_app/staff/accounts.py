@@ -185,20 +185,39 @@ def sign_in(store: Store, email: str, password: str,
     return Account(row.id, email), _new_session(store, row.id)
 
 
-def session_account(store: Store, token: str | None) -> Account | None:
-    """The account behind a live session token (not revoked, not older than
-    SESSION_LIFETIME), checked in the database every time."""
+def session_account(store: Store, token: str | None, *,
+                    lifetime: dt.timedelta = SESSION_LIFETIME,
+                    idle: dt.timedelta | None = None) -> Account | None:
+    """The account behind a live session token — not revoked, not older than
+    ``lifetime`` after sign-in, and (with ``idle``) used within ``idle`` — checked in the
+    database every time. A live session is marked as used (at most once a minute)."""
     if not token:
         return None
+    s, now = staff_sessions.c, utcnow()
+    last_use = sa.func.coalesce(s.last_seen_at, s.created_at)
+    query = (sa.select(staff_accounts.c.id, staff_accounts.c.email, last_use.label("seen"))
+             .join(staff_sessions, s.account_id == staff_accounts.c.id)
+             .where(s.token == _token_digest(token), s.revoked_at.is_(None),
+                    s.created_at > now - lifetime))
+    if idle is not None:
+        query = query.where(last_use > now - idle)
     with store.engine.connect() as conn:
-        row = conn.execute(
-            sa.select(staff_accounts.c.id, staff_accounts.c.email)
-            .join(staff_sessions, staff_sessions.c.account_id == staff_accounts.c.id)
-            .where(staff_sessions.c.token == _token_digest(token),
-                   staff_sessions.c.revoked_at.is_(None),
-                   staff_sessions.c.created_at > utcnow() - SESSION_LIFETIME)
-        ).first()
-    return Account(row.id, row.email) if row else None
+        row = conn.execute(query).first()
+    if row is None:
+        return None
+    if row.seen is None or _aware(row.seen) < now - SEEN_EVERY:
+        with store.engine.execution_options(atlas_write=True).begin() as conn:
+            conn.execute(staff_sessions.update().where(s.token == _token_digest(token))
+                         .values(last_seen_at=now))
+    return Account(row.id, row.email)
+
+
+# A session's use is written down at most this often (not on every page run).
+SEEN_EVERY = dt.timedelta(minutes=1)
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    return value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value
 
 
 def sign_out(store: Store, token: str | None) -> None:

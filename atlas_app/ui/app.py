@@ -26,14 +26,16 @@ pages = [
     st.Page(PAGES / "suggest.py", title=_("Suggest an organisation"), url_path="suggest"),
     st.Page(PAGES / "signin.py", title=_("Staff sign-in"), url_path="signin"),
 ]
-# Staff pages exist only for a signed-in session: by URL they are refused otherwise
-# (and every staff write checks the session again).
+# Staff pages are listed only for a signed-in session; by URL (a reload after the session
+# ended) they say so and offer to sign in again. Every staff write checks the session.
 staff = current_staff()
 # Streamlit's upload endpoint keeps files only for a signed-in staff session.
 upload_gate.follow(st.session_state.get(TOKEN) if staff else None, get_store(),
                    get_settings().max_upload_bytes)
-if staff is not None:
-    pages.append(st.Page(PAGES / "staff.py", title=_("Staff workspace"), url_path="staff"))
-    pages.append(st.Page(PAGES / "upload.py", title=_("Upload a file"), url_path="upload"))
+visibility = "visible" if staff is not None else "hidden"
+pages.append(st.Page(PAGES / "staff.py", title=_("Staff workspace"), url_path="staff",
+                     visibility=visibility))
+pages.append(st.Page(PAGES / "upload.py", title=_("Upload a file"), url_path="upload",
+                     visibility=visibility))
 navigation = st.navigation(pages, position="hidden" if st.context.is_embedded else "top")
 navigation.run()

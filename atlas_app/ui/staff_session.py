@@ -1,7 +1,10 @@
-"""Who is signed in: a session token in this tab's state, checked in the database on every
-run and before every write (so signing out anywhere ends this tab's rights too)."""
+"""Who is signed in: a session token in this tab's state (and in a browser cookie, so that
+a reload stays signed in), checked in the database on every run and before every write
+(so signing out anywhere ends this tab's rights too)."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import streamlit as st
 
@@ -13,6 +16,7 @@ from atlas_app.staff.accounts import (
     single_sign_on,
 )
 from atlas_app.ui.resources import get_settings, get_store
+from atlas_app.ui.staff_cookie import forget_in_browser, keep_in_browser, token_in_browser
 
 TOKEN = "staff-token"
 
@@ -36,14 +40,31 @@ def current_client() -> str | None:
     return client_tag(address)
 
 
+def _limits() -> dict:
+    settings = get_settings()
+    return {"lifetime": dt.timedelta(hours=settings.session_hours),
+            "idle": dt.timedelta(minutes=settings.session_idle_minutes)}
+
+
 def current_staff() -> Account | None:
-    account = session_account(get_store(), st.session_state.get(TOKEN))
+    """The signed-in account: this tab's session, or — on a reload or in a new tab — the
+    live session this browser keeps (a cookie), or single sign-on."""
+    limits = _limits()
+    if st.session_state.get(TOKEN) is None:  # not signed out in this tab
+        kept = token_in_browser()
+        if kept and session_account(get_store(), kept, **limits) is not None:
+            st.session_state[TOKEN] = kept
+    account = session_account(get_store(), st.session_state.get(TOKEN), **limits)
     if account is None and st.session_state.get(TOKEN) is None and _sso_user():
         # Only an address the provider has verified may stand for a staff account.
         verified = st.user.get("email_verified") is True
         granted = single_sign_on(get_store(), st.user.get("email") if verified else None)
         if granted is not None:
             account, st.session_state[TOKEN] = granted
+    if account is not None:
+        keep_in_browser(st.session_state[TOKEN], limits["lifetime"].total_seconds())
+    elif token_in_browser():
+        forget_in_browser()  # signed out, revoked or expired: the cookie is dead
     return account
 
 

@@ -34,6 +34,15 @@ def nginx() -> str:
 
 
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A free port: any, or the first free one of ``ATLAS_TEST_PORTS`` (e.g. 8615-8625,
+    for a machine shared with other test runs)."""
+    low, _, high = os.environ.get("ATLAS_TEST_PORTS", "").partition("-")
+    candidates = range(int(low), int(high or low) + 1) if low.strip() else [0]
+    for port in candidates:
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return s.getsockname()[1]
+    raise RuntimeError(f"no free port in ATLAS_TEST_PORTS={os.environ['ATLAS_TEST_PORTS']}")

@@ -18,6 +18,7 @@ from atlas_app.ui.duplicate_widgets import duplicate_choices, forget_decisions
 from atlas_app.ui.problem_words import error_message
 from atlas_app.ui.resources import get_gazetteer, get_settings, get_store, get_taxonomy
 from atlas_app.ui.staff_session import require_staff
+from atlas_app.ui.upload_progress import file_in_progress, forget_progress, remember_progress
 from atlas_app.ui.upload_widgets import (
     FIELD_WORDS,
     apply_overrides,
@@ -37,14 +38,18 @@ uploaded = st.file_uploader(_("CSV, GeoJSON or Excel file"), key="upload-file",
                             type=["csv", "txt", "tsv", "geojson", "json", "xlsx"])
 st.caption(_("Up to {mb} MB and {rows} rows; split bigger files.",
              mb=_.number(settings.max_upload_bytes // 1_048_576), rows=_.number(settings.max_rows)))
-if uploaded is None:
+working = file_in_progress(uploaded, account, _)
+if working is None:
     upload_history(_)
     st.stop()
 
-data = uploaded.getvalue()
+filename, data, file_key = working
+if uploaded is None:
+    st.caption(_("Resumed: “{file}”. Choose another file above to start over.", file=filename))
+remember_progress(account, filename, data, file_key)
 st.subheader(_("1. Read"))
 try:
-    table = read_bytes(data, uploaded.name, max_bytes=settings.max_upload_bytes,
+    table = read_bytes(data, filename, max_bytes=settings.max_upload_bytes,
                        max_rows=settings.max_rows)
 except AtlasError as exc:
     st.error(md_escape(str(exc)))
@@ -53,9 +58,9 @@ st.markdown(table.describe())  # markdown: format, encoding and counts only
 for warning in table.warnings:
     st.warning(md_escape(warning))
 
-if st.session_state.get("upload-file-id") != uploaded.file_id:
+if st.session_state.get("upload-file-id") != file_key:
     # A new file: propose the mapping saved for its source (the same columns).
-    st.session_state["upload-file-id"] = uploaded.file_id
+    st.session_state["upload-file-id"] = file_key
     st.session_state.pop("upload-coordinates", None)  # positions set for another file
     forget_decisions()
     saved = saved_mappings(store)
@@ -98,12 +103,12 @@ options = ImportOptions(mapping=mapping, status="published" if publish else "pen
 
 # Checking a large file takes seconds: keep the result while the file, the column choices
 # and the registry stay the same (ticking a duplicate box must not redo it all).
-check_key = repr((uploaded.file_id, mapping, options.status, reject_bad, store.revision()))
+check_key = repr((file_key, mapping, options.status, reject_bad, store.revision()))
 if st.session_state.get("upload-check-key") != check_key:
     try:
         with st.spinner(_("Checking and locating…")):
             st.session_state["upload-prepared"] = prepare_import(
-                data, uploaded.name, store, taxonomy, settings, options,
+                data, filename, store, taxonomy, settings, options,
                 locator=Locator(get_gazetteer(), store))
     except AtlasError as exc:
         st.session_state.pop("upload-check-key", None)
@@ -160,6 +165,7 @@ if st.button(_("Commit the upload"), key="upload-commit", type="primary"):
         st.error(md_escape(error_message(exc, _)))
     else:
         done = committed.report
+        forget_progress(account)
         st.session_state.pop("upload-check-key", None)  # check again: the file is in now
         if committed.updated:
             st.success(_("{count} existing organisation(s) updated.",
