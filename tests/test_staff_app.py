@@ -105,6 +105,9 @@ def test_archive_is_audited_with_before_and_after(staff_db):
     [change] = recent_changes(staff_db)
     assert change["action"] == "archive"
     assert (change["before"]["status"], change["after"]["status"]) == ("published", "archived")
+    history = at.get_by_key("audit-1").dataframe[0].value  # the values, not only the fields
+    assert (list(history["Before"]), list(history["After"])) == (["status: published"],
+                                                                 ["status: archived"])
 
 
 def test_upload_a_messy_french_excel_file_end_to_end(staff_db):

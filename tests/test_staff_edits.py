@@ -245,3 +245,16 @@ def test_an_upload_committed_while_another_is_undone(store, taxonomy):
         {(ANA, "archive")}, "the undo: one audit entry per organisation archived"
     assert [(u["filename"], u["created_by"], u["live"]) for u in uploads.recent_uploads(store)] \
         == [("b.csv", BEN, 30), ("a.csv", ANA, 0)], "the uploads, each with its author"
+
+
+def test_the_audit_describes_values_before_and_after():
+    edit = {"before": {"name": "Lab", "sector": "health", "tags": ["a"], "email": None},
+            "after": {"name": "Lab", "sector": "open-tech", "tags": ["a", "b"],
+                      "email": "x@lab.example"}}
+    assert edits.describe_values(edit, "before") == "email: —; sector: health; tags: a"
+    assert edits.describe_values(edit, "after") == \
+        "email: x@lab.example; sector: open-tech; tags: a; b"
+    created = {"before": None, "after": {"name": "New", "status": "pending", "city": "Metz",
+                                         "description_en": "x" * 500}}
+    assert edits.describe_values(created, "before") == ""
+    assert edits.describe_values(created, "after") == "name: New; status: pending; city: Metz"

@@ -89,6 +89,26 @@ def changed_fields(change: dict) -> list[str]:
                   if before.get(k) != after.get(k) and k != "updated_at")
 
 
+def describe_values(change: dict, side: str, limit: int = 80) -> str:
+    """One side ("before" or "after") of an audit entry's changes, as text:
+    ``sector: health; status: pending`` (long values cut, an empty value as ``—``).
+    A creation lists no "before"; its "after" names only the key fields."""
+    values = change.get(side) or {}
+    fields = changed_fields(change)
+    if change.get("before") is None:
+        fields = [f for f in ("name", "status", "kind", "sector", "country", "city")
+                  if f in fields]
+    parts = []
+    for name in fields:
+        if name not in values and side == "before":
+            continue
+        value = values.get(name)
+        text = "—" if value in (None, "", []) else (
+            "; ".join(map(str, value)) if isinstance(value, list) else str(value))
+        parts.append(f"{name}: {text if len(text) <= limit else text[:limit - 1] + '…'}")
+    return "; ".join(parts)
+
+
 SUGGESTION_SOURCE = "public suggestion"
 SUGGESTION_ACTOR = "public suggestion form"
 SUGGESTIONS_PER_HOUR = 30      # from everybody: the review queue's pace

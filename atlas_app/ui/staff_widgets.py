@@ -25,6 +25,7 @@ from atlas_app.staff.edits import (
     SUGGESTION_SOURCE,
     add_organisation,
     changed_fields,
+    describe_values,
     recent_changes,
     registry_duplicates,
     set_status,
@@ -127,7 +128,9 @@ def audit_table(_: Translator, org_id: int | None = None) -> None:
         st.dataframe(pd.DataFrame([{
             _("When"): c["at"], _("Who"): c["actor"], _("What"): c["action"],
             _("Organisation"): c["organisation_id"],
-            _("Fields"): ", ".join(changed_fields(c))} for c in changes]), hide_index=True)
+            _("Fields"): ", ".join(changed_fields(c)),
+            _("Before"): describe_values(c, "before"),
+            _("After"): describe_values(c, "after")} for c in changes]), hide_index=True)
 
 
 REVIEW_LIMIT = 200
