@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from atlas_app.errors import AtlasError
 from atlas_app.i18n import N_, Translator
+from atlas_app.intake.reader import RawTable
 from atlas_app.intake.validation import PROBLEM_CODES
 
 # One line per code of validation.PROBLEM_CODES; test_i18n checks none is missing.
@@ -50,6 +51,28 @@ ERROR_WORDS = {
     "missing_columns": N_("The file has no column for: {fields}. Choose a column or a "
                           "value for each above."),
 }
+
+
+SEPARATOR_WORDS = {",": N_("comma-separated"), ";": N_("semicolon-separated"),
+                   "\t": N_("tab-separated"), "|": N_("pipe-separated"),
+                   "\x1f": N_("single-column")}
+FALLBACK_ENCODING = "Windows-1252"  # what the reader falls back to, with a warning
+
+
+def describe_table(table: RawTable, _: Translator) -> str:
+    """``CSV, Windows-1252, semicolon-separated, 4 data row(s)`` in the page's language."""
+    parts = [table.format.upper()] + ([table.encoding] if table.encoding else [])
+    if table.separator:
+        parts.append(_(SEPARATOR_WORDS.get(table.separator, table.separator)))
+    return ", ".join(parts) + ", " + _("{rows} data row(s)", rows=_.number(len(table.rows)))
+
+
+def read_notes(table: RawTable, _: Translator) -> list[str]:
+    """What reading the file noticed, in the page's language."""
+    if table.encoding == FALLBACK_ENCODING and table.warnings:
+        return [_("The file is not UTF-8: it was read as Windows-1252 (Excel's usual "
+                  "export). Check that accents look right, or save it as “CSV UTF-8”.")]
+    return list(table.warnings)
 
 
 def problem_rows(problems, _: Translator) -> list[dict]:

@@ -15,7 +15,7 @@ from atlas_app.public.detail import md_escape
 from atlas_app.staff.uploads import commit_upload
 from atlas_app.ui import lang
 from atlas_app.ui.duplicate_widgets import duplicate_choices, forget_decisions
-from atlas_app.ui.problem_words import error_message
+from atlas_app.ui.problem_words import describe_table, error_message, read_notes
 from atlas_app.ui.resources import get_gazetteer, get_settings, get_store, get_taxonomy
 from atlas_app.ui.staff_session import require_staff
 from atlas_app.ui.upload_progress import file_in_progress, forget_progress, remember_progress
@@ -54,9 +54,9 @@ try:
 except AtlasError as exc:
     st.error(md_escape(str(exc)))
     st.stop()
-st.markdown(table.describe())  # markdown: format, encoding and counts only
-for warning in table.warnings:
-    st.warning(md_escape(warning))
+st.markdown(describe_table(table, _))  # markdown: format, encoding and counts only
+for note in read_notes(table, _):
+    st.warning(md_escape(note))
 
 if st.session_state.get("upload-file-id") != file_key:
     # A new file: propose the mapping saved for its source (the same columns).
