@@ -35,6 +35,9 @@ def test_filter_classify_and_publish_all_that_match(waiting):
     assert "8 waiting organisation(s) match." in " ".join(c.value for c in at.caption)
     at.selectbox(key="review-upload").set_value(1).run()
     assert len(at.get_by_key("review-table").dataframe[0].value) == 5
+    at.toggle(key="review-map").set_value(True).run()
+    assert not at.exception, at.exception
+    assert "0 of 5 located." in " ".join(c.value for c in at.caption)
     at.selectbox(key="review-set-sector").set_value("open-tech")
     at.selectbox(key="review-set-kind").set_value("solution").run()
     at.button(key="review-classify").click().run()

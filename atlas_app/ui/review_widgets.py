@@ -63,6 +63,8 @@ def review_workbench(taxonomy: Taxonomy, _: Translator) -> None:
             _("Country"): r["country"], _("Kind"): _(KIND_LABELS.get(r["kind"], r["kind"])),
             _("Sector"): _sector_label(taxonomy, r["sector"], _), _("Source"): r["source"]}
             for r in rows]), hide_index=True)
+    if st.toggle(_("See them on a map"), key="review-map"):
+        _review_map(rows, taxonomy, _)
     scope = st.radio(_("Act on"), (ALL, CHOSEN), key="review-scope", horizontal=True,
                      format_func=lambda s: _("all {count} that match", count=_.number(total))
                      if s == ALL else _("those chosen below"))
@@ -76,6 +78,20 @@ def review_workbench(taxonomy: Taxonomy, _: Translator) -> None:
     else:
         count = total
     _actions(target, count, taxonomy, _)
+
+
+def _review_map(rows: list[dict], taxonomy: Taxonomy, _: Translator) -> None:
+    """The listed organisations that have a location, on the atlas's own map."""
+    from streamlit_folium import st_folium
+
+    from atlas_app.maps.elements import build_map
+
+    located = [r for r in rows if r["latitude"] is not None]
+    st.caption(_("{located} of {total} located.", located=_.number(len(located)),
+                 total=_.number(len(rows))))
+    if located:
+        st_folium(build_map(pd.DataFrame(located), taxonomy, lang=_.lang), key="review-map-view",
+                  height=360, use_container_width=True, returned_objects=[])
 
 
 def _actions(target: dict, count: int, taxonomy: Taxonomy, _: Translator) -> None:
