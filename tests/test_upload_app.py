@@ -65,3 +65,21 @@ def test_an_upload_in_progress_is_resumed_after_a_reload(staff_db):
     at = signed_in()
     at.switch_page("screens/upload.py").run()
     assert not at.info, "committed: nothing left to resume"
+
+
+def test_a_refused_value_is_fixed_in_every_row_in_one_click(staff_db):
+    data = ("name;city;country;kind;sector\n"
+            "Alpha;Nicosia;Cyprys;support;health\n"
+            "Beta;Limassol;Cyprys;support;Healht care\n"
+            "Gamma;Larnaca;Cyprys;support;Healht care\n").encode()
+    at = upload(signed_in(), "cyprus.csv", data)
+    assert "3 rows: 0 accepted, 3 rejected." in " ".join(m.value for m in at.markdown)
+    assert at.selectbox(key="fix-0").value == "CY", "the suggestion is chosen already"
+    assert "(3 row(s))" in at.selectbox(key="fix-0").label
+    assert at.selectbox(key="fix-1").value is None, "no guess for a sector"
+    at.selectbox(key="fix-1").set_value("health").run()
+    at.button(key="fix-apply").click().run()
+    assert "3 rows: 3 accepted, 0 rejected." in " ".join(m.value for m in at.markdown)
+    at.button(key="upload-commit").click().run()
+    orgs = staff_db.frame(statuses=None)
+    assert set(orgs["country"]) == {"CY"} and set(orgs["sector"]) == {"health"}

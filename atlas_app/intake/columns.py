@@ -21,16 +21,20 @@ IGNORE = {"", "-", "ignore"}
 
 @dataclass(frozen=True)
 class ColumnMapping:
-    """What the user asked for: ``columns`` source header → field (or "-" to ignore) and
-    ``constants`` field → value used wherever a row has no value of its own."""
+    """What the user asked for: ``columns`` source header → field (or "-" to ignore),
+    ``constants`` field → value used wherever a row has no value of its own, and
+    ``replacements`` field → {value as in the file → value to read instead} (a fix
+    applied to every row with that value, e.g. ``{"country": {"Chypre": "CY"}}``)."""
 
     columns: dict[str, str] = field(default_factory=dict)
     constants: dict[str, str] = field(default_factory=dict)
+    replacements: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def merged(self, other: "ColumnMapping") -> "ColumnMapping":
         """This mapping overridden by ``other`` (command-line options over a file)."""
         return ColumnMapping({**self.columns, **other.columns},
-                             {**self.constants, **other.constants})
+                             {**self.constants, **other.constants},
+                             {**self.replacements, **other.replacements})
 
     @classmethod
     def from_pairs(cls, columns: list[str], constants: list[str]) -> "ColumnMapping":
@@ -73,14 +77,19 @@ class ResolvedColumns:
     constants: dict[str, str]
     ignored: tuple[str, ...]
     warnings: tuple[str, ...]
+    replacements: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def cells(self, row: RawRow) -> dict[str, str]:
-        """The row as ``{field: text}``: first non-empty source column, else the constant."""
+        """The row as ``{field: text}``: first non-empty source column, else the
+        constant; a value with a replacement is read as its replacement."""
         out: dict[str, str] = {}
         for name in FIELD_NAMES:
             value = next((row.cells.get(h, "") for h in self.sources.get(name, ())
                           if (row.cells.get(h) or "").strip()), "")
             out[name] = value if value.strip() else self.constants.get(name, "")
+        for name, fixes in self.replacements.items():
+            if out.get(name, "").strip() in fixes:
+                out[name] = fixes[out[name].strip()]
         return out
 
 
@@ -143,5 +152,7 @@ def resolve_columns(table: RawTable, mapping: ColumnMapping | None = None) -> Re
     if ignored:
         warnings.append("column(s) not imported (no matching field): "
                         + shorten_list([repr(h) for h in ignored]))
+    replacements = {_check_field(k, "a replacement"): dict(v)
+                    for k, v in mapping.replacements.items()}
     return ResolvedColumns({k: tuple(v) for k, v in sources.items()}, constants,
-                           tuple(ignored), tuple(warnings))
+                           tuple(ignored), tuple(warnings), replacements)

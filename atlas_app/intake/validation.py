@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 from atlas_app.places.countries import EUROPE, country_name, resolve_country, suggest_country
@@ -95,6 +95,7 @@ class Problem:
     ref: int | None = None  # the registry organisation a duplicate warning points at
     code: str = "row"  # stable: what the surfaces filter and translate by (PROBLEM_CODES)
     other: int | None = None  # the earlier line of the file a duplicate_in_file points at
+    suggestion: str | None = None  # a value that would fix it, e.g. "CY" for "Cyprys"
 
     def describe(self) -> str:
         """``line 4, website 'javascript:x': website must be … — give the full address…``"""
@@ -207,6 +208,10 @@ class _RowChecker:
         self.problems.append(Problem(self.line, field, value, message, fix, "error",
                                      self.where, code=code))
 
+    def suggest(self, value: str) -> None:
+        """Attach a fix to the problem just reported."""
+        self.problems[-1] = replace(self.problems[-1], suggestion=value)
+
     def warn(self, code: str, field: str | None, value: str, message: str, fix: str) -> None:
         self.problems.append(Problem(self.line, field, value, message, fix, "warning",
                                      self.where, code=code))
@@ -310,6 +315,8 @@ def validate_record(cells: dict[str, str], taxonomy: Taxonomy, *, line: int = 0,
             hint = (f"did you mean {country_name(guess)} ({guess})?" if guess
                     else "use an ISO code such as FR or a country name such as France")
             chk.error("unknown_country", "country", text["country"], "is not a country we recognise", hint)
+            if guess:
+                chk.suggest(guess)
         else:
             record["country"] = code
             if code not in EUROPE:

@@ -17,6 +17,7 @@ RESUMED = "upload-resumed"  # (file name, bytes, key) of the draft being worked 
 FILE_ID = "upload-file-id"  # the file whose choices are on screen
 DRAFT_FILE = "upload-draft-file"  # the file whose bytes the draft already holds
 COORDINATES = "upload-coordinates"
+FIXES = "upload-fixes"
 CHOICE_KEYS = ("saved-mapping", "mapping-name", "upload-publish", "upload-reject-bad",
                "upload-valid-only", "upload-again")
 CHOICE_PREFIXES = ("map-", "const-")
@@ -55,7 +56,7 @@ def _restore(choices: dict) -> None:
     for key, value in choices.items():
         if key == COORDINATES:
             st.session_state[key] = {int(line): tuple(p) for line, p in value.items()}
-        elif key == DECISIONS:
+        elif key in (DECISIONS, FIXES):
             st.session_state[key] = dict(value)
         elif key in CHOICE_KEYS or key.startswith(CHOICE_PREFIXES):
             st.session_state[key] = value
@@ -68,6 +69,7 @@ def remember_progress(account: Account, name: str, data: bytes, key: str) -> Non
                and (k in CHOICE_KEYS or k.startswith(CHOICE_PREFIXES))
                and isinstance(state[k], (str, bool, type(None)))}
     choices[DECISIONS] = dict(state.get(DECISIONS) or {})
+    choices[FIXES] = dict(state.get(FIXES) or {})
     choices[COORDINATES] = {str(line): list(p) for line, p in
                             (state.get(COORDINATES) or {}).items()}
     save_draft(get_settings().drafts_dir, account.email, name,

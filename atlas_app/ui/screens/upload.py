@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 from atlas_app.errors import AtlasError
@@ -15,6 +17,7 @@ from atlas_app.public.detail import md_escape
 from atlas_app.staff.uploads import commit_upload
 from atlas_app.ui import lang
 from atlas_app.ui.duplicate_widgets import duplicate_choices, forget_decisions
+from atlas_app.ui.fix_widgets import current_fixes, forget_fixes, value_fixes
 from atlas_app.ui.problem_words import describe_table, error_message, read_notes
 from atlas_app.ui.resources import get_gazetteer, get_settings, get_store, get_taxonomy
 from atlas_app.ui.staff_session import require_staff
@@ -63,6 +66,7 @@ if st.session_state.get("upload-file-id") != file_key:
     st.session_state["upload-file-id"] = file_key
     st.session_state.pop("upload-coordinates", None)  # positions set for another file
     forget_decisions()
+    forget_fixes()
     saved = saved_mappings(store)
     st.session_state["saved-mapping"] = best_mapping(saved, table.headers) or ""
     set_column_choices(table, saved.get(st.session_state["saved-mapping"]))
@@ -78,7 +82,8 @@ chosen = st.selectbox(_("Saved column mapping for this source"), ["", *saved], k
 if chosen:
     st.caption(_("Proposed from the mapping saved as “{name}”; change any column below.",
                  name=chosen))
-mapping = column_mapping(table, taxonomy, _, saved.get(chosen))
+mapping = replace(column_mapping(table, taxonomy, _, saved.get(chosen)),
+                  replacements=current_fixes())
 cols = st.columns([3, 1])
 name = cols[0].text_input(_("Save this mapping as"), key="mapping-name",
                           placeholder=_("e.g. the partner's name"))
@@ -123,6 +128,7 @@ st.markdown(_("{rows} rows: {accepted} accepted, {rejected} rejected.",
               rows=_.number(report.rows), accepted=_.number(report.accepted),
               rejected=_.number(report.rejected)))
 problems_table([p for p in report.problems if p.code not in DUPLICATE_CODES], _)
+value_fixes(report.problems, taxonomy, _)
 
 st.subheader(_("4. Locate"))
 located = [r for _line, r in prepared.accepted if r["latitude"] is not None]
