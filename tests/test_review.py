@@ -42,11 +42,11 @@ def test_filters_narrow_the_queue_and_offer_only_present_values(queue):
     assert facets["batch"] == [(batch_2, "ssedas.geojson"), (batch_1, "partner.csv")]
 
 
-def test_classify_and_publish_everything_that_matches(queue):
+def test_classify_and_publish_everything_that_matches(queue, taxonomy):
     store, first, second, _b1, batch_2 = queue
     revision = store.revision()
     changed = act_on_review(store, "classify", ANA, matching=ReviewFilter(batch=batch_2),
-                            sector="open-tech", kind="solution")
+                            sector="open-tech", kind="solution", taxonomy=taxonomy)
     assert changed == second and store.revision() == revision, "pending: nothing public"
     assert {(store.get_organisation(i)["sector"], store.get_organisation(i)["kind"])
             for i in second} == {("open-tech", "solution")}
@@ -64,12 +64,14 @@ def test_classify_and_publish_everything_that_matches(queue):
     assert review_page(store, ReviewFilter())[1] == 4
 
 
-def test_a_bad_action_changes_nothing(queue):
+def test_a_bad_action_changes_nothing(queue, taxonomy):
     store, first, *_ = queue
     with pytest.raises(UsageError):
         act_on_review(store, "classify", ANA, ids=first, kind="neither")
     with pytest.raises(UsageError):
         act_on_review(store, "classify", ANA, ids=first)
+    with pytest.raises(UsageError):
+        act_on_review(store, "classify", ANA, ids=first, sector="food", taxonomy=taxonomy)
     with pytest.raises(UsageError):
         act_on_review(store, "publish", ANA)
     assert review_page(store, ReviewFilter(kind="support"))[1] + \

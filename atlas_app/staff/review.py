@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from atlas_app.errors import UsageError
 from atlas_app.registry.review import ReviewFilter, review_ids
-from atlas_app.registry.schema import KINDS
+from atlas_app.registry.schema import KINDS, Taxonomy
 from atlas_app.registry.store import Store, utcnow
 from atlas_app.registry.tables import audit_log, organisations
 from atlas_app.staff.edits import audit_entry, jsonable, set_status
@@ -53,15 +53,17 @@ def classify(store: Store, org_ids: Iterable[int], actor: str, values: dict[str,
 def act_on_review(store: Store, action: str, actor: str, *,
                   ids: Iterable[int] | None = None, matching: ReviewFilter | None = None,
                   sector: str | None = None, kind: str | None = None,
-                  reason: str | None = None) -> list[int]:
+                  reason: str | None = None, taxonomy: Taxonomy | None = None) -> list[int]:
     """Apply one review action (publish, hold, archive, or classify with a ``sector``
-    and/or a ``kind``) to the chosen organisations (``ids``) or to every one that
+    and/or a ``kind``; a sector is checked against ``taxonomy``) to the chosen organisations (``ids``) or to every one that
     matches a filter (``matching``, read inside the same transaction). Returns the ids
     that changed."""
     if action not in ACTIONS:
         raise UsageError(f"action must be one of {', '.join(ACTIONS)}, instead got: {action!r}")
     if (ids is None) == (matching is None):
         raise UsageError("give either ids or a filter")
+    if sector and (taxonomy is None or sector not in taxonomy.ids):
+        raise UsageError(f"sector must be one of the taxonomy's, instead got: {sector!r}")
     with store.write() as conn:
         target = list(ids) if ids is not None else review_ids(conn, matching)
         if not target:

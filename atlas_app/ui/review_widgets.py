@@ -121,7 +121,7 @@ def _actions(target: dict, count: int, taxonomy: Taxonomy, _: Translator) -> Non
     action = clicked[0]
     if action == "classify":
         changed = act_on_review(store, "classify", account.email, sector=sector, kind=kind,
-                                **target)
+                                taxonomy=taxonomy, **target)
         message = _("{count} organisation(s) classified.", count=_.number(len(changed)))
     else:
         changed = act_on_review(store, action, account.email,
