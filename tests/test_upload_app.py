@@ -53,7 +53,7 @@ def test_an_upload_in_progress_is_resumed_after_a_reload(staff_db):
     # A reload: a new session, no file in the uploader.
     at = signed_in()
     at.switch_page("screens/upload.py").run()
-    assert "You were uploading “partner.csv”" in at.info[0].value
+    assert "You were uploading “partner\\.csv”" in at.info[0].value
     at.button(key="upload-resume").click().run()
     assert not at.exception, at.exception
     assert [at.selectbox(key=f"map-{i}").value for i in range(3)] == ["name", "city", "country"]

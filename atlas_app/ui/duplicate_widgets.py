@@ -91,12 +91,13 @@ def _duplicate_page(groups: list[DuplicateGroup], records: dict[int, dict],
         with st.container(border=True):
             if g.ref is not None:
                 st.markdown(_("**In the registry (#{id})**: {org}", id=g.ref,
-                              org=_describe(existing[g.ref])))
+                              org=_describe(existing[g.ref])))  # markdown: _describe escapes
             else:
                 st.markdown(_("**Line {line} of the file**: {org}", line=g.other,
-                              org=_describe(records.get(g.other, {}))))
+                              org=_describe(records.get(g.other, {}))))  # markdown: escaped
             for line in g.lines:
-                st.markdown(_("Line {line}: {org}", line=line, org=_describe(records[line])))
+                st.markdown(_("Line {line}: {org}", line=line,
+                              org=_describe(records[line])))  # markdown: _describe escapes
             label = _("Same organisation? ({reason})", reason=md_escape(g.reason))
             remembered = next((recalled[line] for line in g.lines if recalled.get(line)), None)
             if remembered:

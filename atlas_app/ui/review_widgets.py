@@ -47,7 +47,7 @@ def review_workbench(taxonomy: Taxonomy, _: Translator) -> None:
     match, or on those chosen, with one click (one transaction)."""
     done = st.session_state.pop(REVIEW_DONE, None)
     if done:
-        st.success(done)
+        st.success(done)  # markdown: a translated message with numbers only
     store = get_store()
     facets = review_facets(store)
     if not facets["kind"]:

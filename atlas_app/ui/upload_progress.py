@@ -8,6 +8,7 @@ import hashlib
 import streamlit as st
 
 from atlas_app.i18n import Translator
+from atlas_app.public.detail import md_escape
 from atlas_app.staff.accounts import Account
 from atlas_app.staff.drafts import drop_draft, load_draft, save_draft
 from atlas_app.ui.duplicate_widgets import DECISIONS
@@ -37,8 +38,8 @@ def file_in_progress(uploaded, account: Account, _: Translator
         return None
     with st.container(key="upload-draft", border=True):
         st.info(_("You were uploading “{file}” (last change {when} UTC). Resume where you "
-                  "left off, or discard it.", file=draft.filename,
-                  when=f"{draft.saved_at:%Y-%m-%d %H:%M}"))
+                  "left off, or discard it.", file=md_escape(draft.filename),
+                  when=f"{draft.saved_at:%Y-%m-%d %H:%M}"))  # markdown: a date
         resume, discard = st.columns(2)
         if resume.button(_("Resume the upload"), key="upload-resume", type="primary"):
             key = "draft:" + hashlib.sha256(draft.data).hexdigest()[:16]

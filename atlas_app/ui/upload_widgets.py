@@ -80,7 +80,7 @@ def column_mapping(table: RawTable, taxonomy: Taxonomy, _: Translator,
     lacking = [f for f in CONSTANT_FIELDS if f not in mapped]
     if lacking:
         st.caption(_("The file has no column for: {fields}. Choose one value for every row:",
-                     fields=", ".join(_(FIELD_WORDS[f]) for f in lacking)))
+                     fields=", ".join(_(FIELD_WORDS[f]) for f in lacking)))  # markdown: words
     for name in lacking:
         st.session_state.setdefault(f"const-{name}", None)
         if name == "kind":

@@ -48,7 +48,7 @@ if working is None:
 
 filename, data, file_key = working
 if uploaded is None:
-    st.caption(_("Resumed: “{file}”. Choose another file above to start over.", file=filename))
+    st.caption(_("Resumed: “{file}”. Choose another file above to start over.", file=md_escape(filename)))
 remember_progress(account, filename, data, file_key)
 st.subheader(_("1. Read"))
 try:
@@ -81,7 +81,7 @@ chosen = st.selectbox(_("Saved column mapping for this source"), ["", *saved], k
                           table, saved.get(st.session_state["saved-mapping"])))
 if chosen:
     st.caption(_("Proposed from the mapping saved as “{name}”; change any column below.",
-                 name=chosen))
+                 name=md_escape(chosen)))
 mapping = replace(column_mapping(table, taxonomy, _, saved.get(chosen)),
                   replacements=current_fixes())
 cols = st.columns([3, 1])
@@ -95,7 +95,7 @@ missing = missing_fields(mapping)
 if missing:
     st.info(_("Choose above where the {fields} of each row come from: the check starts "
               "once every required field has a column or a value.",
-              fields=", ".join(_(FIELD_WORDS[f]) for f in missing)))
+              fields=", ".join(_(FIELD_WORDS[f]) for f in missing)))  # markdown: field words
     st.stop()
 publish = st.toggle(_("Publish the new organisations at once"), key="upload-publish")
 reject_bad = st.toggle(_("Reject the rows with an invalid website, e-mail or postcode "
