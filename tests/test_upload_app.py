@@ -83,3 +83,11 @@ def test_a_refused_value_is_fixed_in_every_row_in_one_click(staff_db):
     at.button(key="upload-commit").click().run()
     orgs = staff_db.frame(statuses=None)
     assert set(orgs["country"]) == {"CY"} and set(orgs["sector"]) == {"health"}
+
+
+def test_a_staff_page_opened_without_a_live_session_says_why(staff_db):
+    from tests.support.apptest import run_app
+
+    at = run_app("screens/upload.py")  # e.g. a reload after the session expired
+    assert "Please sign in again: your staff session has ended." in at.error[0].value
+    assert not at.get("file_uploader")
