@@ -110,7 +110,7 @@ staff_sessions = sa.Table(
               nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("revoked_at", sa.DateTime(timezone=True)),
-    # When the session was last used (migration 0011): an idle session ends.
+    # When the session was last used (migration 0012): an idle session ends.
     sa.Column("last_seen_at", sa.DateTime(timezone=True)),
 )
 
