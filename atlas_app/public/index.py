@@ -365,6 +365,14 @@ class RegistryIndex:
     def select(self, mask: np.ndarray) -> pd.DataFrame:
         return self.frame[mask]
 
+    def counts(self, mask: np.ndarray, column: str) -> dict[str, int]:
+        """How many of the organisations in ``mask`` have each value of ``column`` (the
+        sector legend's numbers)."""
+        categorical = self.frame[column].cat
+        codes = categorical.codes.to_numpy()[mask]
+        counts = np.bincount(codes[codes >= 0], minlength=len(categorical.categories))
+        return {str(c): int(n) for c, n in zip(categorical.categories, counts) if n}
+
     def countries(self) -> list[str]:
         """The countries that have at least one organisation."""
         if self._countries is None:

@@ -14,11 +14,16 @@ PAGES = Path(__file__).resolve().parent / "screens"
 STYLES = Path(__file__).resolve().parent / "static" / "atlas" / "app.css"
 
 st.set_page_config(page_title="Social Tech Atlas", page_icon="🗺️", layout="wide",
-                   initial_sidebar_state="collapsed" if st.context.is_embedded else "auto")
+                   initial_sidebar_state="collapsed")
 st.html(f"<style>{STYLES.read_text(encoding='utf-8')}</style>")
 state.init_from_url(get_taxonomy())
-with st.sidebar:
-    _ = lang.language_switch()
+# The language switch sits in the top bar (app.css), so no page needs a sidebar; an
+# embedded map takes its language from the link (?lang=).
+if st.context.is_embedded:
+    _ = lang.current()
+else:
+    with st.container(key="lang-bar"):
+        _ = lang.language_switch()
 pages = [
     st.Page(PAGES / "map.py", title=_("Map"), url_path="map", default=True),
     st.Page(PAGES / "research.py", title=_("Research"), url_path="research"),

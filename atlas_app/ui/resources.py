@@ -7,7 +7,7 @@ by hashing a DataFrame.
 
 from __future__ import annotations
 
-from dataclasses import astuple
+from dataclasses import astuple, replace
 
 import numpy as np
 import pandas as pd
@@ -68,6 +68,17 @@ def _filter_mask(revision: int, filters: Filters, _index: RegistryIndex) -> np.n
 def filter_mask(index: RegistryIndex, filters: Filters) -> np.ndarray:
     """Which organisations of ``index`` match ``filters`` (cached)."""
     return _filter_mask(index.revision, filters, index)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _sector_counts(revision: int, filters: Filters, _index: RegistryIndex) -> dict[str, int]:
+    return _index.counts(filter_mask(_index, replace(filters, sectors=())), "sector")
+
+
+def sector_counts(index: RegistryIndex, filters: Filters) -> dict[str, int]:
+    """Organisations per sector under every filter but the sector one (what each sector
+    pill would show)."""
+    return _sector_counts(index.revision, filters, index)
 
 
 @st.cache_data(max_entries=512, show_spinner=False)

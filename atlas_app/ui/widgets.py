@@ -10,8 +10,9 @@ from atlas_app.registry.schema import Taxonomy
 from atlas_app.ui import state
 
 
-def sector_legend(taxonomy: Taxonomy, _: Translator) -> list[str]:
-    """The legend: one pill per sector, in its colour; clicking pills filters by sector."""
+def sector_legend(taxonomy: Taxonomy, counts: dict[str, int], _: Translator) -> list[str]:
+    """The legend: one pill per sector, in its colour, with how many organisations it has
+    under the other filters; clicking pills filters by sector."""
     # The dot itself is styled in static/atlas/app.css; only its colour is data.
     rules = "\n".join(
         f".st-key-{state.SECTOR} button:nth-of-type({n}) p::before "
@@ -19,18 +20,20 @@ def sector_legend(taxonomy: Taxonomy, _: Translator) -> list[str]:
         for n, s in enumerate(taxonomy.sectors, start=1))
     st.html(f"<style>{rules}</style>")
     chosen = st.pills(_("Sectors (click to show only some)"), list(taxonomy.ids),
-                      selection_mode="multi", key=state.SECTOR,
-                      format_func=lambda sid: taxonomy.get(sid).label(_.lang))
+                      selection_mode="multi", key=state.SECTOR, label_visibility="collapsed",
+                      format_func=lambda sid: f"{taxonomy.get(sid).label(_.lang)} "
+                                              f"· {_.number(counts.get(sid, 0))}")
     return list(chosen or [])
 
 
 def detail_panel(detail: Detail | None, _: Translator) -> None:
     """The selected organisation, or a hint when none is selected."""
-    with st.container(key="detail", border=True):
-        if detail is None:
-            st.caption(_("Click a dot on the map or a row in the list to see an "
+    if detail is None:
+        with st.container(key="detail-hint", border=True):
+            st.caption(_("Click a dot on the map or a name in the list to see an "
                          "organisation here."))
-            return
+        return
+    with st.container(key="detail", border=True):
         st.subheader(md_escape(detail.name))
         st.markdown(f"**{md_escape(detail.sector)}** · {md_escape(detail.kind)}")
         st.caption(md_escape(detail.place))

