@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
 
-.PHONY: run test test-fast lint assets-check setup init serve datapackage messages lock
+.PHONY: run test test-fast lint assets-check setup init serve datapackage messages lock basemap
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,10 @@ assets-check:
 	cd assets && npm ci --no-audit --no-fund --silent && npm run --silent vendor
 	git diff --exit-code -- atlas_app/ui/static
 	test -z "$$(git status --porcelain -- atlas_app/ui/static)"
+
+## Regenerate the basemap's place names (ui/static/basemap/places.json) from GeoNames.
+basemap: setup
+	$(BIN)/python -m atlas_app.maps.basemap
 
 ## Regenerate data/datapackage.json after changing the schema or the sectors.
 datapackage: setup

@@ -47,3 +47,22 @@ def test_on_a_phone_the_map_is_above_the_fold(app_url, browser):  # noqa: F811
     assert box["y"] < 844 / 2 and box["y"] + box["height"] <= 844 + 1
     assert box["height"] >= 400
     context.close()
+
+
+def test_at_city_zoom_the_basemap_names_places_without_asking_other_hosts(
+        app_url, browser):  # noqa: F811
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.goto(app_url)
+    frame = map_frame(page)
+    frame.evaluate("window.map.setView([48.857, 2.35], 12, {animate: false})")
+    frame.wait_for_function("() => [...document.querySelectorAll('.atlas-place')]"
+                            ".some(e => e.textContent === 'Paris')", timeout=15_000)
+    assert frame.evaluate("document.querySelectorAll('.atlas-place').length") >= 5
+    # The detailed outlines (Natural Earth 1:10m) replace the overview at this zoom.
+    frame.wait_for_function("() => performance.getEntriesByType('resource')"
+                            ".some(e => e.name.includes('countries-10m.json'))")
+    others = [u for u in requested if not u.startswith(app_url) and u.startswith("http")]
+    assert others == []
+    page.close()

@@ -36,3 +36,17 @@ test("popup puts the name as text, never as markup", () => {
   assert.equal(box.children[1].textContent, "Health & care · Paris");
   assert.equal(AtlasMap.popupLine([1, 0, 0, "unknown", "X", ""], sectors), "");
 });
+
+test("placesToShow names the biggest places that fit, fewer when zoomed out", () => {
+  const places = [["Paris", 48.85, 2.35, 2100000], ["Lyon", 45.75, 4.85, 520000],
+                  ["Boulogne", 48.84, 2.24, 110000], ["Versailles", 48.8, 2.13, 85000]];
+  const project = (zoom) => ([lat, lon]) => [lon * 2 ** zoom, -lat * 2 ** zoom];
+  const all = [-10, 40, 10, 55];
+  assert.deepEqual(AtlasMap.placesToShow(places, all, 4, project(4)), [0]);
+  assert.deepEqual(AtlasMap.placesToShow(places, all, 12, project(12)), [0, 1, 2, 3]);
+  // Out of the view: not named.
+  assert.deepEqual(AtlasMap.placesToShow(places, [4, 45, 5, 46], 12, project(12)), [1]);
+  // Labels that would overlap: only the bigger place is named.
+  assert.deepEqual(AtlasMap.placesToShow(places, all, 7, project(1)), [0]);
+  assert.ok(AtlasMap.minPopulation(5) > AtlasMap.minPopulation(9));
+});

@@ -40,6 +40,8 @@ CLUSTER_CSS = (("markerclustercss", "vendor/markercluster/MarkerCluster.css"),
 # The atlas's own map code (a file, linted and unit-tested with node --test).
 ATLAS_JS = (("atlas_map", "atlas/layer.js"),)
 BASEMAP = "basemap/countries.json"
+DETAILED_BASEMAP = "basemap/countries-10m.json"
+PLACES = "basemap/places.json"
 PLACES_CREDIT = N_("Places: © GeoNames (CC BY 4.0)")
 OUTLINES_CREDIT = N_("Country outlines: Natural Earth")
 
@@ -85,15 +87,21 @@ class CountryOutlines(JSCSSMixin, MacroElement):
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        AtlasMap.outlines({{ this._parent.get_name() }}, {{ this.url|tojson }});
+        AtlasMap.outlines({{ this._parent.get_name() }}, {{ this.url|tojson }},
+                          {{ this.detailed_url|tojson }}, {{ this.places_url|tojson }});
         {% endmacro %}
     """)
 
-    def __init__(self, url: str, asset_base: str) -> None:
+    def __init__(self, asset_base: str, *, places: bool = True) -> None:
         super().__init__()
         self._name = "CountryOutlines"
-        self.url = url
+        base = asset_base.rstrip("/")
+        self.url = f"{base}/{BASEMAP}"
+        self.detailed_url = f"{base}/{DETAILED_BASEMAP}"
+        self.places_url = f"{base}/{PLACES}" if places else ""
         self.default_js = _local(ATLAS_JS, asset_base)
+        # map.css after the cluster styles it overrides (folium loads each name once).
+        self.default_css = _local(CLUSTER_CSS, asset_base)
 
 
 class OrganisationLayer(JSCSSMixin, MacroElement):
@@ -133,7 +141,7 @@ def build_base_map(*, tile_url: str = "", tile_attribution: str = "",
         folium.TileLayer(tiles=tile_url, attr=tile_attribution or " ", name="basemap",
                          max_zoom=19).add_to(fmap)
     else:
-        CountryOutlines(f"{asset_base.rstrip('/')}/{BASEMAP}", asset_base).add_to(fmap)
+        CountryOutlines(asset_base).add_to(fmap)
         Attribution(translator(lang)(OUTLINES_CREDIT)).add_to(fmap)
     Attribution(translator(lang)(PLACES_CREDIT)).add_to(fmap)
     return fmap

@@ -46,18 +46,97 @@
     return box;
   }
 
-  /** The offline basemap: Natural Earth country outlines fetched from the app itself. */
-  function outlines(map, url) {
+  // The offline basemap's look: pale land and sea, so that every sector colour (chosen
+  // in data/sectors.csv for >= 3:1 against both) stands out; dark place names.
+  var LAND = "#f7f5f0", SEA = "#dfe9f0", BORDER = "#8a9aa8";
+  var DETAILED_FROM_ZOOM = 6;
+
+  /** The smallest population whose places are named at ``zoom``. */
+  function minPopulation(zoom) {
+    return zoom <= 4 ? 1000000 : zoom === 5 ? 400000 : zoom === 6 ? 150000 :
+      zoom === 7 ? 60000 : zoom === 8 ? 25000 : zoom === 9 ? 12000 : 5000;
+  }
+
+  /** Which places to name: the most populous first, big enough for the zoom, inside
+   * ``bounds`` ([west, south, east, north]) and not overlapping a label already placed.
+   * ``project([lat, lon])`` gives pixels; ``places`` are [name, lat, lon, population],
+   * most populous first. Returns indexes into ``places``. */
+  function placesToShow(places, bounds, zoom, project, limit) {
+    var floor = minPopulation(zoom), boxes = [], chosen = [];
+    for (var i = 0; i < places.length && chosen.length < (limit || 120); i++) {
+      var p = places[i];
+      if (p[3] < floor) { break; }
+      if (p[2] < bounds[0] || p[1] < bounds[1] || p[2] > bounds[2] || p[1] > bounds[3]) {
+        continue;
+      }
+      var xy = project([p[1], p[2]]), w = p[0].length * 7 + 10, h = 16;
+      var box = [xy[0] - w / 2, xy[1] - h, xy[0] + w / 2, xy[1] + 4];
+      var free = boxes.every(function (b) {
+        return box[2] < b[0] || box[0] > b[2] || box[3] < b[1] || box[1] > b[3];
+      });
+      if (free) { boxes.push(box); chosen.push(i); }
+    }
+    return chosen;
+  }
+
+  /** The offline basemap, from the app's own static files: Natural Earth countries at
+   * 1:50m, at 1:10m from zoom DETAILED_FROM_ZOOM on, and GeoNames place names. */
+  function outlines(map, url, detailedUrl, placesUrl) {
     map.createPane("outlines");
     map.getPane("outlines").style.zIndex = 200;
-    map.getContainer().style.background = "#dfe9f0";
-    fetch(url)
-      .then(function (response) { return response.json(); })
-      .then(function (data) {
-        L.geoJSON(data, {pane: "outlines", interactive: false,
-          style: {color: "#8a9aa8", weight: 0.8, fillColor: "#f7f5f0", fillOpacity: 1}}
-        ).addTo(map);
+    map.createPane("places");
+    map.getPane("places").style.zIndex = 350;
+    map.getPane("places").style.pointerEvents = "none";
+    // The names are the basemap's, not content: screen readers skip them.
+    map.getPane("places").setAttribute("aria-hidden", "true");
+    map.getContainer().style.background = SEA;
+    var style = {color: BORDER, weight: 0.8, fillColor: LAND, fillOpacity: 1};
+    var layers = {}, places = null, labels = L.layerGroup().addTo(map);
+    var load = function (which, address) {
+      if (layers[which] || !address) { return; }
+      layers[which] = "loading";
+      fetch(address).then(function (r) { return r.json(); }).then(function (data) {
+        layers[which] = L.geoJSON(data, {pane: "outlines", interactive: false, style: style});
+        show();
       });
+    };
+    var show = function () {
+      var detailed = map.getZoom() >= DETAILED_FROM_ZOOM && layers.detailed &&
+        layers.detailed !== "loading";
+      ["overview", "detailed"].forEach(function (which) {
+        var layer = layers[which];
+        if (!layer || layer === "loading") { return; }
+        var wanted = which === "detailed" ? detailed : !detailed;
+        if (wanted && !map.hasLayer(layer)) { map.addLayer(layer); }
+        if (!wanted && map.hasLayer(layer)) { map.removeLayer(layer); }
+      });
+      if (map.getZoom() >= DETAILED_FROM_ZOOM) { load("detailed", detailedUrl); }
+      name();
+    };
+    var name = function () {
+      labels.clearLayers();
+      if (!places) { return; }
+      var b = map.getBounds();
+      placesToShow(places, [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()],
+        Math.round(map.getZoom()), function (ll) {
+          var pt = map.latLngToContainerPoint(ll);
+          return [pt.x, pt.y];
+        }).forEach(function (i) {
+        var p = places[i], text = document.createElement("span");
+        text.textContent = p[0];
+        labels.addLayer(L.marker([p[1], p[2]], {pane: "places", interactive: false,
+          keyboard: false, icon: L.divIcon({className: "atlas-place", html: text,
+            iconSize: null})}));
+      });
+    };
+    load("overview", url);
+    if (placesUrl) {
+      fetch(placesUrl).then(function (r) { return r.json(); }).then(function (data) {
+        places = data;
+        name();
+      });
+    }
+    map.on("zoomend moveend", show);
   }
 
   /** Dots and clusters for ``data`` in the feature group ``group``. Small selections
@@ -137,5 +216,6 @@
 
   return {escapeHtml: escapeHtml, abbreviate: abbreviate, clusterSize: clusterSize,
           popupLine: popupLine, popup: popup, outlines: outlines,
+          minPopulation: minPopulation, placesToShow: placesToShow,
           organisations: organisations};
 });
