@@ -66,3 +66,42 @@ def test_at_city_zoom_the_basemap_names_places_without_asking_other_hosts(
     others = [u for u in requested if not u.startswith(app_url) and u.startswith("http")]
     assert others == []
     page.close()
+
+
+def summary_text(page) -> str:
+    return page.locator(".st-key-result-summary").inner_text().strip()
+
+
+def test_back_and_forward_restore_views_and_landing_adds_no_entry(app_url, browser):  # noqa: F811
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    # The history's length when the page starts (a new tab's blank page counts too).
+    page.add_init_script("window.startLength = window.startLength || history.length")
+    page.goto(app_url)
+    map_frame(page)
+    page.wait_for_timeout(1500)
+    start = page.evaluate("window.startLength")
+    assert page.evaluate("history.length") == start, "landing added a history entry"
+    everything = summary_text(page)
+    page.get_by_role("button", name="Health & care").click()
+    page.wait_for_function("() => location.search.includes('sector=health')")
+    page.wait_for_function("(s) => document.querySelector('.st-key-result-summary')"
+                           ".innerText.trim() !== s", arg=everything)
+    health = summary_text(page)
+    page.get_by_role("button", name="Alternative digital solution").click()
+    page.wait_for_function("() => location.search.includes('kind=solution')")
+    page.wait_for_timeout(1000)
+    assert page.evaluate("history.length") == start + 2, "one entry per view change"
+    page.go_back()
+    page.wait_for_function("(s) => document.querySelector('.st-key-result-summary')"
+                           ".innerText.trim() === s", arg=health, timeout=15_000)
+    page.go_back()
+    page.wait_for_function("(s) => document.querySelector('.st-key-result-summary')"
+                           ".innerText.trim() === s", arg=everything, timeout=15_000)
+    assert page.evaluate("location.search") == ""
+    page.go_forward()
+    page.wait_for_function("(s) => document.querySelector('.st-key-result-summary')"
+                           ".innerText.trim() === s", arg=health, timeout=15_000)
+    page.wait_for_timeout(1000)
+    assert "sector=health" in page.evaluate("location.search")
+    assert summary_text(page) == health
+    page.close()

@@ -15,6 +15,7 @@ def _on_switch() -> None:
     # segmented control seeded through session state has been seen to come back empty).
     if st.session_state.get(SWITCH):
         st.session_state[state.LANG] = st.session_state[SWITCH]
+        st.session_state[state.LANG_IN_URL] = True
 
 
 def language_switch() -> Translator:

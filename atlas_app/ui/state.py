@@ -25,15 +25,21 @@ LIST = "org-list"
 LIST_IDS = "org-list-ids"
 LAST_MAP_CLICK = "last-map-click"
 SEEDED = "seeded-from-url"
+# Whether the language belongs in the address bar: it came with the link, or the visitor
+# chose it. A language taken from the browser stays out, so that landing on the atlas
+# rewrites nothing (a rewrite is a history entry).
+LANG_IN_URL = "lang-in-url"
 
 FILTER_DEFAULTS: dict[str, object] = {COUNTRY: [], SECTOR: [], KIND: [], QUERY: ""}
 
 
 def init_from_url(taxonomy: Taxonomy) -> None:
-    """Once per session: put the URL's view into the widgets' state."""
-    if st.session_state.get(SEEDED):
+    """Put the URL's view into the widgets' state: on a session's first run, and again
+    when the visitor goes Back or Forward to another view."""
+    if st.session_state.get(SEEDED) and not (_history_navigation() and _url_differs()):
         return
     view = parse_view(st.query_params.get_all, taxonomy, available_languages())
+    st.session_state[LANG_IN_URL] = view.lang is not None
     st.session_state[LANG] = view.lang or choose_language(None, st.context.locale)
     st.session_state[COUNTRY] = list(view.filters.countries)
     st.session_state[SECTOR] = list(view.filters.sectors)
@@ -49,10 +55,31 @@ def current_filters() -> Filters:
                    tuple(st.session_state.get(KIND) or ()), st.session_state.get(QUERY) or "")
 
 
+def _view() -> View:
+    return View(st.session_state.get(LANG) if st.session_state.get(LANG_IN_URL) else None,
+                current_filters(), st.session_state.get(ORG))
+
+
+def _url_differs() -> bool:
+    current = {k: st.query_params.get_all(k) for k in st.query_params}
+    return current != _as_lists(view_params(_view()))
+
+
+def _history_navigation() -> bool:
+    """Whether this run follows the browser's Back or Forward button (Streamlit reruns the
+    page with the URL of that history entry, and marks the run)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    return bool(getattr(get_script_run_ctx(), "is_history_navigation", False))
+
+
+def _as_lists(params: dict[str, str | list[str]]) -> dict[str, list[str]]:
+    return {k: v if isinstance(v, list) else [v] for k, v in params.items()}
+
+
 def write_url() -> None:
     """Make the address bar show the current view."""
-    view = View(st.session_state.get(LANG), current_filters(), st.session_state.get(ORG))
-    show_in_address_bar(view_params(view))
+    show_in_address_bar(view_params(_view()))
 
 
 def show_in_address_bar(params: dict[str, str | list[str]]) -> None:
@@ -60,7 +87,7 @@ def show_in_address_bar(params: dict[str, str | list[str]]) -> None:
     address bar shows (writing pushes a browser history entry). Every page's URL sync
     ends here."""
     current = {k: st.query_params.get_all(k) for k in st.query_params}
-    if current != {k: v if isinstance(v, list) else [v] for k, v in params.items()}:
+    if current != _as_lists(params):
         st.query_params.from_dict(params)
 
 
