@@ -105,3 +105,75 @@ def test_back_and_forward_restore_views_and_landing_adds_no_entry(app_url, brows
     assert "sector=health" in page.evaluate("location.search")
     assert summary_text(page) == health
     page.close()
+
+
+def test_a_click_on_a_name_selects_and_the_map_follows_and_escape_clears(
+        app_url, browser):  # noqa: F811
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    page.goto(app_url)
+    frame = map_frame(page)
+    grid = page.locator(".st-key-organisation-list [data-testid='stDataFrame']")
+    grid.scroll_into_view_if_needed()
+    page.wait_for_timeout(1000)
+    box = grid.bounding_box()
+    # The first row's name cell (rows are ~35 px under a ~35 px header; the name is the
+    # first column after the row's selection box).
+    page.mouse.click(box["x"] + 120, box["y"] + 35 + 17)
+    heading = page.locator(".st-key-detail h3")
+    heading.wait_for(timeout=15_000)
+    name = heading.inner_text().strip()
+    assert name
+    card = page.locator(".st-key-detail").bounding_box()
+    assert 0 <= card["y"] and card["y"] + 40 <= 768, "the card is in view"
+    frame = next(f for f in page.frames if "st_folium" in f.url)
+    frame.wait_for_function("() => !!window.atlasHighlight", timeout=15_000)
+    selected = frame.evaluate("window.atlasLayer.selected")
+    assert frame.evaluate("(s) => window.map.getBounds().contains([s[1], s[2]])", selected)
+    page.keyboard.press("Escape")
+    page.locator(".st-key-detail").wait_for(state="detached", timeout=15_000)
+    page.wait_for_function("() => !location.search.includes('org=')")
+    page.close()
+
+
+def test_the_keyboard_reaches_the_list_in_few_steps_past_the_map(app_url, browser):  # noqa: F811
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    page.goto(app_url)
+    map_frame(page)
+    page.wait_for_timeout(1000)
+    seen = []
+    for _ in range(25):
+        page.keyboard.press("Tab")
+        seen.append(page.evaluate("""() => { let el = document.activeElement;
+            if (el && el.tagName === 'IFRAME') { return 'map'; }
+            return el.closest('.st-key-organisation-list') ? 'list'
+                : (el.getAttribute('aria-label') || el.innerText || el.tagName).slice(0, 40); }"""))
+        if seen[-1] == "list":
+            break
+    assert seen[-1] == "list", f"25 Tab presses went through {seen}"
+    assert "map" in seen, "the map is on the way"
+    # The skip link goes past the map at once.
+    page.reload()
+    map_frame(page)
+    page.wait_for_timeout(1000)
+    for _ in range(25):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('atlas-skip')"):
+            break
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.evaluate("!!document.activeElement.closest('.st-key-organisation-list')")
+    page.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_page_language_follows_the_interface_and_pinch_zoom_is_allowed(
+        app_url, browser, lang):  # noqa: F811
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    page.goto(f"{app_url}/?lang={lang}")
+    frame = map_frame(page)
+    page.wait_for_function("(l) => document.documentElement.lang === l", arg=lang)
+    title = page.locator("iframe[src*='st_folium']").get_attribute("title")
+    assert title == {"en": "Map of the organisations", "fr": "Carte des organisations"}[lang]
+    viewport = frame.evaluate("document.querySelector('meta[name=viewport]').content")
+    assert "user-scalable=no" not in viewport and "maximum-scale" not in viewport
+    page.close()

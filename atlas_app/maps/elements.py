@@ -44,6 +44,7 @@ DETAILED_BASEMAP = "basemap/countries-10m.json"
 PLACES = "basemap/places.json"
 PLACES_CREDIT = N_("Places: © GeoNames (CC BY 4.0)")
 OUTLINES_CREDIT = N_("Country outlines: Natural Earth")
+MAP_LABEL = N_("Map of the organisations")
 
 
 def _local(assets: tuple[tuple[str, str], ...], base: str) -> list[tuple[str, str]]:
@@ -104,6 +105,22 @@ class CountryOutlines(JSCSSMixin, MacroElement):
         self.default_css = _local(CLUSTER_CSS, asset_base)
 
 
+class MapSetup(JSCSSMixin, MacroElement):
+    """Pinch-zoom, a name for the map, Escape reported to the page (``AtlasMap.setup``)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        AtlasMap.setup({{ this._parent.get_name() }}, {{ this.label|tojson }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, label: str, asset_base: str) -> None:
+        super().__init__()
+        self._name = "MapSetup"
+        self.label = label
+        self.default_js = _local(ATLAS_JS, asset_base)
+
+
 class OrganisationLayer(JSCSSMixin, MacroElement):
     """Dots coloured by sector and clusters, drawn in the browser by ``AtlasMap``
     (``ui/static/atlas/layer.js``) from the payload of
@@ -111,14 +128,17 @@ class OrganisationLayer(JSCSSMixin, MacroElement):
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        AtlasMap.organisations({{ this._parent.get_name() }}, {{ this.payload }});
+        AtlasMap.organisations({{ this._parent.get_name() }}, {{ this.payload }},
+                               {{ this.selected }});
         {% endmacro %}
     """)
 
-    def __init__(self, payload: dict | str, asset_base: str) -> None:
+    def __init__(self, payload: dict | str, asset_base: str,
+                 selected: tuple[int, float, float] | None = None) -> None:
         super().__init__()
         self._name = "OrganisationLayer"
         self.payload = payload if isinstance(payload, str) else json_for_script(payload)
+        self.selected = json_for_script(list(selected) if selected else None)
         self.default_js = _local(CLUSTER_JS + ATLAS_JS, asset_base)
         self.default_css = _local(CLUSTER_CSS, asset_base)
 
@@ -137,6 +157,7 @@ def build_base_map(*, tile_url: str = "", tile_attribution: str = "",
     fmap.options.update(minZoom=2, maxZoom=18)
     fmap.default_js = _local(MAP_JS, asset_base)
     fmap.default_css = _local(MAP_CSS, asset_base)
+    MapSetup(translator(lang)(MAP_LABEL), asset_base).add_to(fmap)
     if tile_url:
         folium.TileLayer(tiles=tile_url, attr=tile_attribution or " ", name="basemap",
                          max_zoom=19).add_to(fmap)
@@ -149,15 +170,17 @@ def build_base_map(*, tile_url: str = "", tile_attribution: str = "",
 
 def build_data_layer(frame: pd.DataFrame | None, taxonomy: Taxonomy, *, lang: str = "en",
                      asset_base: str = DEFAULT_ASSET_BASE,
-                     payload_json: str | None = None) -> folium.FeatureGroup:
+                     payload_json: str | None = None,
+                     selected: tuple[int, float, float] | None = None) -> folium.FeatureGroup:
     """The organisations of ``frame`` as one FeatureGroup holding the data layer.
 
     ``payload_json`` (``json_for_script(map_payload(…))``, e.g. from a cache) replaces
-    ``frame``.
+    ``frame``; ``selected`` is the selected organisation's (id, latitude, longitude),
+    ringed and brought into view.
     """
     group = folium.FeatureGroup(name="organisations")
     payload = payload_json if payload_json is not None else map_payload(frame, taxonomy, lang)
-    OrganisationLayer(payload, asset_base).add_to(group)
+    OrganisationLayer(payload, asset_base, selected).add_to(group)
     return group
 
 

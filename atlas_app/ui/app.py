@@ -6,12 +6,14 @@ from pathlib import Path
 
 import streamlit as st
 
+from atlas_app.maps.elements import json_for_script
 from atlas_app.ui import lang, state, upload_gate
 from atlas_app.ui.resources import get_settings, get_store, get_taxonomy
 from atlas_app.ui.staff_session import TOKEN, current_staff
 
 PAGES = Path(__file__).resolve().parent / "screens"
 STYLES = Path(__file__).resolve().parent / "static" / "atlas" / "app.css"
+PAGE_SCRIPT = Path(__file__).resolve().parent / "static" / "atlas" / "page.js"
 
 st.set_page_config(page_title="Social Tech Atlas", page_icon="🗺️", layout="wide",
                    initial_sidebar_state="collapsed")
@@ -19,11 +21,13 @@ st.html(f"<style>{STYLES.read_text(encoding='utf-8')}</style>")
 state.init_from_url(get_taxonomy())
 # The language switch sits in the top bar (app.css), so no page needs a sidebar; an
 # embedded map takes its language from the link (?lang=).
-if st.context.is_embedded:
-    _ = lang.current()
-else:
-    with st.container(key="lang-bar"):
-        _ = lang.language_switch()
+with st.container(key="lang-bar"):
+    _ = lang.current() if st.context.is_embedded else lang.language_switch()
+    # The page's script (static/atlas/page.js) with its data: language, labels, selection.
+    config = json_for_script({"lang": _.lang, "mapTitle": _("Map of the organisations"),
+                              "selected": state.selected_org()})
+    st.html(f"<script>window.atlasPageConfig = {config};\n"
+            f"{PAGE_SCRIPT.read_text(encoding='utf-8')}</script>", unsafe_allow_javascript=True)
 pages = [
     st.Page(PAGES / "map.py", title=_("Map"), url_path="map", default=True),
     st.Page(PAGES / "research.py", title=_("Research"), url_path="research"),

@@ -108,7 +108,8 @@ def select_org(org_id: int | None) -> None:
 
 def on_list_select() -> None:
     """Callback of the list view: the chosen row opens in the detail panel."""
-    rows = st.session_state[LIST].selection.rows
+    selection = st.session_state[LIST].selection
+    rows = list(selection.rows) or [cell[0] for cell in selection.cells]
     ids = st.session_state.get(LIST_IDS, [])
     if rows and rows[0] < len(ids):
         select_org(ids[rows[0]])

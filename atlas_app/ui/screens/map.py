@@ -3,6 +3,7 @@ the list. Every view is a URL (see ``ui/state.py``)."""
 
 from __future__ import annotations
 
+import html
 from dataclasses import replace
 
 import numpy as np
@@ -93,6 +94,11 @@ def _render_view(index, settings, taxonomy, _, embedded: bool) -> None:
         st.button(_("Show all organisations"), key="reset-empty", on_click=state.reset_filters)
         return
 
+    if not embedded:
+        # Past the map in one keystroke (static/atlas/page.js moves the focus).
+        st.html(f'<a class="atlas-skip" href="#organisations" '
+                f'data-target=".st-key-organisation-list">'
+                f'{html.escape(_("Skip the map: go to the list"))}</a>')
     with st.container(key="map-area"):
         map_column, detail_column = st.columns([5, 2]) if not embedded else (st.container(),
                                                                              None)
@@ -103,7 +109,8 @@ def _render_view(index, settings, taxonomy, _, embedded: bool) -> None:
                            asset_base=ASSET_BASE, lang=_.lang),
             feature_group_to_add=build_data_layer(
                 None, taxonomy, lang=_.lang, asset_base=ASSET_BASE,
-                payload_json=_payload_for_view(index, mask, filters, _.lang)),
+                payload_json=_payload_for_view(index, mask, filters, _.lang),
+                selected=_located(org)),
             key=state.MAP, height=480, use_container_width=True,
             returned_objects=["last_object_clicked", "last_object_clicked_tooltip",
                               "last_object_clicked_count", "bounds", "zoom"])
@@ -114,6 +121,7 @@ def _render_view(index, settings, taxonomy, _, embedded: bool) -> None:
                          "location); they are in the list.", count=_.number(unlocated)))
     if detail_column is None:
         return
+    org = published_organisation(index, state.selected_org())  # a click may have changed it
     with detail_column:
         detail_panel(organisation_detail(org, taxonomy, _.lang) if org else None, _)
     _organisation_list(index, filters, shown, _)
@@ -130,6 +138,14 @@ def _payload_for_view(index, mask, filters, lang_code: str) -> str:
     return map_payload_json(index, filters, lang_code, window, fit)
 
 
+def _located(org: dict | None) -> tuple[int, float, float] | None:
+    """The selected organisation's (id, latitude, longitude) for the map, if it has a place."""
+    try:
+        return int(org["id"]), float(org["latitude"]), float(org["longitude"])
+    except (TypeError, KeyError, ValueError):
+        return None
+
+
 def _follow_map_click(clicked: dict | None, index, mask) -> None:
     """A new click on a dot selects its organisation (old clicks are ignored)."""
     count = (clicked or {}).get("last_object_clicked_count")
@@ -143,7 +159,7 @@ def _follow_map_click(clicked: dict | None, index, mask) -> None:
 
 
 def _organisation_list(index, filters, shown: int, _) -> None:
-    st.subheader(_("List"))
+    st.subheader(_("List"), anchor="organisations")
     table = organisation_list(index, filters, _.lang, LIST_LIMIT)
     if shown > LIST_LIMIT:
         st.caption(_("The first {limit} of {count} organisations by name: narrow the filters "
@@ -153,7 +169,8 @@ def _organisation_list(index, filters, shown: int, _) -> None:
     with st.container(key="organisation-list"):
         st.dataframe(table.drop(columns="id"), key=state.LIST, hide_index=True,
                      width="stretch", on_select=state.on_list_select,
-                     selection_mode="single-row",
+                     # A click on a name (any cell) selects, as does the row's box.
+                     selection_mode=["single-row", "single-cell"],
                      column_config={"name": _("Name"), "sector": _("Sector"),
                                     "kind": _("Kind"), "city": _("City"),
                                     "country": _("Country")})

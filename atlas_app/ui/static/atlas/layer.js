@@ -139,11 +139,35 @@
     map.on("zoomend moveend", show);
   }
 
+  /** The map's frame made kind to phones, keyboards and screen readers: pinch-zoom
+   * allowed (folium's page forbids it), a name for the map, Escape reported to the page
+   * (which closes the card). */
+  function setup(map, label) {
+    var meta = document.querySelector("meta[name=viewport]");
+    if (meta) { meta.setAttribute("content", "width=device-width, initial-scale=1"); }
+    var box = map.getContainer();
+    box.setAttribute("role", "region");
+    box.setAttribute("aria-label", label);
+    document.documentElement.lang = document.documentElement.lang || "en";
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && window.parent !== window) {
+        window.parent.postMessage("atlas:escape", window.location.origin);
+      }
+    });
+  }
+
+  /** A ring around the selected organisation's dot. */
+  function highlight(map, latlng) {
+    if (window.atlasHighlight) { window.atlasHighlight.remove(); }
+    window.atlasHighlight = latlng ? L.circleMarker(latlng, {radius: 13, color: "#111827",
+      weight: 3, fill: false, interactive: false, pane: "markerPane"}).addTo(map) : null;
+  }
+
   /** Dots and clusters for ``data`` in the feature group ``group``. Small selections
    * arrive whole and are clustered here with Supercluster; large ones arrive already
    * aggregated by the server for the view. Only what the viewport shows exists as
    * Leaflet layers. */
-  function organisations(group, data) {
+  function organisations(group, data, selected) {
     var pointMarker = function (i) {
       var row = data.rows[i], sector = data.sectors[row[3]];
       var marker = L.circleMarker([row[1], row[2]], {radius: 7, color: "#ffffff",
@@ -151,6 +175,10 @@
         orgId: row[0]});
       marker.bindTooltip(escapeHtml(row[4]));
       marker.bindPopup(function () { return popup(row, data.sectors, document); });
+      marker.on("click", function () {
+        window.atlasClickedOrg = row[0];
+        highlight(group._map, [row[1], row[2]]);
+      });
       return marker;
     };
     var clusterMarker = function (latlng, count, zoomTo) {
@@ -160,7 +188,7 @@
       inner.appendChild(label);
       var marker = L.marker(latlng, {icon: L.divIcon({html: inner.outerHTML,
         className: "marker-cluster marker-cluster-" + clusterSize(count),
-        iconSize: L.point(40, 40)}), keyboard: true, title: String(count)});
+        iconSize: L.point(40, 40)}), keyboard: false, title: String(count)});
       marker.on("click", function () {
         var map = group._map;
         map.setView(latlng, Math.min(zoomTo(map), map.getMaxZoom()));
@@ -203,6 +231,20 @@
       if (data.fit) {
         map.fitBounds(L.latLngBounds(data.fit).pad(0.1), {maxZoom: 9, animate: false});
       }
+      // The selected organisation: ringed; brought into view when it was chosen
+      // elsewhere than on the map (the list, a link).
+      if (selected) {
+        var at = L.latLng(selected[1], selected[2]);
+        if (selected[0] !== window.atlasClickedOrg &&
+            (!map.getBounds().contains(at) || map.getZoom() < 11)) {
+          map.setView(at, Math.max(map.getZoom(), 13), {animate: false});
+        }
+        window.atlasClickedOrg = selected[0];
+        highlight(map, at);
+      } else {
+        window.atlasClickedOrg = null;
+        highlight(map, null);
+      }
       if (index) {
         map.on("moveend", draw);
         group.once("remove", function () { map.off("moveend", draw); });
@@ -210,12 +252,13 @@
       draw();
     };
     // A handle for tests and debugging; the newest data layer wins.
-    window.atlasLayer = {data: data, layer: layer, pointMarker: pointMarker, redraw: draw};
+    window.atlasLayer = {data: data, layer: layer, pointMarker: pointMarker, redraw: draw,
+                         selected: selected || null};
     if (group._map) { onAdd(); } else { group.once("add", onAdd); }
   }
 
   return {escapeHtml: escapeHtml, abbreviate: abbreviate, clusterSize: clusterSize,
-          popupLine: popupLine, popup: popup, outlines: outlines,
+          popupLine: popupLine, popup: popup, outlines: outlines, setup: setup,
           minPopulation: minPopulation, placesToShow: placesToShow,
           organisations: organisations};
 });
