@@ -3,6 +3,8 @@ that holds at city zoom, Back and Forward, two-way selection, the keyboard, axe-
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.support.browser import map_frame
@@ -176,4 +178,39 @@ def test_the_page_language_follows_the_interface_and_pinch_zoom_is_allowed(
     assert title == {"en": "Map of the organisations", "fr": "Carte des organisations"}[lang]
     viewport = frame.evaluate("document.querySelector('meta[name=viewport]').content")
     assert "user-scalable=no" not in viewport and "maximum-scale" not in viewport
+    page.close()
+
+
+AXE = (Path(__file__).resolve().parent.parent / "atlas_app" / "ui" / "static" / "vendor" /
+       "axe-core" / "axe.min.js")
+PUBLIC_PAGES = ["", "research", "about", "suggest", "signin"]
+
+
+def axe_violations(page) -> list[str]:
+    """Serious and critical axe-core findings on the page and in its frames."""
+    for frame in page.frames:
+        frame.add_script_tag(path=str(AXE))
+    result = page.evaluate("""async () => {
+        const r = await axe.run(document, {resultTypes: ['violations']});
+        return r.violations.filter(v => ['serious', 'critical'].includes(v.impact))
+            .map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')
+                + ' ' + (n.failureSummary || '').slice(0, 160)).join(' | ')); }""")
+    return result
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_axe_finds_no_serious_violation_on_the_public_pages(app_url, browser, lang):  # noqa: F811
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    found = {}
+    for path in PUBLIC_PAGES:
+        page.goto(f"{app_url}/{path}?lang={lang}")
+        if path == "":
+            map_frame(page)
+        page.wait_for_function("(l) => document.documentElement.lang === l", arg=lang,
+                               timeout=30_000)
+        page.wait_for_timeout(1500)
+        violations = axe_violations(page)
+        if violations:
+            found[path or "map"] = violations
+    assert found == {}
     page.close()

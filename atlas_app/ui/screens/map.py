@@ -96,9 +96,9 @@ def _render_view(index, settings, taxonomy, _, embedded: bool) -> None:
 
     if not embedded:
         # Past the map in one keystroke (static/atlas/page.js moves the focus).
+        skip = html.escape(_("Skip the map: go to the list"))
         st.html(f'<a class="atlas-skip" href="#organisations" '
-                f'data-target=".st-key-organisation-list">'
-                f'{html.escape(_("Skip the map: go to the list"))}</a>')
+                f'data-target=".st-key-organisation-list">{skip}</a>')
     with st.container(key="map-area"):
         map_column, detail_column = st.columns([5, 2]) if not embedded else (st.container(),
                                                                              None)
