@@ -214,3 +214,31 @@ def test_axe_finds_no_serious_violation_on_the_public_pages(app_url, browser, la
             found[path or "map"] = violations
     assert found == {}
     page.close()
+
+
+def test_the_embed_fits_a_partners_800_by_600_frame(app_url, browser):  # noqa: F811
+    page = browser.new_page(viewport={"width": 1000, "height": 700})
+    page.set_content(f'<iframe src="{app_url}/?embed=true&sector=health" width="800" '
+                     f'height="600"></iframe>')
+    embed = None
+    for _ in range(150):
+        embed = next((f for f in page.frames if "embed=true" in f.url), None)
+        if embed and embed.evaluate("!!document.querySelector('.st-key-embed-link a')"):
+            break
+        page.wait_for_timeout(200)
+    embed.wait_for_function("() => { const f = document.querySelector("
+                            "\"iframe[src*='st_folium']\"); return f && f.offsetHeight > 200; }")
+    page.wait_for_timeout(1000)
+    assert embed.evaluate("document.querySelector('.stMain').scrollHeight") <= 600
+    link = embed.locator(".st-key-embed-link a")
+    assert link.inner_text() == "Open in the Social Tech Atlas"
+    assert "sector=health" in link.get_attribute("href")
+    assert "embed" not in link.get_attribute("href")
+    assert link.bounding_box()["y"] + link.bounding_box()["height"] <= 600
+    credits = next(f for f in page.frames if "st_folium" in f.url).locator(
+        ".leaflet-control-attribution")
+    assert "Natural Earth" in credits.inner_text()
+    frame_box = page.locator("iframe").bounding_box()
+    inner = embed.locator("iframe[src*='st_folium']").bounding_box()
+    assert inner["y"] + inner["height"] <= frame_box["y"] + 600, "the credits are cut"
+    page.close()

@@ -4,6 +4,7 @@ the list. Every view is a URL (see ``ui/state.py``)."""
 from __future__ import annotations
 
 import html
+from urllib.parse import urlencode
 from dataclasses import replace
 
 import numpy as np
@@ -15,6 +16,7 @@ from atlas_app.places.countries import country_name, known_codes
 from atlas_app.public.detail import md_escape, organisation_detail
 from atlas_app.public.filters import MAX_QUERY_CHARS, describe_filters
 from atlas_app.public.index import Viewport
+from atlas_app.public.permalink import View, view_params
 from atlas_app.registry.schema import KIND_LABELS, KINDS
 from atlas_app.ui import lang, state
 from atlas_app.ui.resources import (
@@ -120,11 +122,21 @@ def _render_view(index, settings, taxonomy, _, embedded: bool) -> None:
             st.caption(_("{count} of these organisations are not on the map yet (no "
                          "location); they are in the list.", count=_.number(unlocated)))
     if detail_column is None:
+        _link_to_the_atlas(filters, _)
         return
     org = published_organisation(index, state.selected_org())  # a click may have changed it
     with detail_column:
         detail_panel(organisation_detail(org, taxonomy, _.lang) if org else None, _)
     _organisation_list(index, filters, shown, _)
+
+
+def _link_to_the_atlas(filters, _) -> None:
+    """Under an embedded map: the same view in the atlas itself (a new tab)."""
+    view = View(_.lang, filters, state.selected_org())
+    address = "./?" + urlencode(view_params(view), doseq=True)
+    label = _("Open in the Social Tech Atlas")
+    with st.container(key="embed-link"):
+        st.markdown(f"[{label}]({address})")
 
 
 def _payload_for_view(index, mask, filters, lang_code: str) -> str:
