@@ -183,13 +183,47 @@ def test_suggestion_spam_defences(staff_db):
     at.form_submit_button[0].click().run()
     assert "Thank you" in at.success[0].value and staff_db.count() == 0
     at.text_input(key="suggest-hp").input("")
-    at.selectbox(key="suggest-country").set_value("FR")
     for n in range(4):
         at.text_input(key="suggest-name").input(f"Org {n}")
         at.text_input(key="suggest-website").input(f"https://o{n}.example")
+        at.text_input(key="suggest-city").input("Paris")
+        at.selectbox(key="suggest-country").set_value("FR")
+        at.selectbox(key="suggest-kind").set_value("support")
+        at.selectbox(key="suggest-sector").set_value("health")
         at.form_submit_button[0].click().run()
     assert staff_db.count() == 3
-    assert "try again later" in at.warning[0].value
+    assert "as many suggestions in the last hour as one visitor can" in at.warning[0].value
+
+
+def test_the_suggestion_form_starts_empty_says_what_is_wrong_beside_it_and_clears(staff_db):
+    at = run_app("screens/suggest.py", lang="fr")
+    assert [at.selectbox(key=k).value for k in ("suggest-kind", "suggest-sector",
+                                                "suggest-country")] == [None, None, None]
+    at.text_input(key="suggest-name").input("Coop du Coin")
+    at.text_area(key="suggest-description").input("Une coopérative de réparation.")
+    at.form_submit_button[0].click().run()
+    assert staff_db.count() == 0
+    errors = {e.key: at.get_by_key(e.key).markdown[0].value for e in at.main
+              if (getattr(e, "key", None) or "").startswith("suggest-error-")}
+    assert errors == {"suggest-error-city": "Merci de remplir ce champ.",
+                      "suggest-error-country": "Choisissez un pays d'Europe.",
+                      "suggest-error-kind": "Choisissez le type d'organisation.",
+                      "suggest-error-sector": "Choisissez son secteur.",
+                      "suggest-error-description":
+                          "Dites dans quelle langue la description est écrite."}
+    assert at.text_input(key="suggest-name").value == "Coop du Coin"  # kept to fix
+    at.radio(key="suggest-description-lang").set_value("fr")
+    at.text_input(key="suggest-city").input("Nantes")
+    at.selectbox(key="suggest-country").set_value("FR")
+    at.selectbox(key="suggest-kind").set_value("solution")
+    at.selectbox(key="suggest-sector").set_value("open-tech")
+    at.form_submit_button[0].click().run()
+    assert "Merci" in at.success[0].value
+    [org] = staff_db.frame(statuses=None).to_dict("records")
+    assert (org["description_fr"], org["description_en"]) == ("Une coopérative de réparation.",
+                                                              None)
+    assert at.text_input(key="suggest-name").value == ""
+    assert at.selectbox(key="suggest-kind").value is None
 
 
 def test_data_quality_lists_unlocated_organisations(staff_db):

@@ -63,6 +63,8 @@ def suggest(name: str, website: str, city: str, country: str = "FR") -> AppTest:
     at.text_input(key="suggest-website").input(website)
     at.text_input(key="suggest-city").input(city)
     at.selectbox(key="suggest-country").set_value(country)
+    at.selectbox(key="suggest-kind").set_value("solution")
+    at.selectbox(key="suggest-sector").set_value("open-tech")
     at.form_submit_button[0].click().run()
     return at
 

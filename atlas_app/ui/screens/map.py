@@ -4,8 +4,8 @@ the list. Every view is a URL (see ``ui/state.py``)."""
 from __future__ import annotations
 
 import html
-from urllib.parse import urlencode
 from dataclasses import replace
+from urllib.parse import urlencode
 
 import numpy as np
 import streamlit as st
