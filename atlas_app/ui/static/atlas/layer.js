@@ -148,7 +148,12 @@
     var box = map.getContainer();
     box.setAttribute("role", "region");
     box.setAttribute("aria-label", label);
-    document.documentElement.lang = document.documentElement.lang || "en";
+    // The page sizes the frame to the window (app.css): follow it, so that the basemap's
+    // canvas covers the whole map.
+    if (window.ResizeObserver) {
+      new ResizeObserver(function () { map.invalidateSize({debounceMoveend: false}); })
+        .observe(box);
+    }
     document.addEventListener("keydown", function (event) {
       if (event.key === "Escape" && window.parent !== window) {
         window.parent.postMessage("atlas:escape", window.location.origin);
