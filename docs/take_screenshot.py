@@ -40,7 +40,7 @@ def main() -> None:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=[
                 "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-            page = browser.new_page(viewport={"width": 1400, "height": 1050})
+            page = browser.new_page(viewport={"width": 1440, "height": 900})
             page.goto(f"http://127.0.0.1:{port}/{query}")
             page.wait_for_selector("iframe[src*='st_folium']", timeout=60_000)
             page.wait_for_timeout(6000)

@@ -242,7 +242,7 @@
         var at = L.latLng(selected[1], selected[2]);
         if (selected[0] !== window.atlasClickedOrg &&
             (!map.getBounds().contains(at) || map.getZoom() < 11)) {
-          map.setView(at, Math.max(map.getZoom(), 13), {animate: false});
+          map.setView(at, Math.max(map.getZoom(), 12), {animate: false});
         }
         window.atlasClickedOrg = selected[0];
         highlight(map, at);
