@@ -50,3 +50,12 @@ test("placesToShow names the biggest places that fit, fewer when zoomed out", ()
   assert.deepEqual(AtlasMap.placesToShow(places, all, 7, project(1)), [0]);
   assert.ok(AtlasMap.minPopulation(5) > AtlasMap.minPopulation(9));
 });
+
+test("a cluster's ring has one arc per sector, as wide as its share", () => {
+  const sectors = [["a", "Alpha", "#111111"], ["b", "Beta", "#222222"], ["c", "Gamma", "#333333"]];
+  assert.equal(AtlasMap.ringGradient({0: 1, 2: 3}, sectors),
+               "conic-gradient(#111111 0% 25%, #333333 25% 100%)");
+  assert.equal(AtlasMap.ringGradient({}, sectors), "");
+  assert.equal(AtlasMap.clusterTitle(4, {0: 1, 2: 3}, sectors), "4: Gamma 3, Alpha 1");
+  assert.equal(AtlasMap.clusterTitle(9, undefined, sectors), "9");
+});

@@ -28,6 +28,29 @@
     return count < 10 ? "small" : count < 100 ? "medium" : "large";
   }
 
+  /** A cluster's ring: a conic gradient with one arc per sector, as wide as its share of
+   * the cluster (``mix``: sector index → count; ``sectors``: [id, label, colour]). */
+  function ringGradient(mix, sectors) {
+    var keys = Object.keys(mix || {}).filter(function (k) { return sectors[k]; });
+    var total = keys.reduce(function (sum, k) { return sum + mix[k]; }, 0);
+    if (!total) { return ""; }
+    var at = 0, stops = keys.sort(function (a, b) { return a - b; }).map(function (k) {
+      var from = at;
+      at += mix[k] / total * 100;
+      return sectors[k][2] + " " + +from.toFixed(2) + "% " + +at.toFixed(2) + "%";
+    });
+    return "conic-gradient(" + stops.join(", ") + ")";
+  }
+
+  /** What a cluster holds, in words: "12 organisations: Health & care 5, Culture 3…". */
+  function clusterTitle(count, mix, sectors) {
+    var keys = Object.keys(mix || {}).filter(function (k) { return sectors[k]; })
+      .sort(function (a, b) { return mix[b] - mix[a]; });
+    return String(count) + (keys.length ? ": " + keys.map(function (k) {
+      return sectors[k][1] + " " + mix[k];
+    }).join(", ") : "");
+  }
+
   /** The line under the name in a popup: "Sector · City". */
   function popupLine(row, sectors) {
     var sector = sectors[row[3]];
@@ -186,23 +209,38 @@
       });
       return marker;
     };
-    var clusterMarker = function (latlng, count, zoomTo) {
+    var clusterMarker = function (latlng, count, zoomTo, mix) {
       var label = document.createElement("span");
       label.textContent = abbreviate(count);
       var inner = document.createElement("div");
       inner.appendChild(label);
-      var marker = L.marker(latlng, {icon: L.divIcon({html: inner.outerHTML,
-        className: "marker-cluster marker-cluster-" + clusterSize(count),
-        iconSize: L.point(40, 40)}), keyboard: false, title: String(count)});
+      // The sector mix as a ring around the count (its colours set as a style, never
+      // as markup).
+      var ring = document.createElement("div");
+      ring.className = "atlas-ring";
+      ring.style.background = ringGradient(mix, data.sectors);
+      ring.appendChild(inner);
+      var marker = L.marker(latlng, {icon: L.divIcon({html: mix ? ring : inner.outerHTML,
+        className: "marker-cluster marker-cluster-" + clusterSize(count) +
+          (mix ? " atlas-mixed" : ""),
+        iconSize: L.point(40, 40)}), keyboard: false,
+        title: clusterTitle(count, mix, data.sectors)});
       marker.on("click", function () {
         var map = group._map;
         map.setView(latlng, Math.min(zoomTo(map), map.getMaxZoom()));
       });
       return marker;
     };
-    var index = data.clusters ? null : new Supercluster({radius: 50, maxZoom: 16}).load(
+    var index = data.clusters ? null : new Supercluster({radius: 50, maxZoom: 16,
+      // Each cluster counts its organisations per sector (for its ring).
+      map: function (props) { var mix = {}; mix[props.s] = 1; return {mix: mix}; },
+      reduce: function (acc, props) {
+        Object.keys(props.mix).forEach(function (k) {
+          acc.mix[k] = (acc.mix[k] || 0) + props.mix[k];
+        });
+      }}).load(
       data.rows.map(function (row, i) {
-        return {type: "Feature", properties: {i: i},
+        return {type: "Feature", properties: {i: i, s: row[3]},
                 geometry: {type: "Point", coordinates: [row[2], row[1]]}};
       }));
     var layer = L.featureGroup();
@@ -226,7 +264,8 @@
         var p = item.properties;
         layer.addLayer(p.cluster ? clusterMarker(
           [item.geometry.coordinates[1], item.geometry.coordinates[0]],
-          p.point_count, function () { return index.getClusterExpansionZoom(p.cluster_id); })
+          p.point_count, function () { return index.getClusterExpansionZoom(p.cluster_id); },
+          p.mix)
           : pointMarker(p.i));
       });
     };
@@ -263,7 +302,8 @@
   }
 
   return {escapeHtml: escapeHtml, abbreviate: abbreviate, clusterSize: clusterSize,
-          popupLine: popupLine, popup: popup, outlines: outlines, setup: setup,
+          popupLine: popupLine, popup: popup, ringGradient: ringGradient,
+          clusterTitle: clusterTitle, outlines: outlines, setup: setup,
           minPopulation: minPopulation, placesToShow: placesToShow,
           organisations: organisations};
 });
