@@ -247,3 +247,11 @@ def test_postcode_keys(country, written, key):
     from atlas_app.places.postal import postcode_key
 
     assert postcode_key(country, written) == key
+
+
+@pytest.mark.parametrize("written, expected", [
+    ("Lisbonne", ("Lisbon", "PT")), ("  münchen ", ("Munich", "DE")),
+    ("Paris", ("Paris", "FR")), ("Nowhere-sur-Rien", None)])
+def test_a_visitor_finds_a_town_anywhere(gazetteer, written, expected):
+    place = gazetteer.find_place(written)
+    assert (place and (place.name, place.country)) == (expected or None)

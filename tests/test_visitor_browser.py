@@ -265,3 +265,18 @@ def test_a_tap_on_a_dot_on_a_phone_shows_the_card_in_view(app_url, browser):  # 
     assert card["y"] >= 0 and card["y"] + 80 <= 844, "the card is on screen"
     assert heading.is_visible()
     context.close()
+
+
+def test_going_to_a_town_moves_the_map(app_url, browser):  # noqa: F811
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    page.goto(app_url)
+    map_frame(page)
+    page.get_by_role("button", name="Filters").click()
+    town = page.get_by_label("Go to a town")
+    town.fill("Lyon")
+    town.press("Enter")
+    frame = next(f for f in page.frames if "st_folium" in f.url)
+    frame.wait_for_function("() => window.map.getZoom() === 11 && "
+                            "window.map.getCenter().distanceTo([45.75, 4.85]) < 5000",
+                            timeout=15_000)
+    page.close()

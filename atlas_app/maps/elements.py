@@ -129,16 +129,18 @@ class OrganisationLayer(JSCSSMixin, MacroElement):
     _template = Template("""
         {% macro script(this, kwargs) %}
         AtlasMap.organisations({{ this._parent.get_name() }}, {{ this.payload }},
-                               {{ this.selected }});
+                               {{ this.selected }}, {{ this.focus }});
         {% endmacro %}
     """)
 
     def __init__(self, payload: dict | str, asset_base: str,
-                 selected: tuple[int, float, float] | None = None) -> None:
+                 selected: tuple[int, float, float] | None = None,
+                 focus: tuple[float, float, int] | None = None) -> None:
         super().__init__()
         self._name = "OrganisationLayer"
         self.payload = payload if isinstance(payload, str) else json_for_script(payload)
         self.selected = json_for_script(list(selected) if selected else None)
+        self.focus = json_for_script(list(focus) if focus else None)
         self.default_js = _local(CLUSTER_JS + ATLAS_JS, asset_base)
         self.default_css = _local(CLUSTER_CSS, asset_base)
 
@@ -171,16 +173,18 @@ def build_base_map(*, tile_url: str = "", tile_attribution: str = "",
 def build_data_layer(frame: pd.DataFrame | None, taxonomy: Taxonomy, *, lang: str = "en",
                      asset_base: str = DEFAULT_ASSET_BASE,
                      payload_json: str | None = None,
-                     selected: tuple[int, float, float] | None = None) -> folium.FeatureGroup:
+                     selected: tuple[int, float, float] | None = None,
+                     focus: tuple[float, float, int] | None = None) -> folium.FeatureGroup:
     """The organisations of ``frame`` as one FeatureGroup holding the data layer.
 
     ``payload_json`` (``json_for_script(map_payload(…))``, e.g. from a cache) replaces
     ``frame``; ``selected`` is the selected organisation's (id, latitude, longitude),
-    ringed and brought into view.
+    ringed and brought into view; ``focus`` (latitude, longitude, token) is a town the
+    visitor asked to see (the map moves there once per token).
     """
     group = folium.FeatureGroup(name="organisations")
     payload = payload_json if payload_json is not None else map_payload(frame, taxonomy, lang)
-    OrganisationLayer(payload, asset_base, selected).add_to(group)
+    OrganisationLayer(payload, asset_base, selected, focus).add_to(group)
     return group
 
 

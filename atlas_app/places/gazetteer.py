@@ -230,6 +230,21 @@ class Gazetteer:
         self._largest[(country, key)] = best
         return best
 
+    def find_place(self, name: str) -> Place | None:
+        """The most populous place called ``name`` (any spelling GeoNames knows) in any
+        covered country — for a visitor's "go to a town"."""
+        best = None
+        for variant in city_variants(name.strip()):
+            key = place_key(variant)
+            for country in self.bounds:
+                for pid in self._index.get((country, key), ()):
+                    place = self._place(pid)
+                    if best is None or place.population > best.population:
+                        best = place
+            if best is not None:
+                return best
+        return None
+
     def spellings(self, city: str, country: str) -> set[str]:
         """The spelling keys (:func:`place_key`) of every place ``city`` may name in
         ``country``, with the city's own: ``Lisbon`` → ``lisbon``, ``lisboa``,

@@ -24,6 +24,8 @@ MAP = "atlas-map"
 LIST = "org-list"
 LIST_IDS = "org-list-ids"
 LAST_MAP_CLICK = "last-map-click"
+PLACE = "place"          # "go to a town": what the visitor typed
+FOCUS = "map-focus"      # … and where it is: (lat, lon, token) for the map, or None
 SEEDED = "seeded-from-url"
 # Whether the language belongs in the address bar: it came with the link, or the visitor
 # chose it. A language taken from the browser stays out, so that landing on the atlas

@@ -4,6 +4,7 @@ the list. Every view is a URL (see ``ui/state.py``)."""
 from __future__ import annotations
 
 import html
+import time
 from dataclasses import replace
 from urllib.parse import urlencode
 
@@ -21,6 +22,7 @@ from atlas_app.registry.schema import KIND_LABELS, KINDS
 from atlas_app.ui import lang, state
 from atlas_app.ui.resources import (
     filter_mask,
+    get_gazetteer,
     get_settings,
     get_taxonomy,
     map_payload_json,
@@ -72,6 +74,19 @@ def _filter_controls(index, _) -> None:
         st.text_input(_("Search"), key=state.QUERY, placeholder=_("name, city, keyword…"),
                       max_chars=MAX_QUERY_CHARS)
         st.button(_("Reset filters"), key="reset-filters", on_click=state.reset_filters)
+        st.text_input(_("Go to a town"), key=state.PLACE, on_change=_go_to_place,
+                      placeholder=_("e.g. Lyon, Lisboa"), max_chars=80)
+        if st.session_state.get(state.PLACE, "").strip() and not st.session_state.get(
+                state.FOCUS):
+            st.caption(_("No town of that name in the atlas's list of places."))
+
+
+def _go_to_place() -> None:
+    """Callback: the map moves to the town the visitor typed (offline gazetteer)."""
+    name = (st.session_state.get(state.PLACE) or "").strip()
+    place = get_gazetteer().find_place(name) if name else None
+    st.session_state[state.FOCUS] = ((place.latitude, place.longitude, int(time.time() * 1000))
+                                     if place else None)
 
 
 def _render_view(index, settings, taxonomy, _, embedded: bool) -> None:
@@ -112,7 +127,7 @@ def _render_view(index, settings, taxonomy, _, embedded: bool) -> None:
             feature_group_to_add=build_data_layer(
                 None, taxonomy, lang=_.lang, asset_base=ASSET_BASE,
                 payload_json=_payload_for_view(index, mask, filters, _.lang),
-                selected=_located(org)),
+                selected=_located(org), focus=st.session_state.get(state.FOCUS)),
             key=state.MAP, height=480, use_container_width=True,
             returned_objects=["last_object_clicked", "last_object_clicked_tooltip",
                               "last_object_clicked_count", "bounds", "zoom"])

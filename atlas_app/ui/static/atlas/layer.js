@@ -195,7 +195,7 @@
    * arrive whole and are clustered here with Supercluster; large ones arrive already
    * aggregated by the server for the view. Only what the viewport shows exists as
    * Leaflet layers. */
-  function organisations(group, data, selected) {
+  function organisations(group, data, selected, focus) {
     var pointMarker = function (i) {
       var row = data.rows[i], sector = data.sectors[row[3]];
       var marker = L.circleMarker([row[1], row[2]], {radius: 7, color: "#ffffff",
@@ -288,6 +288,11 @@
       } else {
         window.atlasClickedOrg = null;
         highlight(map, null);
+      }
+      // A town the visitor asked for: once per request.
+      if (focus && focus[2] !== window.atlasFocusToken) {
+        window.atlasFocusToken = focus[2];
+        map.setView([focus[0], focus[1]], 11, {animate: false});
       }
       if (index) {
         map.on("moveend", draw);
