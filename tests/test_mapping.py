@@ -55,7 +55,7 @@ def test_no_folium_object_per_organisation(taxonomy):
     assert page.count("AtlasMap.organisations(") == 1 and "L.circleMarker(" not in page
     assert page.count('"Org 1"') == 1 and 'src="../../app/static/atlas/layer.js"' in page
     script = (STATIC / "atlas" / "layer.js").read_text()
-    assert script.count("L.circleMarker(") == 1
+    assert script.count("L.circleMarker(") == 2  # the dots, and the selection's ring
     assert "bindTooltip(escapeHtml(" in script and "textContent" in script
 
 
