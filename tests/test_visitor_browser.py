@@ -230,7 +230,7 @@ def test_the_embed_fits_a_partners_800_by_600_frame(app_url, browser):  # noqa: 
                             "\"iframe[src*='st_folium']\"); return f && f.offsetHeight > 200; }")
     page.wait_for_timeout(1000)
     assert embed.evaluate("document.querySelector('.stMain').scrollHeight") <= 600
-    link = embed.locator(".st-key-embed-link a")
+    link = embed.locator(".st-key-embed-link a").last
     assert link.inner_text() == "Open in the Social Tech Atlas"
     assert "sector=health" in link.get_attribute("href")
     assert "embed" not in link.get_attribute("href")
@@ -241,6 +241,18 @@ def test_the_embed_fits_a_partners_800_by_600_frame(app_url, browser):  # noqa: 
     frame_box = page.locator("iframe").bounding_box()
     inner = embed.locator("iframe[src*='st_folium']").bounding_box()
     assert inner["y"] + inner["height"] <= frame_box["y"] + 600, "the credits are cut"
+    page.close()
+
+
+def test_an_embed_can_hide_the_legend_and_the_filters(app_url, browser):  # noqa: F811
+    page = browser.new_page(viewport={"width": 800, "height": 600})
+    page.goto(f"{app_url}/?embed=true&hide=legend&hide=filters&org=1")
+    page.locator(".st-key-embed-link strong").wait_for(timeout=15_000)  # the organisation
+    page.wait_for_timeout(1000)
+    assert page.locator(".st-key-sector").count() == 0
+    assert page.get_by_role("button", name="Filters").count() == 0
+    assert page.evaluate("new URLSearchParams(location.search).getAll('hide')") == [
+        "legend", "filters"]
     page.close()
 
 

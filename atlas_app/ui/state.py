@@ -32,6 +32,10 @@ SEEDED = "seeded-from-url"
 # rewrites nothing (a rewrite is a history entry).
 LANG_IN_URL = "lang-in-url"
 
+# What a partner may hide in an embedded map: ?embed=true&hide=legend&hide=filters
+HIDE = "embed-hide"
+EMBED_PARTS = ("legend", "filters")
+
 FILTER_DEFAULTS: dict[str, object] = {COUNTRY: [], SECTOR: [], KIND: [], QUERY: ""}
 
 
@@ -48,6 +52,7 @@ def init_from_url(taxonomy: Taxonomy) -> None:
     st.session_state[KIND] = list(view.filters.kinds)
     st.session_state[QUERY] = view.filters.q
     st.session_state[ORG] = view.org
+    st.session_state[HIDE] = [v for v in EMBED_PARTS if v in st.query_params.get_all("hide")]
     st.session_state[SEEDED] = True
 
 
@@ -62,9 +67,21 @@ def _view() -> View:
                 current_filters(), st.session_state.get(ORG))
 
 
+def _params() -> dict[str, str | list[str]]:
+    params = view_params(_view())
+    if st.session_state.get(HIDE):
+        params["hide"] = list(st.session_state[HIDE])
+    return params
+
+
+def hidden(part: str) -> bool:
+    """Whether the embedding page asked to hide ``part`` (see EMBED_PARTS)."""
+    return part in (st.session_state.get(HIDE) or ())
+
+
 def _url_differs() -> bool:
     current = {k: st.query_params.get_all(k) for k in st.query_params}
-    return current != _as_lists(view_params(_view()))
+    return current != _as_lists(_params())
 
 
 def _history_navigation() -> bool:
@@ -81,7 +98,7 @@ def _as_lists(params: dict[str, str | list[str]]) -> dict[str, list[str]]:
 
 def write_url() -> None:
     """Make the address bar show the current view."""
-    show_in_address_bar(view_params(_view()))
+    show_in_address_bar(_params())
 
 
 def show_in_address_bar(params: dict[str, str | list[str]]) -> None:

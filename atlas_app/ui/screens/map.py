@@ -98,14 +98,16 @@ def _render_view(index, settings, taxonomy, _, embedded: bool) -> None:
     mask = filter_mask(index, filters)
     shown = int(np.count_nonzero(mask))
     with st.container(key="atlas-controls", horizontal=True, vertical_alignment="center"):
-        _filter_controls(index, _)
+        if not (embedded and state.hidden("filters")):
+            _filter_controls(index, _)
         with st.container(key="result-summary", width="content"):
             # The visitor's words (from a shared link, too) are shown as text, never
             # Markdown.
             st.markdown(describe_filters(  # markdown: q escaped; the rest are labels and numbers
                 replace(filters, q=md_escape(filters.q)), shown, len(index), taxonomy,
                 _.lang))
-    sector_legend(taxonomy, sector_counts(index, filters), _)
+    if not (embedded and state.hidden("legend")):
+        sector_legend(taxonomy, sector_counts(index, filters), _)
     if not shown:
         st.warning(_("No organisation matches these filters."))
         st.button(_("Show all organisations"), key="reset-empty", on_click=state.reset_filters)
@@ -137,7 +139,8 @@ def _render_view(index, settings, taxonomy, _, embedded: bool) -> None:
             st.caption(_("{count} of these organisations are not on the map yet (no "
                          "location); they are in the list.", count=_.number(unlocated)))
     if detail_column is None:
-        _link_to_the_atlas(filters, _)
+        org = published_organisation(index, state.selected_org())
+        _embed_footer(organisation_detail(org, taxonomy, _.lang) if org else None, filters, _)
         return
     org = published_organisation(index, state.selected_org())  # a click may have changed it
     with detail_column:
@@ -145,12 +148,18 @@ def _render_view(index, settings, taxonomy, _, embedded: bool) -> None:
     _organisation_list(index, filters, shown, _)
 
 
-def _link_to_the_atlas(filters, _) -> None:
-    """Under an embedded map: the same view in the atlas itself (a new tab)."""
+def _embed_footer(detail, filters, _) -> None:
+    """Under an embedded map, one line: the clicked organisation with its website, and
+    the same view in the atlas itself (a new tab)."""
     view = View(_.lang, filters, state.selected_org())
     address = "./?" + urlencode(view_params(view), doseq=True)
     label = _("Open in the Social Tech Atlas")
-    with st.container(key="embed-link"):
+    with st.container(key="embed-link", horizontal=True, vertical_alignment="center"):
+        if detail is not None:
+            website = (f" · [{md_escape(detail.website)}]"
+                       f"({detail.website.replace('(', '%28').replace(')', '%29')})"
+                       if detail.website else "")
+            st.markdown(f"**{md_escape(detail.name)}** · {md_escape(detail.sector)}{website}")
         st.markdown(f"[{label}]({address})")
 
 
