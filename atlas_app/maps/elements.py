@@ -156,7 +156,10 @@ def build_base_map(*, tile_url: str = "", tile_attribution: str = "",
                       prefer_canvas=True)
     # MarkerCluster needs the map's maxZoom, which is otherwise taken from a tile layer
     # (folium passes its own min/max zoom arguments to the tiles only).
-    fmap.options.update(minZoom=2, maxZoom=18)
+    # The map stays over Europe and around it (what the basemap covers): dragged or
+    # wheeled away, it comes back.
+    fmap.options.update(minZoom=2, maxZoom=18, maxBounds=[[15.0, -60.0], [80.0, 90.0]],
+                        maxBoundsViscosity=0.7)
     fmap.default_js = _local(MAP_JS, asset_base)
     fmap.default_css = _local(MAP_CSS, asset_base)
     MapSetup(translator(lang)(MAP_LABEL), asset_base).add_to(fmap)
