@@ -450,3 +450,19 @@ def test_status_buttons_stay_on_the_chosen_organisation(staff_db):
     statuses = {i: staff_db.get_organisation(i)["status"] for i in range(1, 6)}
     assert statuses == {1: "published", 2: "published", 3: "archived", 4: "published",
                         5: "published"}
+
+
+def test_a_suggestion_keeps_the_point_picked_on_the_map(staff_db):
+    at = run_app("screens/suggest.py")
+    at.session_state["suggest-latitude"] = "45.764000"
+    at.session_state["suggest-longitude"] = "4.835700"
+    at.run()
+    at.text_input(key="suggest-name").input("Atelier Vélo")
+    at.text_input(key="suggest-city").input("Lyon")
+    at.selectbox(key="suggest-country").set_value("FR")
+    at.selectbox(key="suggest-kind").set_value("solution")
+    at.selectbox(key="suggest-sector").set_value("environment")
+    at.form_submit_button[0].click().run()
+    [org] = staff_db.frame(statuses=None).to_dict("records")
+    assert (org["latitude"], org["longitude"]) == (45.764, 4.8357)
+    assert "suggest-latitude" not in at.session_state

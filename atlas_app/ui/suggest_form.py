@@ -26,6 +26,8 @@ FIELDS = ("name", "website", "city", "country", "kind", "sector", "description",
           "description-lang")
 KEYS = {field: f"suggest-{field}" for field in FIELDS}
 TRAP = "suggest-hp"
+# Where the person clicked the map (optional): plain state, written by the map picker.
+LATITUDE, LONGITUDE = "suggest-latitude", "suggest-longitude"
 PROBLEMS = "suggest-problems"   # field → message id, shown beside the field
 OUTCOME = "suggest-outcome"     # "thanks" | "visitor_limit" | "site_limit"
 
@@ -73,7 +75,8 @@ def on_send() -> None:
         {"name": values["name"] or "", "website": values["website"] or "",
          "city": values["city"] or "", "country": values["country"] or "",
          "kind": values["kind"] or "", "sector": values["sector"] or "",
-         f"description_{lang or 'en'}": description},
+         f"description_{lang or 'en'}": description,
+         "latitude": state.get(LATITUDE) or "", "longitude": state.get(LONGITUDE) or ""},
         get_taxonomy(), line=1, default_status="pending")
     errors = {FORM_FIELD.get(p.field, p.field): p.code for p in problems
               if p.severity == "error" and p.field}
@@ -86,7 +89,7 @@ def on_send() -> None:
     add_suggestion(get_store(), record, client)
     state[SENT] = recent + [time.time()]
     state[OUTCOME] = "thanks"
-    for key in KEYS.values():
+    for key in (*KEYS.values(), LATITUDE, LONGITUDE):
         state.pop(key, None)
 
 

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+from atlas_app.maps.elements import build_base_map
 from atlas_app.places.countries import EUROPE, country_name
 from atlas_app.registry.schema import KIND_LABELS, KINDS
 from atlas_app.ui import lang
 from atlas_app.ui import suggest_form as form
 from atlas_app.ui.resources import get_taxonomy
+from atlas_app.ui.widgets import point_picker
 
 LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
 
@@ -38,6 +40,11 @@ elif outcome == "visitor_limit":
                  "please come back later."))
 elif outcome == "site_limit":
     st.warning(_("Many suggestions have arrived in the last hour; please try again later."))
+with st.expander(_("Optional: click the map where the organisation is (otherwise it is "
+                  "placed at its city).")):
+    if point_picker(build_base_map(lang=_.lang), "suggest-map", form.LATITUDE,
+                    form.LONGITUDE):
+        st.rerun()
 with st.form("suggest"):
     st.text_input(_("Name"), key=form.KEYS["name"])
     beside("name")
@@ -67,4 +74,8 @@ with st.form("suggest"):
              format_func=LANGUAGE_NAMES.get)
     beside("description")
     st.text_input("Leave this empty", key=form.TRAP, label_visibility="collapsed")
+    if st.session_state.get(form.LATITUDE):
+        st.caption(_("Location: {lat}, {lon} (from the map above)",
+                     lat=st.session_state[form.LATITUDE],
+                     lon=st.session_state[form.LONGITUDE]))
     st.form_submit_button(_("Send the suggestion"), on_click=form.on_send)
