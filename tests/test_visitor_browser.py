@@ -292,3 +292,29 @@ def test_going_to_a_town_moves_the_map(app_url, browser):  # noqa: F811
                             "window.map.getCenter().distanceTo([45.75, 4.85]) < 5000",
                             timeout=15_000)
     page.close()
+
+
+def test_arrow_keys_go_from_dot_to_dot_and_enter_opens_one(app_url, browser):  # noqa: F811
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    page.goto(app_url)
+    frame = map_frame(page)
+    frame.focus(".leaflet-container")
+    page.keyboard.press("ArrowRight")
+    live = frame.locator(".atlas-live")
+    first = live.inner_text()
+    assert first.endswith(")") and "(1/" in first
+    page.keyboard.press("ArrowRight")
+    assert "(2/" in live.inner_text()
+    # Alone in the view, a dot is named; Enter opens its card.
+    frame.evaluate("""() => { const r = window.atlasLayer.data.rows[0];
+        window.map.setView([r[1], r[2]], 18, {animate: false}); }""")
+    frame.wait_for_function("() => window.map.getZoom() === 18")
+    page.wait_for_timeout(500)
+    frame.focus(".leaflet-container")
+    page.keyboard.press("ArrowRight")
+    name = frame.evaluate("window.atlasLayer.data.rows[0][4]")
+    assert live.inner_text().startswith(name)
+    page.keyboard.press("Enter")
+    page.locator(".st-key-detail h3").wait_for(timeout=15_000)
+    assert page.locator(".st-key-detail h3").inner_text().strip() == name
+    page.close()

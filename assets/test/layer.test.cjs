@@ -59,3 +59,8 @@ test("a cluster's ring has one arc per sector, as wide as its share", () => {
   assert.equal(AtlasMap.clusterTitle(4, {0: 1, 2: 3}, sectors), "4: Gamma 3, Alpha 1");
   assert.equal(AtlasMap.clusterTitle(9, undefined, sectors), "9");
 });
+
+test("the keyboard visits dots top to bottom, then left to right", () => {
+  const items = [{lat: 45, lng: 5}, {lat: 50, lng: 2}, {lat: 45, lng: 1}];
+  assert.deepEqual(AtlasMap.readingOrder(items), [1, 2, 0]);
+});

@@ -184,6 +184,50 @@
     });
   }
 
+  /** The order the keyboard visits the map's dots and clusters in: top to bottom, then
+   * left to right (``items`` have ``lat`` and ``lng``); returns their indexes. */
+  function readingOrder(items) {
+    return items.map(function (item, i) { return i; }).sort(function (a, b) {
+      return (items[b].lat - items[a].lat) || (items[a].lng - items[b].lng);
+    });
+  }
+
+  /** The keyboard on the map (its frame focused): the arrow keys go from dot to dot (and
+   * cluster), a live region names each, Enter opens it as a click would; Shift+arrows
+   * pan and +/- zoom, as Leaflet does. */
+  function keyboardVisits(map, layer) {
+    var box = map.getContainer();
+    if (box.atlasKeys) { box.atlasKeys.layer = layer; return; }
+    var live = document.createElement("div");
+    live.setAttribute("role", "status");
+    live.setAttribute("aria-live", "polite");
+    live.className = "atlas-live";
+    box.appendChild(live);
+    var state = box.atlasKeys = {layer: layer, at: -1};
+    box.addEventListener("keydown", function (event) {
+      if (event.shiftKey || event.altKey || event.ctrlKey || event.metaKey) { return; }
+      var step = {ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1}[event.key];
+      if (!step && event.key !== "Enter") { return; }
+      var bounds = map.getBounds(), items = state.layer.getLayers().filter(function (m) {
+        return bounds.contains(m.getLatLng());
+      });
+      var order = readingOrder(items.map(function (m) { return m.getLatLng(); }));
+      if (!order.length) { return; }
+      event.preventDefault();
+      event.stopPropagation();
+      if (step) {
+        state.at = ((state.at + step) % order.length + order.length) % order.length;
+        var marker = items[order[state.at]];
+        state.current = marker;
+        highlight(map, marker.getLatLng());
+        live.textContent = (marker.options.label || marker.options.title) + " (" +
+          (state.at + 1) + "/" + order.length + ")";
+      } else if (state.current && state.layer.hasLayer(state.current)) {
+        state.current.fire("click", {latlng: state.current.getLatLng()}, true);
+      }
+    }, true);
+  }
+
   /** A ring around the selected organisation's dot. */
   function highlight(map, latlng) {
     if (window.atlasHighlight) { window.atlasHighlight.remove(); }
@@ -200,7 +244,7 @@
       var row = data.rows[i], sector = data.sectors[row[3]];
       var marker = L.circleMarker([row[1], row[2]], {radius: 7, color: "#ffffff",
         weight: 1.5, fillColor: sector ? sector[2] : "#777777", fillOpacity: 0.92,
-        orgId: row[0]});
+        orgId: row[0], label: row[4] + " · " + popupLine(row, data.sectors)});
       marker.bindTooltip(escapeHtml(row[4]));
       marker.bindPopup(function () { return popup(row, data.sectors, document); });
       marker.on("click", function () {
@@ -272,6 +316,7 @@
     var onAdd = function () {
       var map = group._map;
       group.addLayer(layer);
+      keyboardVisits(map, layer);
       if (data.fit) {
         map.fitBounds(L.latLngBounds(data.fit).pad(0.1), {maxZoom: 9, animate: false});
       }
@@ -308,6 +353,7 @@
 
   return {escapeHtml: escapeHtml, abbreviate: abbreviate, clusterSize: clusterSize,
           popupLine: popupLine, popup: popup, ringGradient: ringGradient,
+          readingOrder: readingOrder,
           clusterTitle: clusterTitle, outlines: outlines, setup: setup,
           minPopulation: minPopulation, placesToShow: placesToShow,
           organisations: organisations};
