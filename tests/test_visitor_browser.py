@@ -318,3 +318,17 @@ def test_arrow_keys_go_from_dot_to_dot_and_enter_opens_one(app_url, browser):  #
     page.locator(".st-key-detail h3").wait_for(timeout=15_000)
     assert page.locator(".st-key-detail h3").inner_text().strip() == name
     page.close()
+
+
+def test_near_me_asks_the_browser_and_moves_the_map(app_url, browser):  # noqa: F811
+    context = browser.new_context(viewport={"width": 1366, "height": 768},
+                                  geolocation={"latitude": 45.76, "longitude": 4.83},
+                                  permissions=["geolocation"])
+    page = context.new_page()
+    page.goto(app_url)
+    frame = map_frame(page)
+    frame.get_by_role("button", name="Near me").click()
+    frame.wait_for_function("() => window.map.getZoom() === 11 && "
+                            "window.map.getCenter().distanceTo([45.76, 4.83]) < 1000",
+                            timeout=15_000)
+    context.close()

@@ -45,6 +45,7 @@ PLACES = "basemap/places.json"
 PLACES_CREDIT = N_("Places: © GeoNames (CC BY 4.0)")
 OUTLINES_CREDIT = N_("Country outlines: Natural Earth")
 MAP_LABEL = N_("Map of the organisations")
+NEAR_ME = N_("Near me")
 
 
 def _local(assets: tuple[tuple[str, str], ...], base: str) -> list[tuple[str, str]]:
@@ -106,18 +107,21 @@ class CountryOutlines(JSCSSMixin, MacroElement):
 
 
 class MapSetup(JSCSSMixin, MacroElement):
-    """Pinch-zoom, a name for the map, Escape reported to the page (``AtlasMap.setup``)."""
+    """Pinch-zoom, a name for the map, Escape reported to the page, a "Near me" button
+    (``AtlasMap.setup``)."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        AtlasMap.setup({{ this._parent.get_name() }}, {{ this.label|tojson }});
+        AtlasMap.setup({{ this._parent.get_name() }}, {{ this.label|tojson }},
+                       {{ this.near_me|tojson }});
         {% endmacro %}
     """)
 
-    def __init__(self, label: str, asset_base: str) -> None:
+    def __init__(self, label: str, asset_base: str, near_me: str = "") -> None:
         super().__init__()
         self._name = "MapSetup"
         self.label = label
+        self.near_me = near_me
         self.default_js = _local(ATLAS_JS, asset_base)
 
 
@@ -162,7 +166,8 @@ def build_base_map(*, tile_url: str = "", tile_attribution: str = "",
                         maxBoundsViscosity=0.7)
     fmap.default_js = _local(MAP_JS, asset_base)
     fmap.default_css = _local(MAP_CSS, asset_base)
-    MapSetup(translator(lang)(MAP_LABEL), asset_base).add_to(fmap)
+    _ = translator(lang)
+    MapSetup(_(MAP_LABEL), asset_base, _(NEAR_ME)).add_to(fmap)
     if tile_url:
         folium.TileLayer(tiles=tile_url, attr=tile_attribution or " ", name="basemap",
                          max_zoom=19).add_to(fmap)

@@ -165,12 +165,31 @@
   /** The map's frame made kind to phones, keyboards and screen readers: pinch-zoom
    * allowed (folium's page forbids it), a name for the map, Escape reported to the page
    * (which closes the card). */
-  function setup(map, label) {
+  function setup(map, label, nearMe) {
     var meta = document.querySelector("meta[name=viewport]");
     if (meta) { meta.setAttribute("content", "width=device-width, initial-scale=1"); }
     var box = map.getContainer();
     box.setAttribute("role", "region");
     box.setAttribute("aria-label", label);
+    // "Near me": the browser asks the visitor before it tells where they are; nothing is
+    // asked until the button is pressed, and the position goes nowhere but the map.
+    if (nearMe && navigator.geolocation) {
+      var control = L.control({position: "topleft"});
+      control.onAdd = function () {
+        var bar = L.DomUtil.create("div", "leaflet-bar atlas-near-me");
+        var button = L.DomUtil.create("button", "", bar);
+        button.type = "button";
+        button.textContent = nearMe;
+        L.DomEvent.disableClickPropagation(bar);
+        L.DomEvent.on(button, "click", function () {
+          navigator.geolocation.getCurrentPosition(function (position) {
+            map.setView([position.coords.latitude, position.coords.longitude], 11);
+          }, function () { button.disabled = true; }, {timeout: 15000, maximumAge: 600000});
+        });
+        return bar;
+      };
+      control.addTo(map);
+    }
     // The page sizes the frame to the window (app.css): follow it, so that the basemap's
     // canvas covers the whole map.
     if (window.ResizeObserver) {
