@@ -7,10 +7,25 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.browser import map_frame
-from tests.test_browser import app_url, browser  # noqa: F401  (module-scoped fixtures)
+from tests.support.browser import atlas_server, chromium_browser, map_frame
+from tests.support.factories import make_organisation, make_registry
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory, taxonomy):
+    rows = make_registry(60, located_share=1.0)
+    rows.append(make_organisation(name="Café `Le Lab`", website="https://lab.example",
+                                  latitude="48.85", longitude="2.35"))
+    with atlas_server(tmp_path_factory.mktemp("visitor"), rows, taxonomy) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium_browser() as chromium:
+        yield chromium
 
 LAPTOPS = [(1440, 900), (1366, 768)]
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
@@ -25,7 +40,7 @@ def map_box(page) -> dict:
 
 
 @pytest.mark.parametrize("size", LAPTOPS)
-def test_the_map_fills_a_laptop_window(app_url, browser, size):  # noqa: F811
+def test_the_map_fills_a_laptop_window(app_url, browser, size):
     width, height = size
     page = browser.new_page(viewport={"width": width, "height": height})
     page.goto(app_url)
@@ -41,7 +56,7 @@ def test_the_map_fills_a_laptop_window(app_url, browser, size):  # noqa: F811
     page.close()
 
 
-def test_on_a_phone_the_map_is_above_the_fold(app_url, browser):  # noqa: F811
+def test_on_a_phone_the_map_is_above_the_fold(app_url, browser):
     context = browser.new_context(**PHONE)
     page = context.new_page()
     page.goto(app_url)
@@ -52,7 +67,7 @@ def test_on_a_phone_the_map_is_above_the_fold(app_url, browser):  # noqa: F811
 
 
 def test_at_city_zoom_the_basemap_names_places_without_asking_other_hosts(
-        app_url, browser):  # noqa: F811
+        app_url, browser):
     page = browser.new_page(viewport={"width": 1366, "height": 768})
     requested: list[str] = []
     page.on("request", lambda r: requested.append(r.url))
@@ -74,7 +89,7 @@ def summary_text(page) -> str:
     return page.locator(".st-key-result-summary").inner_text().strip()
 
 
-def test_back_and_forward_restore_views_and_landing_adds_no_entry(app_url, browser):  # noqa: F811
+def test_back_and_forward_restore_views_and_landing_adds_no_entry(app_url, browser):
     page = browser.new_page(viewport={"width": 1366, "height": 768})
     # The history's length when the page starts (a new tab's blank page counts too).
     page.add_init_script("window.startLength = window.startLength || history.length")
@@ -110,7 +125,7 @@ def test_back_and_forward_restore_views_and_landing_adds_no_entry(app_url, brows
 
 
 def test_a_click_on_a_name_selects_and_the_map_follows_and_escape_clears(
-        app_url, browser):  # noqa: F811
+        app_url, browser):
     page = browser.new_page(viewport={"width": 1366, "height": 768})
     page.goto(app_url)
     frame = map_frame(page)
@@ -137,7 +152,7 @@ def test_a_click_on_a_name_selects_and_the_map_follows_and_escape_clears(
     page.close()
 
 
-def test_the_keyboard_reaches_the_list_in_few_steps_past_the_map(app_url, browser):  # noqa: F811
+def test_the_keyboard_reaches_the_list_in_few_steps_past_the_map(app_url, browser):
     page = browser.new_page(viewport={"width": 1366, "height": 768})
     page.goto(app_url)
     map_frame(page)
@@ -169,7 +184,7 @@ def test_the_keyboard_reaches_the_list_in_few_steps_past_the_map(app_url, browse
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_the_page_language_follows_the_interface_and_pinch_zoom_is_allowed(
-        app_url, browser, lang):  # noqa: F811
+        app_url, browser, lang):
     page = browser.new_page(viewport={"width": 1366, "height": 768})
     page.goto(f"{app_url}/?lang={lang}")
     frame = map_frame(page)
@@ -199,7 +214,7 @@ def axe_violations(page) -> list[str]:
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
-def test_axe_finds_no_serious_violation_on_the_public_pages(app_url, browser, lang):  # noqa: F811
+def test_axe_finds_no_serious_violation_on_the_public_pages(app_url, browser, lang):
     page = browser.new_page(viewport={"width": 1366, "height": 768})
     found = {}
     for path in PUBLIC_PAGES:
@@ -216,7 +231,7 @@ def test_axe_finds_no_serious_violation_on_the_public_pages(app_url, browser, la
     page.close()
 
 
-def test_the_embed_fits_a_partners_800_by_600_frame(app_url, browser):  # noqa: F811
+def test_the_embed_fits_a_partners_800_by_600_frame(app_url, browser):
     page = browser.new_page(viewport={"width": 1000, "height": 700})
     page.set_content(f'<iframe src="{app_url}/?embed=true&sector=health" width="800" '
                      f'height="600"></iframe>')
@@ -244,7 +259,7 @@ def test_the_embed_fits_a_partners_800_by_600_frame(app_url, browser):  # noqa: 
     page.close()
 
 
-def test_an_embed_can_hide_the_legend_and_the_filters(app_url, browser):  # noqa: F811
+def test_an_embed_can_hide_the_legend_and_the_filters(app_url, browser):
     page = browser.new_page(viewport={"width": 800, "height": 600})
     page.goto(f"{app_url}/?embed=true&hide=legend&hide=filters&org=1")
     page.locator(".st-key-embed-link strong").wait_for(timeout=15_000)  # the organisation
@@ -256,7 +271,7 @@ def test_an_embed_can_hide_the_legend_and_the_filters(app_url, browser):  # noqa
     page.close()
 
 
-def test_a_tap_on_a_dot_on_a_phone_shows_the_card_in_view(app_url, browser):  # noqa: F811
+def test_a_tap_on_a_dot_on_a_phone_shows_the_card_in_view(app_url, browser):
     context = browser.new_context(**PHONE)
     page = context.new_page()
     page.goto(app_url)
@@ -279,7 +294,7 @@ def test_a_tap_on_a_dot_on_a_phone_shows_the_card_in_view(app_url, browser):  # 
     context.close()
 
 
-def test_going_to_a_town_moves_the_map(app_url, browser):  # noqa: F811
+def test_going_to_a_town_moves_the_map(app_url, browser):
     page = browser.new_page(viewport={"width": 1366, "height": 768})
     page.goto(app_url)
     map_frame(page)
@@ -294,7 +309,7 @@ def test_going_to_a_town_moves_the_map(app_url, browser):  # noqa: F811
     page.close()
 
 
-def test_arrow_keys_go_from_dot_to_dot_and_enter_opens_one(app_url, browser):  # noqa: F811
+def test_arrow_keys_go_from_dot_to_dot_and_enter_opens_one(app_url, browser):
     page = browser.new_page(viewport={"width": 1366, "height": 768})
     page.goto(app_url)
     frame = map_frame(page)
@@ -320,7 +335,7 @@ def test_arrow_keys_go_from_dot_to_dot_and_enter_opens_one(app_url, browser):  #
     page.close()
 
 
-def test_near_me_asks_the_browser_and_moves_the_map(app_url, browser):  # noqa: F811
+def test_near_me_asks_the_browser_and_moves_the_map(app_url, browser):
     context = browser.new_context(viewport={"width": 1366, "height": 768},
                                   geolocation={"latitude": 45.76, "longitude": 4.83},
                                   permissions=["geolocation"])

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
 
 from tests.support.apptest import PASSWORD as STAFF_PASSWORD
+
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 NAMES = "window.atlasLayer.data.rows.map(r => r[4])"
 
@@ -46,3 +54,59 @@ def sign_in_staff(page, base_url: str) -> None:
     page.get_by_role("textbox", name="Password").fill(STAFF_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_text("Signed in as ana@example.org.").wait_for(timeout=15_000)
+
+
+@contextmanager
+def atlas_server(folder, rows: list[dict], taxonomy):
+    """A real Streamlit server on 127.0.0.1 over a fresh SQLite registry of ``rows``
+    (offline basemap, no tiles); yields its base URL."""
+    from atlas_app.intake.pipeline import ImportOptions, import_bytes
+    from atlas_app.registry.store import Store
+    from atlas_app.settings import Settings
+    from tests.support.factories import to_csv
+    from tests.support.services import free_port
+
+    url = f"sqlite:///{folder / 'atlas.db'}"
+    store = Store(url)
+    store.upgrade()
+    import_bytes(to_csv(rows), "b.csv", store, taxonomy, Settings(database_url=url),
+                 ImportOptions())
+    store.dispose()
+    port = free_port()
+    env = {**os.environ, "ATLAS_DATABASE_URL": url, "ATLAS_TILE_URL": ""}
+    proc = subprocess.Popen([sys.executable, "-m", "atlas_app.cli", "serve", "--port",
+                             str(port), "--address", "127.0.0.1"], env=env, cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise AssertionError("the Streamlit server did not answer: "
+                                 + proc.stdout.read().decode()[-2000:])
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@contextmanager
+def chromium_browser():
+    """Debian's chromium driven by Playwright (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.support.services import chromium
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium(), args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        try:
+            yield browser
+        finally:
+            browser.close()

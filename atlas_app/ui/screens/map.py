@@ -159,8 +159,9 @@ def _embed_footer(detail, filters, _) -> None:
             website = (f" · [{md_escape(detail.website)}]"
                        f"({detail.website.replace('(', '%28').replace(')', '%29')})"
                        if detail.website else "")
-            st.markdown(f"**{md_escape(detail.name)}** · {md_escape(detail.sector)}{website}")
-        st.markdown(f"[{label}]({address})")
+            line = f"**{md_escape(detail.name)}** · {md_escape(detail.sector)}{website}"
+            st.markdown(line)  # markdown: escaped names; a validated http(s) address
+        st.markdown(f"[{label}]({address})")  # markdown: a catalogue label, a urlencoded link
 
 
 def _payload_for_view(index, mask, filters, lang_code: str) -> str:

@@ -26,7 +26,7 @@ def beside(field: str) -> None:
     message = problems.get(field)
     if message:
         with st.container(key=f"suggest-error-{field}"):
-            st.markdown(_(message))
+            st.markdown(_(message))  # markdown: a catalogue message
 
 
 st.title(_("Suggest an organisation"))
@@ -75,7 +75,7 @@ with st.form("suggest"):
     beside("description")
     st.text_input("Leave this empty", key=form.TRAP, label_visibility="collapsed")
     if st.session_state.get(form.LATITUDE):
-        st.caption(_("Location: {lat}, {lon} (from the map above)",
+        st.caption(_("Location: {lat}, {lon} (from the map above)",  # markdown: numbers
                      lat=st.session_state[form.LATITUDE],
                      lon=st.session_state[form.LONGITUDE]))
     st.form_submit_button(_("Send the suggestion"), on_click=form.on_send)
