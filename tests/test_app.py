@@ -195,3 +195,12 @@ def test_research_in_french_with_citation(app_db):
     assert at.title[0].value == "Recherche"
     assert any("registry version r" in c.value for c in at.code)
     assert any(c.value.startswith("@misc{social_tech_atlas_") for c in at.code)
+
+
+def test_a_capital_is_named_in_the_visitors_language(app_db):
+    """Issue 17: Lisboa stays Lisboa in the data; the card says Lisbonne in French."""
+    [org] = app_db([make_organisation(name="Coop Lx", city="Lisboa", country="PT",
+                                      website="https://lx.example")])
+    for lang, city in (("fr", "Lisbonne"), ("de", "Lissabon"), ("en", "Lisbon")):
+        at = run_app(org=str(org), lang=lang)
+        assert city in detail_text(at), (lang, detail_text(at))

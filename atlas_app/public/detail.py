@@ -13,6 +13,7 @@ import pandas as pd
 
 from atlas_app.i18n import N_, translator
 from atlas_app.places.countries import country_name
+from atlas_app.places.exonyms import city_in
 from atlas_app.registry.schema import KIND_LABELS, Taxonomy
 from atlas_app.text import safe_url
 
@@ -68,8 +69,8 @@ def organisation_detail(org: dict, taxonomy: Taxonomy, lang: str = "en") -> Deta
     if not description and org.get(second):
         description = org[second]
         description_lang = second.rsplit("_", 1)[1]
-    place = ", ".join(p for p in (org.get("city"), country_name(org.get("country") or "", lang))
-                      if p)
+    place = ", ".join(p for p in (city_in(org.get("city"), lang),
+                                  country_name(org.get("country") or "", lang)) if p)
     precision = PRECISION_LABELS.get(org.get("location_precision") or "none", "")
     origin = SOURCE_LABELS.get(org.get("location_source") or "none", "")
     location = _("Location: {precision}, {origin}", precision=_(precision), origin=_(origin))
@@ -96,7 +97,7 @@ def list_rows(frame: pd.DataFrame, taxonomy: Taxonomy, lang: str = "en") -> pd.D
         "name": frame["name"],
         "sector": frame["sector"].map(lambda s: labels.get(s, s)),
         "kind": frame["kind"].map(lambda k: _(KIND_LABELS.get(k, k))),
-        "city": frame["city"],
+        "city": frame["city"].map(lambda c: city_in(c, lang)),
         "country": frame["country"].map(lambda c: country_name(c, lang)),
     })
     return table.sort_values("name", key=lambda s: s.str.casefold()).reset_index(drop=True)

@@ -28,6 +28,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from atlas_app.places.exonyms import city_in
 from atlas_app.public.arrow import (
     INDEX_COLUMNS,
     categorical,
@@ -422,15 +423,15 @@ class RegistryIndex:
                    "fit": [[bounds[0], bounds[1]], [bounds[2], bounds[3]]]
                    if fit and bounds else None}
         if len(located) <= CLIENT_LIMIT:
-            payload["rows"] = self._rows(located, sectors)
+            payload["rows"] = self._rows(located, sectors, lang)
             return payload
         if window is None or fit:
             window = Viewport.fitting(bounds).window()
         payload["clusters"], singles = self._aggregate(mask & self.located, window)
-        payload["rows"] = self._rows(singles, sectors)
+        payload["rows"] = self._rows(singles, sectors, lang)
         return payload
 
-    def _rows(self, rows: np.ndarray, sectors) -> list[list]:
+    def _rows(self, rows: np.ndarray, sectors, lang: str = "en") -> list[list]:
         f = self.frame
         lat = f["latitude"].to_numpy()[rows].round(COORDINATE_DECIMALS)
         lon = f["longitude"].to_numpy()[rows].round(COORDINATE_DECIMALS)
@@ -442,15 +443,19 @@ class RegistryIndex:
         names = f["name"].array.take(rows).to_numpy().tolist() if len(rows) else []
         return [[i, la, lo, s, name, city] for i, (la, lo), s, name, city in zip(
             f["id"].to_numpy()[rows].tolist(), points, sector.tolist(), names,
-            self._labels("city", rows))]
+            self._labels("city", rows, lang))]
 
-    def _labels(self, column: str, rows: np.ndarray) -> list[str]:
-        """A categorical column's values for ``rows`` (without materialising it)."""
+    def _labels(self, column: str, rows: np.ndarray, lang: str | None = None) -> list[str]:
+        """A categorical column's values for ``rows`` (without materialising it); cities
+        as written in ``lang`` when given (Lisboa → Lisbon)."""
         categorical = self.frame[column].cat
-        if column not in self._label_arrays:
-            self._label_arrays[column] = np.asarray(
-                categorical.categories.astype(object).tolist() + [""], dtype=object)
-        return self._label_arrays[column][categorical.codes.to_numpy()[rows]].tolist()
+        key = (column, lang)
+        if key not in self._label_arrays:
+            values = categorical.categories.astype(object).tolist()
+            if lang is not None:
+                values = [city_in(v, lang) for v in values]
+            self._label_arrays[key] = np.asarray(values + [""], dtype=object)
+        return self._label_arrays[key][categorical.codes.to_numpy()[rows]].tolist()
 
     def _aggregate(self, chosen: np.ndarray, window: Window
                    ) -> tuple[list[list], np.ndarray]:
