@@ -62,10 +62,13 @@ def _filter_controls(index, _) -> None:
     opens as a sheet on a phone."""
     st.pills(_("Kind"), list(KINDS), selection_mode="multi", key=state.KIND,
              format_func=lambda k: _(KIND_LABELS[k]), label_visibility="collapsed")
-    active = len(st.session_state[state.COUNTRY]) + bool(st.session_state[state.QUERY].strip())
+    # .get: a client that reports only the widgets it changed (benchmarks/load_test.py,
+    # a stale tab) must not break the page.
+    active = len(st.session_state.get(state.COUNTRY) or []) + bool(
+        (st.session_state.get(state.QUERY) or "").strip())
     label = _("Filters · {count}", count=_.number(active)) if active else _("Filters")
     with st.popover(label, key="filters"):
-        chosen = st.session_state[state.COUNTRY]
+        chosen = st.session_state.get(state.COUNTRY) or []
         countries = sorted(set(index.countries()) | set(chosen),
                            key=lambda c: country_name(c, _.lang))
         st.multiselect(_("Country"), countries, key=state.COUNTRY,
@@ -92,7 +95,7 @@ def _go_to_place() -> None:
 def _render_view(index, settings, taxonomy, _, embedded: bool) -> None:
     # A shared link may name a country with no organisation (yet): it stays in the view
     # if it is a real country.
-    st.session_state[state.COUNTRY] = [c for c in st.session_state[state.COUNTRY]
+    st.session_state[state.COUNTRY] = [c for c in st.session_state.get(state.COUNTRY) or []
                                        if c in known_codes()]
     filters = state.current_filters()
     mask = filter_mask(index, filters)
