@@ -83,6 +83,22 @@ def postgres_store(postgres_url):
     store.dispose()
 
 
+@pytest.fixture
+def staff_db(tmp_path, monkeypatch):
+    """An SQLite registry the app under test uses (``ATLAS_DATABASE_URL``), with one staff
+    account: ana@example.org and tests.support.apptest.PASSWORD."""
+    from atlas_app.staff.accounts import add_account
+    from tests.support.apptest import PASSWORD
+
+    url = f"sqlite:///{tmp_path / 'staff.db'}"
+    monkeypatch.setenv("ATLAS_DATABASE_URL", url)
+    store = Store(url)
+    store.upgrade()
+    add_account(store, "ana@example.org", PASSWORD)
+    yield store
+    store.dispose()
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def store(request):
     """The same test on both databases."""

@@ -3,9 +3,7 @@ and the page asks nothing of other hosts."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -16,7 +14,14 @@ from playwright.sync_api import expect
 from atlas_app.intake.pipeline import ImportOptions, import_bytes
 from atlas_app.registry.store import Store
 from atlas_app.settings import Settings
-from tests.support.browser import NAMES, STAFF_PASSWORD, map_frame, map_names, sign_in_staff
+from tests.support.browser import (
+    NAMES,
+    STAFF_PASSWORD,
+    map_frame,
+    map_names,
+    serve,
+    sign_in_staff,
+)
 from tests.support.factories import make_organisation, make_registry, to_csv
 from tests.support.services import chromium, free_port
 
@@ -42,26 +47,8 @@ def app_url(tmp_path_factory, taxonomy):
     from atlas_app.staff.accounts import add_account
     add_account(store, "ana@example.org", STAFF_PASSWORD)
     store.dispose()
-    port = free_port()
-    env = {**os.environ, "ATLAS_DATABASE_URL": url, "ATLAS_TILE_URL": ""}
-    proc = subprocess.Popen([sys.executable, "-m", "atlas_app.cli", "serve", "--port", str(port),
-                             "--address", "127.0.0.1"], env=env, cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        proc.kill()
-        pytest.fail("the Streamlit server did not answer: " + proc.stdout.read().decode()[-2000:])
-    yield base
-    proc.terminate()
-    proc.wait(timeout=10)
+    with serve(url) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

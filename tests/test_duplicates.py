@@ -58,21 +58,6 @@ def test_duplicates_are_grouped_by_what_they_resemble(store, taxonomy, settings)
     assert groups[0].reason == "same website domain alpha.example"
 
 
-@pytest.fixture
-def staff_db(tmp_path, monkeypatch):
-    from atlas_app.registry.store import Store
-    from atlas_app.staff.accounts import add_account
-    from tests.support.apptest import PASSWORD
-
-    url = f"sqlite:///{tmp_path / 'staff.db'}"
-    monkeypatch.setenv("ATLAS_DATABASE_URL", url)
-    store = Store(url)
-    store.upgrade()
-    add_account(store, "ana@example.org", PASSWORD)
-    yield store
-    store.dispose()
-
-
 def test_skip_all_then_one_group_kept_and_both_names_shown(staff_db):
     staff_db.add_organisations([record(name=f"Known {i}", website=f"https://k{i}.example")
                                 for i in range(3)], filename="old.csv", sha256="x")

@@ -6,20 +6,15 @@ touching a file — with a reload in the middle — in English and in French (Ch
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from atlas_app.i18n import translator
 from tests.support.apptest import PASSWORD, SUSY
-from tests.support.browser import map_names
-from tests.support.services import chromium, free_port
+from tests.support.browser import map_names, serve
+from tests.support.services import chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -45,27 +40,8 @@ def server(tmp_path):
     store.upgrade()
     add_account(store, "ana@example.org", PASSWORD)
     store.dispose()
-    port = free_port()
-    env = {**os.environ, "ATLAS_DATABASE_URL": url, "ATLAS_TILE_URL": "",
-           "ATLAS_DRAFTS_DIR": str(tmp_path / "drafts")}
-    proc = subprocess.Popen([sys.executable, "-m", "atlas_app.cli", "serve", "--port",
-                             str(port), "--address", "127.0.0.1"], env=env, cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as answer:
-                if answer.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        proc.kill()
-        pytest.fail("the Streamlit server did not answer: " + proc.stdout.read().decode()[-2000:])
-    yield base, url
-    proc.terminate()
-    proc.wait(timeout=10)
+    with serve(url, ATLAS_DRAFTS_DIR=str(tmp_path / "drafts")) as base:
+        yield base, url
 
 
 def choose(page, label: str, option: str) -> None:

@@ -5,28 +5,23 @@ from __future__ import annotations
 
 import pytest
 
-from atlas_app.registry.store import Store
-from atlas_app.staff.accounts import add_account
 from atlas_app.staff.edits import recent_changes
-from tests.support.apptest import PASSWORD, signed_in
+from tests.support.apptest import signed_in
 from tests.support.factories import record
 
 
 @pytest.fixture
-def waiting(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'staff.db'}"
-    monkeypatch.setenv("ATLAS_DATABASE_URL", url)
-    store = Store(url)
-    store.upgrade()
-    add_account(store, "ana@example.org", PASSWORD)
+def waiting(staff_db):
+    """The staff registry with eight organisations waiting: five from SSEDAS, three from a
+    partner."""
+    store = staff_db
     store.add_organisations([record(name=f"Initiative {i}", country="FR", status="pending",
                                     sector="ess-networks", source="SSEDAS") for i in range(5)],
                             filename="ssedas.geojson", sha256="a")
     store.add_organisations([record(name=f"Partner {i}", country="BE", status="pending",
                                     source="Partner") for i in range(3)],
                             filename="partner.csv", sha256="b")
-    yield store
-    store.dispose()
+    return store
 
 
 def test_filter_classify_and_publish_all_that_match(waiting):

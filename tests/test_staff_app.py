@@ -7,21 +7,8 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from atlas_app.registry.store import Store
-from atlas_app.staff.accounts import add_account
 from atlas_app.staff.edits import recent_changes
 from tests.support.apptest import APP, PASSWORD, SUSY, pick, run_app, signed_in, suggest, upload
-
-
-@pytest.fixture
-def staff_db(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'staff.db'}"
-    monkeypatch.setenv("ATLAS_DATABASE_URL", url)
-    store = Store(url)
-    store.upgrade()
-    add_account(store, "ana@example.org", PASSWORD)
-    yield store
-    store.dispose()
 
 
 def test_signed_out_visitors_have_no_staff_page_and_are_refused_by_url(staff_db):

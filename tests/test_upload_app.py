@@ -3,22 +3,7 @@ per source, nothing chosen for the person, bad optional values left out."""
 
 from __future__ import annotations
 
-import pytest
-
-from atlas_app.registry.store import Store
-from atlas_app.staff.accounts import add_account
-from tests.support.apptest import PASSWORD, signed_in, upload
-
-
-@pytest.fixture
-def staff_db(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'staff.db'}"
-    monkeypatch.setenv("ATLAS_DATABASE_URL", url)
-    store = Store(url)
-    store.upgrade()
-    add_account(store, "ana@example.org", PASSWORD)
-    yield store
-    store.dispose()
+from tests.support.apptest import signed_in, upload
 
 
 def test_a_mapping_is_remembered_at_commit_and_proposed_for_the_next_file(staff_db):

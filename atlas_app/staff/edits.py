@@ -55,24 +55,33 @@ def set_status(store: Store, org_ids: int | Iterable[int], status: str, actor: s
         if missing:
             raise UsageError(f"no organisation #{missing[0]}")
         changed = [i for i in dict.fromkeys(ids) if before[i]["status"] != status]
-        if not changed:
-            return []
-        now = utcnow()
-        for start in range(0, len(changed), 1000):
-            conn.execute(organisations.update()
-                         .where(organisations.c.id.in_(changed[start:start + 1000]))
-                         .values(status=status, updated_at=now))
-        audit = []
-        for org_id in changed:
-            after = jsonable(dict(before[org_id], status=status))
-            if reason:
-                after["reason"] = reason[:500]
-            audit.append(audit_entry(actor, STATUS_ACTIONS[status], org_id, before[org_id],
-                                    after, now))
-        conn.execute(audit_log.insert(), audit)
-        store.mark_public(conn, status == "published" or any(
-            before[i]["status"] == "published" for i in changed))
+        apply_to_many(store, conn, changed, before, {"status": status}, actor,
+                      STATUS_ACTIONS[status], reason)
     return changed
+
+
+def apply_to_many(store: Store, conn: sa.Connection, changed: list[int],
+                  before: dict[int, dict], values: dict, actor: str, action: str,
+                  reason: str | None = None) -> None:
+    """Inside ``conn``'s write: set ``values`` on the ``changed`` organisations (read as
+    ``before`` in the same transaction), one audit entry each (``reason`` kept in it); the
+    revision moves when one of them is, or becomes, public."""
+    if not changed:
+        return
+    now = utcnow()
+    for start in range(0, len(changed), 1000):  # bound the IN list
+        conn.execute(organisations.update()
+                     .where(organisations.c.id.in_(changed[start:start + 1000]))
+                     .values(**values, updated_at=now))
+    audit = []
+    for org_id in changed:
+        after = jsonable(dict(before[org_id], **values))
+        if reason:
+            after["reason"] = reason[:500]
+        audit.append(audit_entry(actor, action, org_id, before[org_id], after, now))
+    conn.execute(audit_log.insert(), audit)
+    store.mark_public(conn, values.get("status") == "published" or any(
+        before[i]["status"] == "published" for i in changed))
 
 
 def recent_changes(store: Store, limit: int = 50, org_id: int | None = None) -> list[dict]:

@@ -11,9 +11,8 @@ import sqlalchemy as sa
 from atlas_app.errors import UsageError
 from atlas_app.registry.review import ReviewFilter, review_ids
 from atlas_app.registry.schema import KINDS, Taxonomy
-from atlas_app.registry.store import Store, utcnow
-from atlas_app.registry.tables import audit_log, organisations
-from atlas_app.staff.edits import audit_entry, jsonable, set_status
+from atlas_app.registry.store import Store
+from atlas_app.staff.edits import apply_to_many, set_status
 
 # Action → the status it sets, or the field it classifies.
 STATUS_OF = {"publish": "published", "hold": "pending", "archive": "archived"}
@@ -36,17 +35,7 @@ def classify(store: Store, org_ids: Iterable[int], actor: str, values: dict[str,
         before = store.organisations_in(conn, ids)
         changed = [i for i in ids if i in before
                    and any(before[i][k] != v for k, v in values.items())]
-        if not changed:
-            return []
-        now = utcnow()
-        for start in range(0, len(changed), 1000):
-            conn.execute(organisations.update()
-                         .where(organisations.c.id.in_(changed[start:start + 1000]))
-                         .values(**values, updated_at=now))
-        conn.execute(audit_log.insert(), [
-            audit_entry(actor, "classify", i, before[i],
-                        jsonable(dict(before[i], **values)), now) for i in changed])
-        store.mark_public(conn, any(before[i]["status"] == "published" for i in changed))
+        apply_to_many(store, conn, changed, before, values, actor, "classify")
     return changed
 
 

@@ -64,7 +64,6 @@ def atlas_server(folder, rows: list[dict], taxonomy):
     from atlas_app.registry.store import Store
     from atlas_app.settings import Settings
     from tests.support.factories import to_csv
-    from tests.support.services import free_port
 
     url = f"sqlite:///{folder / 'atlas.db'}"
     store = Store(url)
@@ -72,8 +71,18 @@ def atlas_server(folder, rows: list[dict], taxonomy):
     import_bytes(to_csv(rows), "b.csv", store, taxonomy, Settings(database_url=url),
                  ImportOptions())
     store.dispose()
+    with serve(url) as base:
+        yield base
+
+
+@contextmanager
+def serve(database_url: str, **env: str):
+    """``atlas serve`` on a free port of 127.0.0.1 over ``database_url`` (no tiles, extra
+    ``ATLAS_*`` settings from ``env``); yields its base URL once it answers."""
+    from tests.support.services import free_port
+
     port = free_port()
-    env = {**os.environ, "ATLAS_DATABASE_URL": url, "ATLAS_TILE_URL": ""}
+    env = {**os.environ, "ATLAS_DATABASE_URL": database_url, "ATLAS_TILE_URL": "", **env}
     proc = subprocess.Popen([sys.executable, "-m", "atlas_app.cli", "serve", "--port",
                              str(port), "--address", "127.0.0.1"], env=env, cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -88,6 +97,7 @@ def atlas_server(folder, rows: list[dict], taxonomy):
             except OSError:
                 time.sleep(0.2)
         else:
+            proc.kill()
             raise AssertionError("the Streamlit server did not answer: "
                                  + proc.stdout.read().decode()[-2000:])
         yield base
