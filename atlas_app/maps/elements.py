@@ -41,7 +41,7 @@ CLUSTER_CSS = (("markerclustercss", "vendor/markercluster/MarkerCluster.css"),
 ATLAS_JS = (("atlas_map", "atlas/layer.js"),)
 BASEMAP = "basemap/countries.json"
 DETAILED_BASEMAP = "basemap/countries-10m.json"
-PLACES = "basemap/places.json"
+PLACES = ("basemap/places-large.json", "basemap/places.json")  # see maps/basemap.py
 PLACES_CREDIT = N_("Places: © GeoNames (CC BY 4.0)")
 OUTLINES_CREDIT = N_("Country outlines: Natural Earth")
 MAP_LABEL = N_("Map of the organisations")
@@ -90,7 +90,7 @@ class CountryOutlines(JSCSSMixin, MacroElement):
     _template = Template("""
         {% macro script(this, kwargs) %}
         AtlasMap.outlines({{ this._parent.get_name() }}, {{ this.url|tojson }},
-                          {{ this.detailed_url|tojson }}, {{ this.places_url|tojson }});
+                          {{ this.detailed_url|tojson }}, {{ this.places_urls|tojson }});
         {% endmacro %}
     """)
 
@@ -100,7 +100,7 @@ class CountryOutlines(JSCSSMixin, MacroElement):
         base = asset_base.rstrip("/")
         self.url = f"{base}/{BASEMAP}"
         self.detailed_url = f"{base}/{DETAILED_BASEMAP}"
-        self.places_url = f"{base}/{PLACES}" if places else ""
+        self.places_urls = [f"{base}/{path}" for path in PLACES] if places else []
         self.default_js = _local(ATLAS_JS, asset_base)
         # map.css after the cluster styles it overrides (folium loads each name once).
         self.default_css = _local(CLUSTER_CSS, asset_base)

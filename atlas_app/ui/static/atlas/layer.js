@@ -103,8 +103,10 @@
   }
 
   /** The offline basemap, from the app's own static files: Natural Earth countries at
-   * 1:50m, at 1:10m from zoom DETAILED_FROM_ZOOM on, and GeoNames place names. */
-  function outlines(map, url, detailedUrl, placesUrl) {
+   * 1:50m, at 1:10m from zoom DETAILED_FROM_ZOOM on, and GeoNames place names:
+   * ``placesUrls`` are [the large places, the others]; the others are fetched once the
+   * map is zoomed in far enough to need them (a first visit does not). */
+  function outlines(map, url, detailedUrl, placesUrls) {
     map.createPane("outlines");
     map.getPane("outlines").style.zIndex = 200;
     map.createPane("places");
@@ -115,6 +117,21 @@
     map.getContainer().style.background = SEA;
     var style = {color: BORDER, weight: 0.8, fillColor: LAND, fillOpacity: 1};
     var layers = {}, places = null, labels = L.layerGroup().addTo(map);
+    var parts = (placesUrls || []).map(function () { return null; });
+    var fetchPlaces = function (k) {
+      if (k >= parts.length || parts[k]) { return; }
+      parts[k] = "loading";
+      fetch(placesUrls[k]).then(function (r) { return r.json(); }).then(function (data) {
+        parts[k] = data;
+        // Most populous first across the parts, as placesToShow expects: a part is
+        // used once the parts before it are there.
+        places = [];
+        for (var i = 0; i < parts.length && Array.isArray(parts[i]); i++) {
+          places = places.concat(parts[i]);
+        }
+        name();
+      });
+    };
     var load = function (which, address) {
       if (layers[which] || !address) { return; }
       layers[which] = "loading";
@@ -133,7 +150,10 @@
         if (wanted && !map.hasLayer(layer)) { map.addLayer(layer); }
         if (!wanted && map.hasLayer(layer)) { map.removeLayer(layer); }
       });
-      if (map.getZoom() >= DETAILED_FROM_ZOOM) { load("detailed", detailedUrl); }
+      if (map.getZoom() >= DETAILED_FROM_ZOOM) {
+        load("detailed", detailedUrl);
+        fetchPlaces(1);  // needed from the next zoom level on
+      }
       name();
     };
     var name = function () {
@@ -153,12 +173,8 @@
       });
     };
     load("overview", url);
-    if (placesUrl) {
-      fetch(placesUrl).then(function (r) { return r.json(); }).then(function (data) {
-        places = data;
-        name();
-      });
-    }
+    fetchPlaces(0);
+    if (map.getZoom() >= DETAILED_FROM_ZOOM) { fetchPlaces(1); }
     map.on("zoomend moveend", show);
   }
 
