@@ -369,6 +369,28 @@ def test_the_shipped_proxy_closes_metrics_and_framing_and_compresses(app_url, pr
     assert len(packed[2]) * 3 < len(plain[2]), (len(packed[2]), len(plain[2]))
 
 
+def test_the_proxy_paints_the_atlas_name_in_the_visitors_language(proxy_url):
+    """Issue 20: before Streamlit's scripts arrive (seconds on slow 4G), the page itself
+    shows the atlas's name and tagline, in the language the app will choose; the words
+    are the catalogues'."""
+    import re
+
+    from atlas_app.i18n import translator
+
+    tagline = "European organisations using digital technology for the common good."
+    for query, accept, lang in (("", "", "en"), ("?lang=fr", "de-DE,de", "fr"),
+                                ("", "pl-PL,pl;q=0.9,en;q=0.5", "pl"),
+                                ("?lang=en", "pt-PT", "en"), ("?lang=xx", "it", "it")):
+        headers = {"Accept-Language": accept} if accept else {}
+        status, _, page = _get(f"{proxy_url}/{query}", **headers)
+        text = page.decode()
+        shell = re.search(r'<div class="atlas-shell" lang="(\w+)"><h1>Social Tech Atlas</h1>'
+                          r"<p>([^<]+)</p>", text)
+        assert status == 200 and shell, text[-600:]
+        assert shell.groups() == (lang, translator(lang)(tagline)), (query, accept)
+        assert 'rel="preload"' not in text, "the unused font is not preloaded"
+
+
 def test_the_map_works_through_the_proxy(proxy_url, browser):
     """WebSockets pass the proxy: the map draws and a search answers. A first visit
     fetches no font file (the page uses the visitor's system font, the filter button's
