@@ -114,3 +114,13 @@ def gazetteer():
     from atlas_app.settings import load_settings
 
     return Gazetteer.load(load_settings().cache_dir, PACKAGE_DATA)
+
+
+@pytest.fixture(params=["scanned", "looked up"])
+def word_lookups(request, monkeypatch):
+    """Both ways the index answers a searched word: by scanning the texts of the
+    organisations left (small registries, narrow filters) and by the word index
+    (atlas_app.public.words), which only large registries reach by default."""
+    if request.param == "looked up":
+        monkeypatch.setattr("atlas_app.public.index.SCAN_BELOW", 0)
+    return request.param

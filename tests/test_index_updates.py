@@ -56,7 +56,7 @@ def _same_as_a_build(store, index):
 
 
 @pytest.mark.parametrize("seed", [1, 2])
-def test_staff_work_shows_in_the_updated_index_as_in_a_full_build(store, seed):
+def test_staff_work_shows_in_the_updated_index_as_in_a_full_build(store, seed, word_lookups):
     rng = random.Random(seed)
     store.add_organisations([_org(rng, i, status=rng.choice(["published", "pending"]))
                              for i in range(60)])

@@ -10,6 +10,7 @@ import pandas as pd
 from atlas_app.public import snapshot
 from atlas_app.public.filters import Filters
 from atlas_app.public.index import RegistryIndex
+from atlas_app.public.words import WordIndex
 from atlas_app.staff.edits import set_status
 from tests.support.factories import record
 
@@ -40,18 +41,26 @@ def _same(a: RegistryIndex, b: RegistryIndex) -> None:
     assert a.countries() == b.countries()
 
 
-def test_a_saved_index_is_the_built_one_and_is_used_next_time(store, tmp_path, monkeypatch):
+def test_a_saved_index_is_the_built_one_and_is_used_next_time(store, tmp_path, monkeypatch,
+                                                             word_lookups):
     _registry(store)
     revision = store.revision()
     built = snapshot.load_index(store, revision, tmp_path)
     [saved] = tmp_path.glob("index-*.arrow")
     assert saved.name == f"index-{store.instance()}-r{revision}.arrow"
-    assert saved.stat().st_mode & 0o077 == 0, "readable by its owner only"
+    [words] = tmp_path.glob("words-*.arrow")  # the word index, beside it
+    assert words == snapshot.words_path(saved)
+    for path in (saved, words):
+        assert path.stat().st_mode & 0o077 == 0, "readable by its owner only"
 
     def no_database(*_args):
         raise AssertionError("the registry was read although a snapshot exists")
 
+    def no_word_build(*_args):
+        raise AssertionError("the words were indexed again although they were saved")
+
     monkeypatch.setattr(RegistryIndex, "load", classmethod(no_database))
+    monkeypatch.setattr(WordIndex, "build", classmethod(no_word_build))
     mapped = snapshot.load_index(store, revision, tmp_path)
     assert mapped.revision == revision
     _same(built, mapped)

@@ -56,13 +56,13 @@ def test_arrow_folding_equals_python_folding(text):
     Filters(q="cafe"), Filters(q="nothing-like-this"), Filters(countries=("XX",)),
     Filters(countries=("PT",), sectors=("finance",), kinds=("solution",), q="data"),
     Filters(q="ASSOCIATIONS numerique")])
-def test_mask_matches_the_reference_filters(registry, filters):
+def test_mask_matches_the_reference_filters(registry, filters, word_lookups):
     expected = set(apply_filters(registry, filters)["id"])
     index = RegistryIndex.from_frame(registry)
     assert set(index.select(index.mask(filters))["id"]) == expected
 
 
-def test_search_reaches_descriptions_and_tags_with_accents():
+def test_search_reaches_descriptions_and_tags_with_accents(word_lookups):
     frame = registry_frame(5)
     frame.loc[0, "description_fr"] = "Réseau d'entraide numérique"
     frame.loc[1, "tags"] = ["économie", "Straße"]

@@ -7,7 +7,9 @@ data a viewport needs.
   search text per organisation as an Arrow array. A million organisations take a few
   hundred megabytes and load once per registry revision.
 * :meth:`RegistryIndex.mask` answers any mix of country, sector, kind and words with numpy
-  on category codes and RE2 (pyarrow) on the search text.
+  on category codes and, for words, the index of the texts' distinct words
+  (:mod:`atlas_app.public.words`) — or RE2 (pyarrow) on the search texts of the few
+  organisations the other filters leave.
 * :meth:`RegistryIndex.payload` is what the map draws. Up to ``CLIENT_LIMIT`` located
   organisations go to the browser whole (it clusters them itself, so panning costs no
   round trip); above that the server aggregates the matching organisations on a grid of
@@ -40,6 +42,7 @@ from atlas_app.public.arrow import (
     years,
 )
 from atlas_app.public.filters import Filters, query_words
+from atlas_app.public.words import WordIndex
 from atlas_app.registry.batches import BATCH_ROWS, index_batches
 from atlas_app.registry.schema import Taxonomy
 
@@ -57,6 +60,7 @@ COORDINATE_DECIMALS = 5  # about a metre
 SPREAD_DEGREES = 0.0009  # about 100 m between organisations that share a point
 GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
 MAX_LATITUDE = 85.0511
+SCAN_BELOW = 20_000  # organisations: scanning their texts beats looking a word up
 
 
 @dataclass(frozen=True)
@@ -244,7 +248,8 @@ class RegistryIndex:
                      else pd.array([pd.NA] * n, dtype="Int16")),
         }, index=pd.RangeIndex(n)), pa.chunked_array(search, type=pa.string()))
 
-    def _adopt(self, frame: pd.DataFrame, search: pa.ChunkedArray) -> None:
+    def _adopt(self, frame: pd.DataFrame, search: pa.ChunkedArray,
+                words: WordIndex | None = None) -> None:
         self.revision = 0
         self.frame = frame
         self._label_arrays: dict[str, np.ndarray] = {}
@@ -254,6 +259,7 @@ class RegistryIndex:
         self.x = _mercator_x(self.frame["longitude"].to_numpy())
         self.y = _mercator_y(self.frame["latitude"].to_numpy())
         self.search = search
+        self.words = words if words is not None else WordIndex.build(search)
 
     def to_table(self) -> pa.Table:
         """The index as an Arrow table (what :mod:`atlas_app.public.snapshot` saves)."""
@@ -268,9 +274,10 @@ class RegistryIndex:
         return pa.table(columns)
 
     @classmethod
-    def from_table(cls, table: pa.Table) -> "RegistryIndex":
-        """An index from :meth:`to_table`'s table (e.g. memory-mapped from a file: its
-        names and search text stay in the file's pages, not copied)."""
+    def from_table(cls, table: pa.Table, words: pa.Table | None = None) -> "RegistryIndex":
+        """An index from :meth:`to_table`'s table and its word index's
+        (:attr:`WordIndex.table`; built when None), e.g. memory-mapped from a file: its
+        names, search text and words stay in the file's pages, not copied)."""
         n = table.num_rows
 
         def codes(name: str) -> pd.Categorical:
@@ -288,13 +295,16 @@ class RegistryIndex:
             "latitude": table.column("latitude").to_numpy(),
             "longitude": table.column("longitude").to_numpy(),
             "year": pd.array(table.column("year").to_pandas(), dtype="Int16"),
-        }, index=pd.RangeIndex(n)), table.column("search"))
+        }, index=pd.RangeIndex(n)), table.column("search"),
+            WordIndex(words, n) if words is not None else None)
 
     @classmethod
-    def from_parts(cls, frame: pd.DataFrame, search: pa.ChunkedArray) -> "RegistryIndex":
-        """An index over ``frame`` (the columns of :attr:`frame`) and its search text."""
+    def from_parts(cls, frame: pd.DataFrame, search: pa.ChunkedArray,
+                   words: WordIndex | None = None) -> "RegistryIndex":
+        """An index over ``frame`` (the columns of :attr:`frame`), its search text and
+        its word index (built when None)."""
         index = cls.__new__(cls)
-        index._adopt(frame, search)
+        index._adopt(frame, search, words)
         return index
 
     @classmethod
@@ -343,13 +353,13 @@ class RegistryIndex:
             if values:
                 mask &= self._codes_in(column, values)
         for word in sorted(query_words(filters.q), key=len, reverse=True):
-            # The longest word first (usually the rarest); each next word only looks at
-            # the organisations still in.
+            # The longest word first (usually the rarest); once few organisations are
+            # left, their texts are scanned instead of looking the next word up.
             rows = np.flatnonzero(mask)
             if not len(rows):
                 break
-            if len(rows) > len(self) // 4:
-                mask &= contains(self.search, word)
+            if len(rows) > SCAN_BELOW:
+                mask &= self.words.rows_with(word, self.search)
             else:
                 mask[rows[~contains(self._search_rows(rows), word)]] = False
         return mask

@@ -35,6 +35,11 @@ def snapshot_path(folder: Path, instance: str, revision: int) -> Path:
     return Path(folder) / f"index-{instance or 'unknown'}-r{revision}.arrow"
 
 
+def words_path(path: Path) -> Path:
+    """The snapshot's word index (:mod:`atlas_app.public.words`), beside it."""
+    return path.with_name("words-" + path.name.removeprefix("index-"))
+
+
 def load_index(store, revision: int, folder: Path | None = None) -> RegistryIndex:
     """The public index at ``revision``: mapped from its snapshot when one was saved, else
     built from the database (and saved, when ``folder`` is given)."""
@@ -45,18 +50,22 @@ def load_index(store, revision: int, folder: Path | None = None) -> RegistryInde
     if path.exists():
         try:
             table = pa.ipc.open_file(pa.memory_map(str(path))).read_all()
-            index = RegistryIndex.from_table(table)
+            words = pa.ipc.open_file(pa.memory_map(str(words_path(path)))).read_all() \
+                if words_path(path).exists() else None
+            index = RegistryIndex.from_table(table, words)
             index.watermark = _read_mark(table.schema.metadata or {})
         except (OSError, pa.ArrowException, KeyError, ValueError):
             path.unlink(missing_ok=True)  # damaged: built again below
+            words_path(path).unlink(missing_ok=True)
         else:
             index.revision = revision
             return index
     index = _built(store, revision)
     save_snapshot(index, path)
-    for old in Path(folder).glob(f"index-{instance or 'unknown'}-r*.arrow"):
-        if old != path:
-            old.unlink(missing_ok=True)
+    for kind in ("index", "words"):
+        for old in Path(folder).glob(f"{kind}-{instance or 'unknown'}-r*.arrow"):
+            if old not in (path, words_path(path)):
+                old.unlink(missing_ok=True)
     return index
 
 
@@ -68,14 +77,22 @@ def _built(store, revision: int) -> RegistryIndex:
 
 
 def save_snapshot(index: RegistryIndex, path: Path) -> bool:
-    """Write the index to ``path`` (readable by its owner only) via a temporary file and
-    a rename; False when the folder cannot be written."""
+    """Write the index to ``path`` and its word index beside it (readable by their owner
+    only), each via a temporary file and a rename, the words first; False when the
+    folder cannot be written."""
     table = index.to_table()
     mark = index.watermark
     if mark is not None:
         table = table.replace_schema_metadata({
             "last_id": str(mark.last_id),
             "last_change": mark.last_change.isoformat() if mark.last_change else ""})
+    if index.words.position is None:  # a patched index's words are not its rows'
+        if not _write(index.words.table, words_path(path)):
+            return False
+    return _write(table, path)
+
+
+def _write(table: pa.Table, path: Path) -> bool:
     tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -47,7 +47,8 @@ def patched(index: RegistryIndex, changes: pa.Table) -> RegistryIndex:
     frame = pd.DataFrame({name: _joined(index.frame[name].array, fresh.frame[name].array, gone)
                           for name in index.frame.columns},
                          index=pd.RangeIndex(len(keep) - len(gone) + len(fresh)))
-    return RegistryIndex.from_parts(frame, _kept_search(index.search, keep, fresh.search))
+    return RegistryIndex.from_parts(frame, _kept_search(index.search, keep, fresh.search),
+                                    index.words.after_patch(keep, len(fresh)))
 
 
 def _joined(old, new, gone: np.ndarray):
