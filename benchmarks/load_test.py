@@ -60,12 +60,15 @@ class Session:
     errors: list[str] = field(default_factory=list)
     centre: tuple[float, float] = (50.0, 10.0)
     zoom: int = 4
+    map_fragment: str = ""  # the fragment the map is drawn in (ui/screens/map.py)
 
-    def client_state(self, query: str = "") -> BackMsg:
+    def client_state(self, query: str = "", fragment_id: str = "") -> BackMsg:
         message = BackMsg()
         state = message.rerun_script
         state.query_string = query
         state.page_script_hash = ""
+        # A widget inside a fragment reruns only that fragment, as the browser asks.
+        state.fragment_id = fragment_id
         state.widget_states.widgets.extend(self.states.values())
         return message
 
@@ -116,6 +119,8 @@ async def _run(ws, session: Session, message: BackMsg, label: str) -> None:
             if name == "exception":
                 session.errors.append(f"{label}: {element.exception.message[:200]}")
             widget_id = getattr(getattr(element, name), "id", "") if name else ""
+            if name == "component_instance":
+                session.map_fragment = msg.delta.fragment_id
             if widget_id:
                 # Widget ids end with their key; streamlit-folium keys its component by a
                 # hash of the map, and it is the page's only component.
@@ -160,7 +165,9 @@ async def visitor(url: str, actions: int, seed: int,
                 if not done:
                     session.errors.append(f"{choice}: the widget was not on the page")
                     continue
-                await _run(ws, session, session.client_state(), choice)
+                moved = choice in ("pan", "zoom")
+                await _run(ws, session, session.client_state(
+                    fragment_id=session.map_fragment if moved else ""), choice)
     except Exception as exc:  # noqa: BLE001 — every failure is a reported error
         session.errors.append(f"connection: {type(exc).__name__}: {exc}")
     return session

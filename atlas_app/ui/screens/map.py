@@ -126,29 +126,38 @@ def _render_view(index, settings, taxonomy, _, embedded: bool) -> None:
                                                                              None)
     org = published_organisation(index, state.selected_org())
     with map_column:
-        clicked = st_folium(
-            build_base_map(tile_url=settings.tile_url, tile_attribution=settings.tile_attribution,
-                           asset_base=ASSET_BASE, lang=_.lang),
-            feature_group_to_add=build_data_layer(
-                None, taxonomy, lang=_.lang, asset_base=ASSET_BASE,
-                payload_json=_payload_for_view(index, mask, filters, _.lang),
-                selected=_located(org), focus=st.session_state.get(state.FOCUS)),
-            key=state.MAP, height=480, use_container_width=True,
-            returned_objects=["last_object_clicked", "last_object_clicked_tooltip",
-                              "last_object_clicked_count", "bounds", "zoom"])
-        _follow_map_click(clicked, index, mask)
-        unlocated = int(np.count_nonzero(mask & ~index.located))
-        if unlocated:
-            st.caption(_("{count} of these organisations are not on the map yet (no "
-                         "location); they are in the list.", count=_.number(unlocated)))
+        _map(index, mask, filters, _located(org), settings, taxonomy, _)
+    detail = organisation_detail(org, taxonomy, _.lang) if org else None
     if detail_column is None:
-        org = published_organisation(index, state.selected_org())
-        _embed_footer(organisation_detail(org, taxonomy, _.lang) if org else None, filters, _)
+        _embed_footer(detail, filters, _)
         return
-    org = published_organisation(index, state.selected_org())  # a click may have changed it
     with detail_column:
-        detail_panel(organisation_detail(org, taxonomy, _.lang) if org else None, _)
+        detail_panel(detail, _)
     _organisation_list(index, filters, shown, _)
+
+
+@st.fragment
+def _map(index, mask, filters, selected, settings, taxonomy, _) -> None:
+    """The map and what it says under it. A fragment: panning or zooming reruns only
+    this, not the page (filters, legend, card and list stay as they are); a click on a
+    dot selects its organisation and reruns the page, so that the card and the list
+    follow."""
+    clicked = st_folium(
+        build_base_map(tile_url=settings.tile_url, tile_attribution=settings.tile_attribution,
+                       asset_base=ASSET_BASE, lang=_.lang),
+        feature_group_to_add=build_data_layer(
+            None, taxonomy, lang=_.lang, asset_base=ASSET_BASE,
+            payload_json=_payload_for_view(index, mask, filters, _.lang),
+            selected=selected, focus=st.session_state.get(state.FOCUS)),
+        key=state.MAP, height=480, use_container_width=True,
+        returned_objects=["last_object_clicked", "last_object_clicked_tooltip",
+                          "last_object_clicked_count", "bounds", "zoom"])
+    if _follow_map_click(clicked, index, mask):
+        st.rerun()
+    unlocated = int(np.count_nonzero(mask & ~index.located))
+    if unlocated:
+        st.caption(_("{count} of these organisations are not on the map yet (no "
+                     "location); they are in the list.", count=_.number(unlocated)))
 
 
 def _embed_footer(detail, filters, _) -> None:
@@ -186,16 +195,19 @@ def _located(org: dict | None) -> tuple[int, float, float] | None:
         return None
 
 
-def _follow_map_click(clicked: dict | None, index, mask) -> None:
-    """A new click on a dot selects its organisation (old clicks are ignored)."""
+def _follow_map_click(clicked: dict | None, index, mask) -> bool:
+    """A new click on a dot selects its organisation (old clicks are ignored); True when
+    the selection changed."""
     count = (clicked or {}).get("last_object_clicked_count")
     if not count or count == st.session_state.get(state.LAST_MAP_CLICK):
-        return
+        return False
     st.session_state[state.LAST_MAP_CLICK] = count
     org_id = index.clicked(mask, clicked.get("last_object_clicked_tooltip"),
                            clicked.get("last_object_clicked"))
-    if org_id is not None:
-        state.select_org(org_id)
+    if org_id is None or org_id == state.selected_org():
+        return False
+    state.select_org(org_id)
+    return True
 
 
 def _organisation_list(index, filters, shown: int, _) -> None:
