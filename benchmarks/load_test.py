@@ -58,6 +58,7 @@ class Session:
     states: dict[str, WidgetState] = field(default_factory=dict)
     timings: list[tuple[str, float]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    fragment_runs: int = 0  # runs that reran only the map (ui/screens/map.py's fragment)
     centre: tuple[float, float] = (50.0, 10.0)
     zoom: int = 4
     map_fragment: str = ""  # the fragment the map is drawn in (ui/screens/map.py)
@@ -130,6 +131,8 @@ async def _run(ws, session: Session, message: BackMsg, label: str) -> None:
             if msg.script_finished not in (ForwardMsg.FINISHED_SUCCESSFULLY,
                                            ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY):
                 session.errors.append(f"{label}: run ended with status {msg.script_finished}")
+            session.fragment_runs += (
+                msg.script_finished == ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY)
             session.timings.append((label, time.perf_counter() - started))
             return
 
@@ -264,6 +267,9 @@ def main(argv: list[str] | None = None) -> dict:
                "p95_open": round(percentile(opens, 0.95), 3) if opens else None,
                "p95_actions": round(percentile(actions, 0.95), 3) if actions else None,
                "ramp": args.ramp,
+               "moves": sum(1 for s in results for label, _ in s.timings
+                            if label in ("pan", "zoom")),
+               "fragment_runs": sum(s.fragment_runs for s in results),
                "errors": len(errors), "error_samples": errors[:5],
                "server_rss_mb": memory[0] and round(memory[0]),
                "server_peak_mb": memory[1] and round(memory[1])}

@@ -27,3 +27,5 @@ def test_concurrent_sessions_browse_without_error(tmp_path):
     assert summary["runs"] == 4 * (1 + 5)
     assert 0 < summary["median"] <= summary["p95"] <= summary["worst"]
     assert summary["server_peak_mb"] > 0
+    # Moving the map reruns the map's fragment only, not the page (issue 20).
+    assert summary["moves"] and summary["fragment_runs"] == summary["moves"]
