@@ -3,7 +3,8 @@ screen, the dots on the map — straight from the app and through the shipped pr
 (deploy/nginx.conf, which compresses), on a desktop connection and on emulated slow 4G
 (1.6 Mbit/s down, 750 kbit/s up, 150 ms), in Debian's Chromium.
 
-    .venv/bin/python benchmarks/bench_first_visit.py --database sqlite:///var/bench/1m.db
+    .venv/bin/python benchmarks/bench_first_visit.py --database sqlite:///var/bench/1m.db \
+        --before /tmp/before   # git worktree add /tmp/before <commit to compare with>
 
 "Name and tagline shown": the atlas's heading is on screen — through the proxy, its first
 paint (deploy/nginx.conf puts it in the page); "app drawn": Streamlit's own heading.
@@ -37,9 +38,10 @@ SLOW_4G = {"offline": False, "latency": 150, "downloadThroughput": 1_600_000 / 8
 DOTS = "document.querySelectorAll('.marker-cluster, .leaflet-interactive').length"
 
 
-def start_proxy(app_port: int, folder: Path) -> tuple[subprocess.Popen, int]:
+def start_proxy(app_port: int, folder: Path, checkout: Path = ROOT
+                ) -> tuple[subprocess.Popen, int]:
     port = free_port()
-    conf = (ROOT / "deploy" / "nginx.conf").read_text(encoding="utf-8")
+    conf = (checkout / "deploy" / "nginx.conf").read_text(encoding="utf-8")
     conf = conf.replace("listen 8080;", f"listen 127.0.0.1:{port};").replace(
         "server 127.0.0.1:8501;", f"server 127.0.0.1:{app_port};")
     folder.chmod(0o777)
@@ -93,31 +95,36 @@ def main() -> None:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", required=True)
+    parser.add_argument("--before", type=Path,
+                        help="a checkout of the code to compare with (e.g. `git worktree add "
+                             "/tmp/before <commit>`): its app and its deploy/nginx.conf, same run")
     args = parser.parse_args()
-    app_port = free_port()
-    app = start_app(args.database, app_port)
-    with tempfile.TemporaryDirectory() as folder:
-        proxy, proxy_port = start_proxy(app_port, Path(folder))
-        try:
-            with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=shutil.which("chromium"),
-                                            args=FLAGS)
-                visit(browser, f"http://127.0.0.1:{app_port}/", None)  # warm the index
-                print("| first visit | HTTP MB transferred | WebSocket MB (uncompressed) | "
-                      "name and tagline shown s | app drawn s | dots on the map s |")
-                print("| --- | ---: | ---: | ---: | ---: | ---: |")
-                for label, port in (("app alone (before)", app_port),
-                                    ("through deploy/nginx.conf (ours)", proxy_port)):
-                    for network, throttle in (("desktop", None), ("slow 4G", SLOW_4G)):
-                        r = visit(browser, f"http://127.0.0.1:{port}/", throttle)
-                        dots = f"{r['dots']:.1f}" if r["dots"] is not None else "> 180"
-                        print(f"| {label}, {network} | {r['http_mb']:.2f} | {r['ws_mb']:.2f} | "
-                              f"{r['useful']:.1f} | {r['drawn']:.1f} | {dots} |", flush=True)
-                browser.close()
-        finally:
-            proxy.terminate()
-            app.terminate()
-
+    setups = [(f"before ({args.before.name})", args.before)] if args.before else []
+    print("| first visit | HTTP MB transferred | WebSocket MB (uncompressed) | "
+          "name and tagline shown s | app drawn s | dots on the map s |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    for name, checkout in [*setups, ("ours", None)]:
+        app_port = free_port()
+        app = start_app(args.database, app_port, checkout)
+        with tempfile.TemporaryDirectory() as folder:
+            proxy, proxy_port = start_proxy(app_port, Path(folder), checkout or ROOT)
+            try:
+                with sync_playwright() as p:
+                    browser = p.chromium.launch(executable_path=shutil.which("chromium"),
+                                                args=FLAGS)
+                    visit(browser, f"http://127.0.0.1:{app_port}/", None)  # warm the index
+                    for label, port in (("app alone", app_port),
+                                        ("through deploy/nginx.conf", proxy_port)):
+                        for network, throttle in (("desktop", None), ("slow 4G", SLOW_4G)):
+                            r = visit(browser, f"http://127.0.0.1:{port}/", throttle)
+                            dots = f"{r['dots']:.1f}" if r["dots"] is not None else "> 180"
+                            print(f"| {name}: {label}, {network} | {r['http_mb']:.2f} | "
+                                  f"{r['ws_mb']:.2f} | {r['useful']:.1f} | {r['drawn']:.1f} | "
+                                  f"{dots} |", flush=True)
+                    browser.close()
+            finally:
+                proxy.terminate()
+                app.terminate()
 
 if __name__ == "__main__":
     main()

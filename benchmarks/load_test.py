@@ -182,13 +182,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_app(database: str, port: int) -> subprocess.Popen:
+def start_app(database: str, port: int, checkout: Path | None = None) -> subprocess.Popen:
+    """``atlas serve`` on ``database``; ``checkout``: another checkout's code (e.g. a
+    ``git worktree`` of an earlier commit, to compare in the same run), with its own
+    cache folder, run by this checkout's interpreter."""
     env = {**os.environ, "ATLAS_DATABASE_URL": database}
+    command = [str(ROOT / ".venv" / "bin" / "atlas") if (ROOT / ".venv" / "bin" / "atlas").exists()
+               else shutil.which("atlas") or "atlas"]
+    if checkout is not None:
+        env.update(PYTHONPATH=str(checkout), ATLAS_HOME=str(checkout / "var"))
+        command = [sys.executable, "-m", "atlas_app.cli"]
     process = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "atlas") if (ROOT / ".venv" / "bin" / "atlas").exists()
-         else shutil.which("atlas") or "atlas", "serve", "--port", str(port),
-         "--address", "127.0.0.1"], env=env, cwd=ROOT,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [*command, "serve", "--port", str(port), "--address", "127.0.0.1"], env=env,
+        cwd=checkout or ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 120
     while time.time() < deadline:
         try:
@@ -225,6 +231,9 @@ def main(argv: list[str] | None = None) -> dict:
     where = parser.add_mutually_exclusive_group(required=True)
     where.add_argument("--url", help="a running app")
     where.add_argument("--database", help="start an app on this registry")
+    parser.add_argument("--checkout", type=Path,
+                        help="with --database: serve another checkout's code (e.g. a git "
+                             "worktree of the commit to compare with)")
     parser.add_argument("--sessions", type=int, default=50)
     parser.add_argument("--actions", type=int, default=8)
     parser.add_argument("--seed", type=int, default=1)
@@ -238,7 +247,7 @@ def main(argv: list[str] | None = None) -> dict:
     url = args.url
     if args.database:
         port = free_port()
-        process = start_app(args.database, port)
+        process = start_app(args.database, port, args.checkout)
         url = f"http://127.0.0.1:{port}"
     try:
         if process:  # one visit first, so the index is built before the crowd arrives
