@@ -389,6 +389,7 @@ def test_the_proxy_paints_the_atlas_name_in_the_visitors_language(proxy_url):
         assert status == 200 and shell, text[-600:]
         assert shell.groups() == (lang, translator(lang)(tagline)), (query, accept)
         assert 'rel="preload"' not in text, "the unused font is not preloaded"
+        assert '.st-key-filters [data-testid="stIconMaterial"]{font-family:inherit' in text
 
 
 def test_the_map_works_through_the_proxy(proxy_url, browser):
