@@ -17,7 +17,7 @@ from atlas_app.intake.columns import ColumnMapping, resolve_columns
 from atlas_app.intake.duplicates import Candidate, DuplicateIndex, find_matches
 from atlas_app.intake.reader import RawTable, check_size, read_bytes
 from atlas_app.intake.validation import Problem, validate_record
-from atlas_app.places.geocoding import Locator, Query
+from atlas_app.places.geocoding import Locator, Outcome, Query
 from atlas_app.registry.lookups import duplicate_candidates, identities
 from atlas_app.registry.schema import STATUSES, Taxonomy
 from atlas_app.registry.store import Batch, Store
@@ -170,22 +170,23 @@ def _duplicate_warnings(accepted: list[tuple[int, dict]], store: Store, where: s
     Archived organisations are not compared: an undone upload or a rejected suggestion
     can come in again.
 
-    With a gazetteer, places are compared by their GeoNames id, so ``Lisbon`` and
-    ``Lisboa`` are the same place.
+    With a gazetteer, places are compared by the GeoNames id their name has in its
+    index, so ``Lisbon`` and ``Lisboa`` are the same place.
     """
     @functools.lru_cache(maxsize=None)
     def place(city: str | None, country: str | None) -> str | None:
         if locator is None or not city or not country:
             return None
-        found = locator.gazetteer.lookup(city, country).place
-        return f"geonames:{found.geonameid}" if found else None
+        found = locator.gazetteer.place_id(city, country)
+        return f"geonames:{found}" if found is not None else None
 
     # A website many rows of the file share (a federation's site, a common platform)
     # says nothing about which organisation a row is.
-    sites = Counter(website_key(r["website"]) for _, r in accepted if r["website"])
+    keys = {line: website_key(r["website"]) for line, r in accepted}
+    sites = Counter(key for key in keys.values() if key)
     shared = {key for key, n in sites.items() if n >= SHARED_SITE_ROWS}
     new = [Candidate(line, r["name"], r["country"], r["city"],
-                     None if website_key(r["website"]) in shared else r["website"],
+                     None if keys[line] in shared else r["website"],
                      place(r["city"], r["country"])) for line, r in accepted]
     existing = [Candidate(i, n, c, t, w, place(t, c))
                 for i, n, c, t, w in _registry_candidates(accepted, store, locator)]
@@ -214,6 +215,7 @@ def locate_records(accepted: list[tuple[int, dict]], locator: Locator, where: st
     Rows that cannot be located are kept, unlocated, with the reason.
     """
     problems: list[Problem] = []
+    answers: dict[Query, Outcome] = {}
     total = len(accepted)
     locator.prefetch(Query(r["city"], r["country"], r["postcode"], r["address"])
                      for _, r in accepted if r["latitude"] is None)
@@ -232,8 +234,9 @@ def locate_records(accepted: list[tuple[int, dict]], locator: Locator, where: st
                                         "the row is kept and listed for review", "warning",
                                         where, code="outside_country"))
         else:
-            outcome = locator.offline(Query(r["city"], r["country"], r["postcode"],
-                                            r["address"]))
+            query = Query(r["city"], r["country"], r["postcode"], r["address"])
+            # Rows of one file share their places: each place is looked up once.
+            outcome = answers.get(query) or answers.setdefault(query, locator.offline(query))
             r["geocode_status"], r["location_note"] = outcome.status, outcome.note or None
             if outcome.located:
                 r.update(latitude=outcome.latitude, longitude=outcome.longitude,

@@ -30,7 +30,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 from atlas_app.places.answers import Lookup, Place
 from atlas_app.places.countries import EUROPE
-from atlas_app.places.matching import find
+from atlas_app.places.matching import find, key_of
 from atlas_app.places.postal import PostalIndex, admin_key, postal_version
 from atlas_app.text import place_key
 
@@ -244,6 +244,33 @@ class Gazetteer:
             if best is not None:
                 return best
         return None
+
+    def place_id(self, city: str, country: str) -> int | None:
+        """The GeoNames id of the settlement ``city`` names as written (any spelling
+        GeoNames knows: ``Lisbon``, ``Lisboa``), the most populous of its namesakes; None
+        when no settlement has that name.
+
+        What duplicate detection compares places by: an index lookup, not the whole
+        matching chain of :meth:`lookup` (postcodes, misspellings, compounds), which
+        costs a thousand times more and would only be needed to place a point."""
+        best = None
+        for pid in self._index.get((country, key_of(city)), ()):
+            if best is None or self._places[pid][6] > self._places[best][6]:
+                best = pid
+        return self._places[best][0] if best is not None else None
+
+    def prepare_for_imports(self) -> None:
+        """Build now what checking an upload builds on first use (the spellings of each
+        place, the country names in every language, the postal index, the lists behind
+        misspelt and abbreviated town names), e.g. in the background while a
+        person chooses a file, so that their first check does not pay for it."""
+        from atlas_app.places.countries import resolve_country
+
+        self.spellings("", "")
+        resolve_country("FR")
+        self.postal  # noqa: B018 -- loads the postal index
+        self.spelled_like("", "FR")
+        self.largest_starting_with("", "FR")
 
     def spellings(self, city: str, country: str) -> set[str]:
         """The spelling keys (:func:`place_key`) of every place ``city`` may name in

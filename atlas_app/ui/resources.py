@@ -7,6 +7,8 @@ by hashing a DataFrame.
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import astuple, replace
 
 import numpy as np
@@ -144,9 +146,32 @@ def get_outlines() -> dict:
 
 
 @st.cache_resource
-def get_gazetteer():
-    """The offline gazetteer (index cached in var/cache; loads in about 0.3 s)."""
+def _gazetteer_loading() -> Future:
+    """The offline gazetteer, loading in a worker thread (the index is cached in
+    var/cache and loads in about a second); once loaded, it is prepared for imports in
+    the background."""
     from atlas_app.places.gazetteer import Gazetteer
 
     settings = get_settings()
-    return Gazetteer.load(settings.cache_dir, settings.data_dir)
+
+    def load() -> Gazetteer:
+        gazetteer = Gazetteer.load(settings.cache_dir, settings.data_dir)
+        threading.Thread(target=gazetteer.prepare_for_imports, name="gazetteer-prepare",
+                         daemon=True).start()
+        return gazetteer
+
+    worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gazetteer")
+    loading = worker.submit(load)
+    worker.shutdown(wait=False)
+    return loading
+
+
+def get_gazetteer():
+    """The offline gazetteer (waits for it when it is still loading)."""
+    return _gazetteer_loading().result()
+
+
+def warm_gazetteer() -> None:
+    """Start loading the gazetteer now, without waiting (the upload page calls it while
+    the person chooses a file: their first check then finds it ready)."""
+    _gazetteer_loading()

@@ -19,7 +19,13 @@ from atlas_app.ui import lang
 from atlas_app.ui.duplicate_widgets import duplicate_choices, forget_decisions
 from atlas_app.ui.fix_widgets import current_fixes, forget_fixes, value_fixes
 from atlas_app.ui.problem_words import describe_table, error_message, read_notes
-from atlas_app.ui.resources import get_gazetteer, get_settings, get_store, get_taxonomy
+from atlas_app.ui.resources import (
+    get_gazetteer,
+    get_settings,
+    get_store,
+    get_taxonomy,
+    warm_gazetteer,
+)
 from atlas_app.ui.staff_session import require_staff
 from atlas_app.ui.upload_progress import file_in_progress, forget_progress, remember_progress
 from atlas_app.ui.upload_widgets import (
@@ -41,6 +47,7 @@ uploaded = st.file_uploader(_("CSV, GeoJSON or Excel file"), key="upload-file",
                             type=["csv", "txt", "tsv", "geojson", "json", "xlsx"])
 st.caption(_("Up to {mb} MB and {rows} rows; split bigger files.",
              mb=_.number(settings.max_upload_bytes // 1_048_576), rows=_.number(settings.max_rows)))
+warm_gazetteer()  # while the person chooses a file
 working = file_in_progress(uploaded, account, _)
 if working is None:
     upload_history(_)
