@@ -121,6 +121,7 @@ def _progress(stage: str, done: int, total: int) -> None:
 def cmd_import(args, settings) -> int:
     mapping = ColumnMapping.from_file(args.mapping) if args.mapping else ColumnMapping()
     mapping = mapping.merged(ColumnMapping.from_pairs(args.map, args.set))
+    mapping = mapping.merged(ColumnMapping(unclassified=frozenset(args.unclassified)))
     options = ImportOptions(dry_run=args.dry_run, skip_invalid=args.skip_invalid,
                             source=args.source, status=args.status, mapping=mapping,
                             allow_repeat=args.allow_repeat,
@@ -302,6 +303,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="value of FIELD for rows that have none; repeatable")
     p.add_argument("--allow-repeat", action="store_true",
                    help="import a file even if the same file was imported before")
+    p.add_argument("--unclassified", action="append", default=[], choices=("kind", "sector"),
+                   help="rows without this field go to review unclassified (pending), "
+                        "to be classified there; repeatable")
     p.add_argument("--reject-bad-values", action="store_true",
                    help="reject a row whose website, e-mail or postcode is invalid "
                         "(default: leave the value out, keep the row, warn)")

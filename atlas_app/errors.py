@@ -28,6 +28,20 @@ class UsageError(AtlasError, ValueError):
     """A command or function was called with arguments that do not fit."""
 
 
+class UnclassifiedError(UsageError):
+    """Publishing was refused: some organisations have no sector or no kind yet
+    (``params``: how many, and the first ids). Nothing was published."""
+
+    code = "unclassified"
+
+    def __init__(self, ids: list[int]) -> None:
+        shown = ", ".join(f"#{i}" for i in ids[:10]) + (" …" if len(ids) > 10 else "")
+        super().__init__(f"{len(ids):,} organisation(s) have no sector or no kind yet "
+                         f"({shown}): classify them before publishing; nothing was "
+                         f"published")
+        self.params = {"count": len(ids), "ids": shown}
+
+
 class DuplicateUploadError(AtlasError, ValueError):
     """The very same file was already imported (``params``: its upload's id, file, rows)."""
 

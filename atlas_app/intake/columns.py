@@ -17,6 +17,8 @@ from atlas_app.registry.schema import (
 )
 
 IGNORE = {"", "-", "ignore"}
+# Required fields a file may lack and leave to the review queue (never a name or a place).
+UNCLASSIFIABLE = ("kind", "sector")
 
 
 @dataclass(frozen=True)
@@ -29,12 +31,16 @@ class ColumnMapping:
     columns: dict[str, str] = field(default_factory=dict)
     constants: dict[str, str] = field(default_factory=dict)
     replacements: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Required fields the rows may leave empty ("kind", "sector"): such rows go to the
+    # review queue unclassified (pending), to be classified there.
+    unclassified: frozenset[str] = frozenset()
 
     def merged(self, other: "ColumnMapping") -> "ColumnMapping":
         """This mapping overridden by ``other`` (command-line options over a file)."""
         return ColumnMapping({**self.columns, **other.columns},
                              {**self.constants, **other.constants},
-                             {**self.replacements, **other.replacements})
+                             {**self.replacements, **other.replacements},
+                             self.unclassified | other.unclassified)
 
     @classmethod
     def from_pairs(cls, columns: list[str], constants: list[str]) -> "ColumnMapping":
@@ -138,7 +144,12 @@ def resolve_columns(table: RawTable, mapping: ColumnMapping | None = None) -> Re
         else:
             ignored.append(header)
 
-    missing = [f for f in REQUIRED_FIELDS if f not in sources and not constants.get(f)]
+    unknown = set(mapping.unclassified) - set(UNCLASSIFIABLE)
+    if unknown:
+        raise MappingError(f"only {' and '.join(UNCLASSIFIABLE)} may be left for review, "
+                           f"instead got: {', '.join(sorted(unknown))}")
+    missing = [f for f in REQUIRED_FIELDS if f not in sources and not constants.get(f)
+               and f not in mapping.unclassified]
     if missing:
         hint = " ".join(f"--set {f}=…" for f in missing)
         raise MappingError(

@@ -104,7 +104,8 @@ def validate_table(table: RawTable, mapping: ColumnMapping, taxonomy: Taxonomy, 
             record, found = validate_record(resolved.cells(row), taxonomy, line=row.line,
                                             where=row.where, default_status=status,
                                             default_source=source,
-                                            drop_bad_optional=drop_bad_optional)
+                                            drop_bad_optional=drop_bad_optional,
+                                            unclassified=mapping.unclassified)
             problems.extend(found)
             if record is not None:
                 accepted.append((row.line, record))

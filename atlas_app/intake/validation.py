@@ -224,14 +224,17 @@ class _RowChecker:
 def validate_record(cells: dict[str, str], taxonomy: Taxonomy, *, line: int = 0,  # noqa: C901
                     where: str = "line", default_status: str = "published",
                     default_source: str | None = None,
-                    drop_bad_optional: bool = False) -> tuple[dict | None, list[Problem]]:
+                    drop_bad_optional: bool = False,
+                    unclassified: frozenset[str] = frozenset()
+                    ) -> tuple[dict | None, list[Problem]]:
     """Validate one row given as ``{field: text}``; return (record or None, problems).
 
     The record holds Python values (int, float, list, datetime, None for empty). It is
     None when any problem is an error; warnings never block a row. With
     ``drop_bad_optional`` an invalid website, e-mail or postcode is left out with a
     warning and the row is kept (imports); without it the row is refused (forms, where
-    the person can correct it at once).
+    the person can correct it at once). The ``unclassified`` fields (kind, sector) may
+    be empty: such a row waits for review, pending, whatever status it asked for.
     """
     chk = _RowChecker(line, where)
     optional = chk.warn if drop_bad_optional else chk.error
@@ -253,7 +256,8 @@ def validate_record(cells: dict[str, str], taxonomy: Taxonomy, *, line: int = 0,
                  "postcode", "address", "location_note"):
         record[name] = text.get(name) or None
     for name in ("kind", "sector", "country", "city", "name"):
-        if not text.get(name) and not any(p.field == name for p in chk.problems):
+        if not text.get(name) and name not in unclassified \
+                and not any(p.field == name for p in chk.problems):
             chk.error("required", name, "", "is required and empty", f"fill in the {name}")
 
     record["id"] = None
@@ -334,6 +338,8 @@ def validate_record(cells: dict[str, str], taxonomy: Taxonomy, *, line: int = 0,
             chk.error("unknown_status", "status", text["status"], f"must be one of: {', '.join(STATUSES)}",
                       "use published, pending or archived")
     record["source"] = text.get("source") or default_source
+    if record["status"] == "published" and (record["kind"] is None or record["sector"] is None):
+        record["status"] = "pending"  # never published unclassified
 
     for name in ("created_at", "updated_at"):
         record[name] = None

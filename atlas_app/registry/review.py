@@ -27,13 +27,17 @@ class ReviewFilter:
     sector: str | None = None
     kind: str | None = None
     status: str = "pending"
+    unclassified: bool = False  # only those still without a sector or a kind
 
     def where(self) -> list:
         c = organisations.c
         columns = {"batch": c.batch_id, "source": c.source, "country": c.country,
                    "sector": c.sector, "kind": c.kind, "status": c.status}
-        return [columns[f.name] == getattr(self, f.name) for f in fields(self)
-                if getattr(self, f.name) is not None]
+        found = [columns[f.name] == getattr(self, f.name) for f in fields(self)
+                 if f.name in columns and getattr(self, f.name) is not None]
+        if self.unclassified:
+            found.append(sa.or_(c.sector.is_(None), c.kind.is_(None)))
+        return found
 
 
 def review_page(store: Store, flt: ReviewFilter, limit: int = REVIEW_PAGE
@@ -56,7 +60,7 @@ def review_ids(conn: sa.Connection, flt: ReviewFilter) -> list[int]:
 
 def review_facets(store: Store, status: str = "pending") -> dict[str, list]:
     """The values the filters offer: those the waiting organisations actually have
-    (uploads as (id, file name), newest first)."""
+    (uploads as (id, file name), newest first), and how many wait unclassified."""
     c = organisations.c
     facets: dict[str, list] = {}
     with store.engine.connect() as conn:
@@ -65,6 +69,9 @@ def review_facets(store: Store, status: str = "pending") -> dict[str, list]:
             facets[name] = [v for v in conn.execute(
                 sa.select(column).where(c.status == status).distinct().order_by(column)
             ).scalars() if v is not None]
+        facets["unclassified"] = conn.execute(
+            sa.select(sa.func.count()).select_from(organisations).where(
+                c.status == status, sa.or_(c.sector.is_(None), c.kind.is_(None)))).scalar()
         facets["batch"] = [tuple(r) for r in conn.execute(
             sa.select(import_batches.c.id, import_batches.c.filename)
             .where(import_batches.c.id.in_(

@@ -34,8 +34,10 @@ organisations = sa.Table(
     sa.Column("description_fr", sa.Text),
     sa.Column("website", sa.String(500)),
     sa.Column("email", sa.String(254)),
-    sa.Column("kind", sa.String(16), nullable=False),
-    sa.Column("sector", sa.String(64), nullable=False, index=True),
+    # Empty while an organisation waits for review unclassified (migration 0014), never
+    # once it is published (ck_organisations_classified).
+    sa.Column("kind", sa.String(16)),
+    sa.Column("sector", sa.String(64), index=True),
     sa.Column("tags", sa.JSON, nullable=False),
     sa.Column("legal_form", sa.String(200)),
     sa.Column("country", sa.String(2), nullable=False, index=True),
@@ -60,6 +62,8 @@ organisations = sa.Table(
     _enum_check("location_source", LOCATION_SOURCES),
     sa.CheckConstraint("(latitude IS NULL) = (longitude IS NULL)",
                        name="ck_organisations_coordinates_pair"),
+    sa.CheckConstraint("status <> 'published' OR (kind IS NOT NULL AND sector IS NOT NULL)",
+                       name="ck_organisations_classified"),
     # The public queries (migration 0005): filters, and a map view's bounding box.
     sa.Index("ix_organisations_public_filters", "status", "country", "sector", "kind"),
     sa.Index("ix_organisations_public_position", "status", "latitude", "longitude"),

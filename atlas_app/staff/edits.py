@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 import sqlalchemy as sa
 
-from atlas_app.errors import ConflictError, UsageError
+from atlas_app.errors import ConflictError, UnclassifiedError, UsageError
 from atlas_app.registry.schema import FIELD_NAMES, STATUSES
 from atlas_app.registry.store import Store, utcnow
 from atlas_app.registry.tables import audit_log, organisations
@@ -45,7 +45,8 @@ def set_status(store: Store, org_ids: int | Iterable[int], status: str, actor: s
     """Publish, hold back (pending) or archive one or many organisations — never
     deletes. One transaction: the rows, as read inside it, and one audit entry each
     (``reason``, e.g. why a suggestion was rejected, kept in it). Returns the ids whose
-    status changed."""
+    status changed. Publishing an organisation without a sector or a kind raises
+    :class:`UnclassifiedError` and publishes none."""
     if status not in STATUSES:
         raise UsageError(f"status must be one of {', '.join(STATUSES)}, instead got: {status!r}")
     ids = [org_ids] if isinstance(org_ids, int) else [int(i) for i in org_ids]
@@ -55,6 +56,11 @@ def set_status(store: Store, org_ids: int | Iterable[int], status: str, actor: s
         if missing:
             raise UsageError(f"no organisation #{missing[0]}")
         changed = [i for i in dict.fromkeys(ids) if before[i]["status"] != status]
+        if status == "published":
+            unclassified = [i for i in changed
+                            if before[i]["kind"] is None or before[i]["sector"] is None]
+            if unclassified:
+                raise UnclassifiedError(unclassified)
         apply_to_many(store, conn, changed, before, {"status": status}, actor,
                       STATUS_ACTIONS[status], reason)
     return changed

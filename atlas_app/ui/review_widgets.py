@@ -6,7 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from atlas_app.i18n import Translator
+from atlas_app.errors import UnclassifiedError
+from atlas_app.i18n import N_, Translator
 from atlas_app.places.countries import country_name
 from atlas_app.registry.review import ReviewFilter, review_facets, review_page
 from atlas_app.registry.schema import KIND_LABELS, KINDS, Taxonomy
@@ -15,6 +16,7 @@ from atlas_app.ui.resources import get_store
 from atlas_app.ui.staff_session import require_staff
 
 REVIEW_DONE = "review-done"
+TO_CLASSIFY = N_("— to classify —")
 ALL, CHOSEN = "all", "chosen"
 
 
@@ -34,12 +36,22 @@ def _filters(facets: dict, taxonomy: Taxonomy, _: Translator) -> ReviewFilter:
                                format_func=lambda s: _sector_label(taxonomy, s, _))
     kind = cols[4].selectbox(_("Kind"), facets["kind"], key="review-kind", index=None,
                              placeholder=any_, format_func=lambda k: _(KIND_LABELS.get(k, k)))
-    return ReviewFilter(batch, source, country, sector, kind)
+    unclassified = bool(facets["unclassified"]) and st.toggle(
+        _.ngettext("Only the one without a sector or a kind",
+                   "Only the {count} without a sector or a kind", facets["unclassified"],
+                   count=_.number(facets["unclassified"])), key="review-unclassified")
+    return ReviewFilter(batch, source, country, sector, kind, unclassified=unclassified)
 
 
-def _sector_label(taxonomy: Taxonomy, sector: str, _: Translator) -> str:
+def _sector_label(taxonomy: Taxonomy, sector: str | None, _: Translator) -> str:
+    if sector is None:
+        return _(TO_CLASSIFY)
     found = taxonomy.get(sector) if sector in taxonomy.ids else None
     return found.label(_.lang) if found else sector
+
+
+def _kind_label(kind: str | None, _: Translator) -> str:
+    return _(TO_CLASSIFY) if kind is None else _(KIND_LABELS.get(kind, kind))
 
 
 def review_workbench(taxonomy: Taxonomy, _: Translator) -> None:
@@ -50,17 +62,19 @@ def review_workbench(taxonomy: Taxonomy, _: Translator) -> None:
         st.success(done)  # markdown: a translated message with numbers only
     store = get_store()
     facets = review_facets(store)
-    if not facets["kind"]:
+    if not facets["kind"] and not facets["unclassified"]:
         return
     flt = _filters(facets, taxonomy, _)
     rows, total = review_page(store, flt)
-    st.caption(_("{count} waiting organisation(s) match.", count=_.number(total)) +
+    st.caption(_.ngettext("{count} waiting organisation matches.",
+                          "{count} waiting organisations match.", total,
+                          count=_.number(total)) +
                (" " + _("The oldest {shown} are listed.", shown=_.number(len(rows)))
                 if total > len(rows) else ""))
     with st.container(key="review-table"):
         st.dataframe(pd.DataFrame([{
             "#": r["id"], _("Name"): r["name"], _("City"): r["city"],
-            _("Country"): r["country"], _("Kind"): _(KIND_LABELS.get(r["kind"], r["kind"])),
+            _("Country"): r["country"], _("Kind"): _kind_label(r["kind"], _),
             _("Sector"): _sector_label(taxonomy, r["sector"], _), _("Source"): r["source"]}
             for r in rows]), hide_index=True)
     if st.toggle(_("See them on a map"), key="review-map"):
@@ -119,16 +133,28 @@ def _actions(target: dict, count: int, taxonomy: Taxonomy, _: Translator) -> Non
     account = require_staff()
     store = get_store()
     action = clicked[0]
+    try:
+        changed = act_on_review(store, action, account.email, sector=sector, kind=kind,
+                                taxonomy=taxonomy, reason=reason.strip() or None, **target)
+    except UnclassifiedError as exc:
+        st.error(_.ngettext(
+            "Nothing was published: {count} organisation has no sector or no kind yet "
+            "({ids}). Classify it first: choose a sector and a kind above and apply them.",
+            "Nothing was published: {count} organisations have no sector or no kind yet "
+            "({ids}). Classify them first: choose a sector and a kind above and apply them.",
+            exc.params["count"], count=_.number(exc.params["count"]), ids=exc.params["ids"]))
+        return
+    n, count = len(changed), _.number(len(changed))
     if action == "classify":
-        changed = act_on_review(store, "classify", account.email, sector=sector, kind=kind,
-                                taxonomy=taxonomy, **target)
-        message = _("{count} organisation(s) classified.", count=_.number(len(changed)))
+        message = _.ngettext("{count} organisation classified.",
+                             "{count} organisations classified.", n, count=count)
+    elif action == "publish":
+        message = _.ngettext("{count} organisation published: it is on the public map.",
+                             "{count} organisations published: they are on the public map.",
+                             n, count=count)
     else:
-        changed = act_on_review(store, action, account.email,
-                                reason=reason.strip() or None, **target)
-        message = (_("{count} organisation(s) published: they are on the public map.",
-                     count=_.number(len(changed))) if action == "publish" else
-                   _("{count} organisation(s) archived.", count=_.number(len(changed))))
+        message = _.ngettext("{count} organisation archived.",
+                             "{count} organisations archived.", n, count=count)
     st.session_state[REVIEW_DONE] = message
     st.session_state.pop("review-chosen", None)
     st.rerun()

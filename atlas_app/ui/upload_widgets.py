@@ -31,6 +31,9 @@ IGNORE = "-"
 # Constants offered when the file has no column for a field: only where one value for
 # every row makes sense (never a name or a city).
 CONSTANT_FIELDS = ("kind", "sector", "country")
+# Chosen instead of a kind or a sector: the rows go to the review queue unclassified.
+UNCLASSIFIED = "?"
+UNCLASSIFIED_WORDS = N_("None for now: classify them in the review queue")
 
 
 def set_column_choices(table: RawTable, mapping: ColumnMapping | None) -> None:
@@ -45,7 +48,8 @@ def set_column_choices(table: RawTable, mapping: ColumnMapping | None) -> None:
         st.session_state[f"map-{i}"] = saved if saved in choices else \
             (IGNORE if saved is not None else suggest_field(header) or IGNORE)
     for name in CONSTANT_FIELDS:
-        st.session_state[f"const-{name}"] = mapping.constants.get(name)
+        st.session_state[f"const-{name}"] = UNCLASSIFIED if name in mapping.unclassified \
+            else mapping.constants.get(name)
 
 
 def column_mapping(table: RawTable, taxonomy: Taxonomy, _: Translator,
@@ -81,24 +85,34 @@ def column_mapping(table: RawTable, taxonomy: Taxonomy, _: Translator,
     if lacking:
         st.caption(_("The file has no column for: {fields}. Choose one value for every row:",
                      fields=", ".join(_(FIELD_WORDS[f]) for f in lacking)))  # markdown: words
+    unclassified: set[str] = set()
     for name in lacking:
         st.session_state.setdefault(f"const-{name}", None)
         if name == "kind":
-            value = st.selectbox(_("Kind"), KINDS, key="const-kind", index=None,
-                                 placeholder=_("Choose the kind"),
-                                 format_func=lambda k: _(KIND_LABELS[k]))
+            value = st.selectbox(_("Kind"), [*KINDS, UNCLASSIFIED], key="const-kind",
+                                 index=None, placeholder=_("Choose the kind"),
+                                 format_func=lambda k: _(UNCLASSIFIED_WORDS) if k == UNCLASSIFIED
+                                 else _(KIND_LABELS[k]))
         elif name == "sector":
-            value = st.selectbox(_("Sector"), list(taxonomy.ids), key="const-sector",
+            value = st.selectbox(_("Sector"), [*taxonomy.ids, UNCLASSIFIED], key="const-sector",
                                  index=None, placeholder=_("Choose the sector"),
-                                 format_func=lambda s: taxonomy.get(s).label(_.lang))
+                                 format_func=lambda s: _(UNCLASSIFIED_WORDS) if s == UNCLASSIFIED
+                                 else taxonomy.get(s).label(_.lang))
         else:
             value = st.selectbox(_("Country"), sorted(EUROPE, key=country_name),
                                  key="const-country", index=None,
                                  placeholder=_("Choose the country"),
                                  format_func=lambda c: country_name(c, _.lang))
-        if value:
+        if value == UNCLASSIFIED:
+            unclassified.add(name)
+        elif value:
             constants[name] = value
-    return ColumnMapping(columns, constants)
+    if unclassified:
+        st.info(_("The rows will wait in the review queue of the staff workspace without "
+                  "{fields}, as pending: classify them there, many at once, before "
+                  "publishing them.",
+                  fields=_.items([_(FIELD_WORDS[f]) for f in sorted(unclassified)])))
+    return ColumnMapping(columns, constants, unclassified=frozenset(unclassified))
 
 
 FIELD_WORDS = {"name": N_("name"), "kind": N_("kind"), "sector": N_("sector"),
@@ -106,9 +120,11 @@ FIELD_WORDS = {"name": N_("name"), "kind": N_("kind"), "sector": N_("sector"),
 
 
 def missing_fields(mapping: ColumnMapping) -> list[str]:
-    """Required fields neither a column nor a chosen value provides yet."""
+    """Required fields neither a column nor a chosen value provides yet (nor left for
+    review unclassified)."""
     mapped = set(mapping.columns.values())
-    return [f for f in REQUIRED_FIELDS if f not in mapped and not mapping.constants.get(f)]
+    return [f for f in REQUIRED_FIELDS if f not in mapped and not mapping.constants.get(f)
+            and f not in mapping.unclassified]
 
 
 def problems_table(problems, _: Translator) -> None:
