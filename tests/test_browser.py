@@ -250,7 +250,7 @@ def test_the_whole_upload_flow_ends_on_the_public_map(app_url, browser, tmp_path
     sign_in_staff(page, app_url)
     page.get_by_role("link", name="Upload a file").click()
     page.locator("input[type=file]").set_input_files(str(data))
-    page.get_by_text("1 rows: 1 accepted, 0 rejected.").wait_for(timeout=30_000)
+    page.get_by_text("1 row — ready: 1, refused: 0").wait_for(timeout=30_000)
     page.get_by_text("Publish the new organisations at once").click()
     expect(page.get_by_label("Publish the new organisations at once")
            ).to_be_checked()

@@ -67,7 +67,7 @@ def test_skip_all_then_one_group_kept_and_both_names_shown(staff_db):
              make_organisation(name="Twin copy", city="Brest", website="https://twin.example/b"),
              make_organisation(name="Fresh", city="Rennes", website="https://fresh.example")]
     at = upload(signed_in(), "partner.csv", to_csv(rows))
-    assert "4 row(s) resemble 4 organisation(s)" in " ".join(c.value for c in at.caption)
+    assert "4 rows of the file resemble other organisations. They form 4 groups" in " ".join(c.value for c in at.caption)
     page = " ".join(m.value for m in at.markdown)
     assert "Line 5 of the file**: Twin" in page and "Line 6: Twin copy" in page
     at.button(key="dups-all-skip").click().run()

@@ -124,7 +124,7 @@ def test_first_week_with_real_files_and_missing_values(installation):
                     make_organisation(name="Fabrique Numérique", website="", city="Lille")])
     at = upload(staff, "third.csv", third)
     text = " ".join(m.value for m in at.markdown)
-    assert "2 rows: 2 accepted, 0 rejected." in text, text
+    assert "2 rows — ready: 2, refused: 0" in text, text
     (tmp_path / "third.csv").write_bytes(third)
     code, out, _ = atlas("import", tmp_path / "third.csv", "--dry-run")
     assert code == 0 and "possible duplicate of #" in out, out

@@ -107,8 +107,8 @@ def test_upload_a_messy_french_excel_file_end_to_end(staff_db):
             "Nowhere;Ys;Atlantis;;support;education\r\n").encode("cp1252")
     at = upload(signed_in(), "export.csv", data)
     text = " ".join(m.value for m in at.markdown).replace("\\", "")  # shown escaped
-    assert "CSV, Windows-1252, semicolon-separated, 4 data row(s)" in text
-    assert "4 rows: 3 accepted, 1 rejected." in text
+    assert "CSV, Windows-1252, semicolon-separated, 4 data rows" in text
+    assert "4 rows — ready: 3, refused: 1" in text
     problems = at.get_by_key("problems-table").dataframe[0].value
     assert list(problems["line"]) == [3, 5] and list(problems["field"]) == ["website", "country"]
     assert list(problems["outcome"]) == ["value left out, row kept", "row rejected"]
@@ -116,7 +116,7 @@ def test_upload_a_messy_french_excel_file_end_to_end(staff_db):
     assert "Nothing was written" in at.warning[-1].value and staff_db.count() == 0
     at.checkbox(key="upload-valid-only").check().run()
     at.button(key="upload-commit").click().run()
-    assert "3 organisation(s) written as upload #1." in at.success[-1].value
+    assert "3 organisations written as upload #1." in at.success[-1].value
     assert staff_db.count() == 3
     assert staff_db.frame(statuses=None).set_index("name").loc["Atelier", "website"] is None
     orgs = staff_db.frame(statuses=None)
@@ -143,7 +143,7 @@ def test_upload_with_constants_for_missing_columns_and_undo(staff_db):
     assert "Undo upload #1?" in at.warning[-1].value
     assert staff_db.frame(statuses=("pending",)).shape[0] == written, "not before confirming"
     at.button(key="undo-confirm-1").click().run()
-    assert f"Upload #1 undone: {written:,} organisation(s) archived" in at.success[0].value
+    assert f"Upload #1 undone: {written:,} organisations archived" in at.success[0].value
     assert set(staff_db.frame(statuses=None)["status"]) == {"archived"}
     assert staff_db.count() == written, "undo archives, never deletes"
 
@@ -421,7 +421,7 @@ def test_a_second_click_on_commit_does_not_import_the_file_twice(staff_db):
             "Café Numérique;Orléans;France;support;health\r\n").encode("cp1252")
     at = upload(signed_in(), "once.csv", data)
     at.button(key="upload-commit").click().run()
-    assert "1 organisation(s) written as upload #1." in at.success[-1].value
+    assert "1 organisation written as upload #1." in at.success[-1].value
     at.button(key="upload-commit").click().run()
     assert "already imported" in at.error[0].value and staff_db.count() == 1
 

@@ -44,12 +44,16 @@ def test_an_upload_in_progress_is_resumed_after_a_reload(staff_db):
     assert [at.selectbox(key=f"map-{i}").value for i in range(3)] == ["name", "city", "country"]
     assert at.selectbox(key="const-kind").value == "support"
     at.selectbox(key="const-sector").set_value("health").run()
-    assert "1 rows: 1 accepted, 0 rejected." in " ".join(m.value for m in at.markdown)
+    assert "1 row — ready: 1, refused: 0" in " ".join(m.value for m in at.markdown)
     at.button(key="upload-commit").click().run()
     assert staff_db.count() == 1
     at = signed_in()
     at.switch_page("screens/upload.py").run()
     assert not at.info, "committed: nothing left to resume"
+
+
+def _summary(at) -> str:
+    return at.get_by_key("check-summary").children[0].value
 
 
 def test_a_refused_value_is_fixed_in_every_row_in_one_click(staff_db):
@@ -58,16 +62,53 @@ def test_a_refused_value_is_fixed_in_every_row_in_one_click(staff_db):
             "Beta;Limassol;Cyprys;support;Healht care\n"
             "Gamma;Larnaca;Cyprys;support;Healht care\n").encode()
     at = upload(signed_in(), "cyprus.csv", data)
-    assert "3 rows: 0 accepted, 3 rejected." in " ".join(m.value for m in at.markdown)
-    assert at.selectbox(key="fix-0").value == "CY", "the suggestion is chosen already"
-    assert "(3 row(s))" in at.selectbox(key="fix-0").label
-    assert at.selectbox(key="fix-1").value is None, "no guess for a sector"
-    at.selectbox(key="fix-1").set_value("health").run()
-    at.button(key="fix-apply").click().run()
-    assert "3 rows: 3 accepted, 0 rejected." in " ".join(m.value for m in at.markdown)
+    assert "3 rows — ready: 0, refused: 3" in _summary(at)
+    grid = at.get_by_key("fix-grid").dataframe[0].value
+    assert list(zip(grid["line"], grid["field"], grid["value"])) == [
+        (2, "country", "Cyprys"), (3, "sector", "Healht care"), (3, "country", "Cyprys"),
+        (4, "sector", "Healht care"), (4, "country", "Cyprys")]
+    assert list(grid["rows"]) == [3, 2, 3, 2, 3]
+    assert list(grid["suggestion"]) == ["Cyprus (CY)", "", "Cyprus (CY)", "", "Cyprus (CY)"]
+    assert "Read “Cyprys” as Cyprus (CY) (3 rows)" == at.button(key="fix-suggested-0").label
+    at.button(key="fix-suggested-0").click().run()
+    assert not at.exception, at.exception
+    assert "3 rows — ready: 1, refused: 2" in _summary(at)
+    grid = at.get_by_key("fix-grid").dataframe[0].value
+    assert list(zip(grid["line"], grid["value"])) == [(3, "Healht care"), (4, "Healht care")]
+    # A cell typed in the grid: with "every row" (ticked for a shared value), both rows.
+    at.session_state[f"fix-grid-{at.session_state['fix-grid-version']}"] = {
+        "edited_rows": {0: {"value": "health"}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert not at.exception, at.exception
+    assert "3 rows — ready: 3, refused: 0" in _summary(at)
+    assert not at.data_editor and "No problem found." in at.success[0].value
     at.button(key="upload-commit").click().run()
     orgs = staff_db.frame(statuses=None)
     assert set(orgs["country"]) == {"CY"} and set(orgs["sector"]) == {"health"}
+
+
+def test_a_cell_corrected_alone_and_the_correction_survives_a_reload(staff_db):
+    data = ("name;city;country;kind;sector\n"
+            "Alpha;Lyon;France;support;health\n"
+            "Beta;;France;support;health\n"
+            "Gamma;;France;support;health\n").encode()
+    at = upload(signed_in(), "cities.csv", data)
+    assert "3 rows — ready: 1, refused: 2" in _summary(at)
+    grid = at.get_by_key("fix-grid").dataframe[0].value
+    assert list(grid["everywhere"]) == [False, False], "an empty value is never spread"
+    at.session_state[f"fix-grid-{at.session_state['fix-grid-version']}"] = {
+        "edited_rows": {1: {"value": "Metz"}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert "3 rows — ready: 2, refused: 1" in _summary(at)
+    # A reload: the draft brings the correction back.
+    at = signed_in()
+    at.switch_page("screens/upload.py").run()
+    at.button(key="upload-resume").click().run()
+    assert not at.exception, at.exception
+    assert "3 rows — ready: 2, refused: 1" in _summary(at)
+    at.checkbox(key="upload-valid-only").check().run()
+    at.button(key="upload-commit").click().run()
+    assert set(staff_db.frame(statuses=None)["city"]) == {"Lyon", "Metz"}
 
 
 def test_a_staff_page_opened_without_a_live_session_says_why(staff_db):

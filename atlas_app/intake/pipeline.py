@@ -62,6 +62,12 @@ class ImportReport:
         return [p for p in self.problems if p.severity == "error"]
 
     @property
+    def warned(self) -> int:
+        """Rows kept with at least one warning."""
+        refused = {p.line for p in self.problems if p.severity == "error"}
+        return len({p.line for p in self.problems if p.severity == "warning"} - refused)
+
+    @property
     def exit_code(self) -> int:
         return 1 if self.rejected else 0
 
@@ -85,11 +91,14 @@ def _status(options: ImportOptions) -> str:
 
 def validate_table(table: RawTable, mapping: ColumnMapping, taxonomy: Taxonomy, *,
                    status: str, source: str | None,
-                   progress: Progress | None = None, drop_bad_optional: bool = True) -> tuple[list[tuple[int, dict]],
-                                                              list[Problem], list[str]]:
+                   progress: Progress | None = None, drop_bad_optional: bool = True,
+                   cells: dict[int, dict[str, str]] | None = None
+                   ) -> tuple[list[tuple[int, dict]], list[Problem], list[str]]:
     """Validate every row; return ([(line, record)], problems, file-level warnings).
 
     Problems of rejected rows are errors; warnings (suspicious but accepted) ride along.
+    ``cells``, when given, receives each readable row's ``{field: text}`` by line (what
+    a correction edits and checks again).
     """
     resolved = resolve_columns(table, mapping)
     accepted: list[tuple[int, dict]] = []
@@ -101,7 +110,10 @@ def validate_table(table: RawTable, mapping: ColumnMapping, taxonomy: Taxonomy, 
             problems.append(Problem(row.line, None, "", message, fix or "correct the row",
                                     where=row.where))
         else:
-            record, found = validate_record(resolved.cells(row), taxonomy, line=row.line,
+            row_cells = resolved.cells(row)
+            if cells is not None:
+                cells[row.line] = row_cells
+            record, found = validate_record(row_cells, taxonomy, line=row.line,
                                             where=row.where, default_status=status,
                                             default_source=source,
                                             drop_bad_optional=drop_bad_optional,
@@ -164,49 +176,66 @@ def _registry_candidates(accepted: list[tuple[int, dict]], store: Store,
 SHARED_SITE_ROWS = 5
 
 
-def _duplicate_warnings(accepted: list[tuple[int, dict]], store: Store, where: str,
-                        locator: Locator | None = None) -> list[Problem]:
-    """Warn about rows resembling another row of the file or the registry (never merged).
+class DuplicateCheck:
+    """Compares rows with the registry and with each other (never merged).
 
     Archived organisations are not compared: an undone upload or a rejected suggestion
-    can come in again.
-
-    With a gazetteer, places are compared by the GeoNames id their name has in its
-    index, so ``Lisbon`` and ``Lisboa`` are the same place.
+    can come in again. With a gazetteer, places are compared by the GeoNames id their
+    name has in its index, so ``Lisbon`` and ``Lisboa`` are the same place.
     """
-    @functools.lru_cache(maxsize=None)
-    def place(city: str | None, country: str | None) -> str | None:
-        if locator is None or not city or not country:
+
+    def __init__(self, store: Store, where: str, locator: Locator | None = None) -> None:
+        self.store, self.where, self.locator = store, where, locator
+        self.place = functools.lru_cache(maxsize=None)(self._place)
+
+    def _place(self, city: str | None, country: str | None) -> str | None:
+        if self.locator is None or not city or not country:
             return None
-        found = locator.gazetteer.place_id(city, country)
+        found = self.locator.gazetteer.place_id(city, country)
         return f"geonames:{found}" if found is not None else None
 
-    # A website many rows of the file share (a federation's site, a common platform)
-    # says nothing about which organisation a row is.
-    keys = {line: website_key(r["website"]) for line, r in accepted}
-    sites = Counter(key for key in keys.values() if key)
-    shared = {key for key, n in sites.items() if n >= SHARED_SITE_ROWS}
-    new = [Candidate(line, r["name"], r["country"], r["city"],
-                     None if keys[line] in shared else r["website"],
-                     place(r["city"], r["country"])) for line, r in accepted]
-    existing = [Candidate(i, n, c, t, w, place(t, c))
-                for i, n, c, t, w in _registry_candidates(accepted, store, locator)]
-    warnings = []
-    in_registry = find_matches(new, existing)
-    for line, (org_id, reason) in in_registry.items():
-        warnings.append(Problem(line, "name", "", f"possible duplicate of #{org_id} ({reason})",
-                                "check it is a different organisation", "warning", where,
-                                ref=org_id, code="duplicate_in_registry"))
-    earlier = DuplicateIndex()
-    for cand in new:
-        match = earlier.match(cand)
-        if match is not None and cand.ref not in in_registry:
-            warnings.append(Problem(cand.ref, "name", cand.name, f"duplicate of {where} "
-                                    f"{match[0]} ({match[1]})", "keep one of the two rows",
-                                    "warning", where, code="duplicate_in_file",
-                                    other=match[0]))
-        earlier.add(cand)
-    return warnings
+    def candidates(self, accepted: list[tuple[int, dict]]) -> list[Candidate]:
+        # A website many rows of the file share (a federation's site, a common platform)
+        # says nothing about which organisation a row is.
+        keys = {line: website_key(r["website"]) for line, r in accepted}
+        sites = Counter(key for key in keys.values() if key)
+        shared = {key for key, n in sites.items() if n >= SHARED_SITE_ROWS}
+        return [Candidate(line, r["name"], r["country"], r["city"],
+                          None if keys[line] in shared else r["website"],
+                          self.place(r["city"], r["country"])) for line, r in accepted]
+
+    def in_registry(self, rows: list[tuple[int, dict]], new: list[Candidate]) -> list[Problem]:
+        """Rows (``new``, their candidates) resembling a live registry organisation."""
+        existing = [Candidate(i, n, c, t, w, self.place(t, c))
+                    for i, n, c, t, w in _registry_candidates(rows, self.store, self.locator)]
+        return [Problem(line, "name", "", f"possible duplicate of #{org_id} ({reason})",
+                        "check it is a different organisation", "warning", self.where,
+                        ref=org_id, code="duplicate_in_registry")
+                for line, (org_id, reason) in find_matches(new, existing).items()]
+
+    def in_file(self, new: list[Candidate], in_registry: set[int]) -> list[Problem]:
+        """Rows resembling an earlier row of the file (not already flagged against the
+        registry), in file order."""
+        warnings = []
+        earlier = DuplicateIndex()
+        for cand in new:
+            match = earlier.match(cand)
+            if match is not None and cand.ref not in in_registry:
+                warnings.append(Problem(cand.ref, "name", cand.name, f"duplicate of "
+                                        f"{self.where} {match[0]} ({match[1]})",
+                                        "keep one of the two rows", "warning", self.where,
+                                        code="duplicate_in_file", other=match[0]))
+            earlier.add(cand)
+        return warnings
+
+
+def _duplicate_warnings(accepted: list[tuple[int, dict]], store: Store, where: str,
+                        locator: Locator | None = None) -> list[Problem]:
+    """Warn about rows resembling another row of the file or the registry."""
+    check = DuplicateCheck(store, where, locator)
+    new = check.candidates(accepted)
+    registry = check.in_registry(accepted, new)
+    return registry + check.in_file(new, {p.line for p in registry})
 
 
 def locate_records(accepted: list[tuple[int, dict]], locator: Locator, where: str,
@@ -263,6 +292,11 @@ class PreparedImport:
     where: str
     earlier: Batch | None = None
     file_fields: frozenset[str] = frozenset()  # fields fed by the file's own columns
+    # Each readable row's {field: text} by line, with the corrections made since, and
+    # how it was checked: what intake/corrections.py edits and checks again.
+    cells: dict[int, dict[str, str]] = field(default_factory=dict)
+    options: ImportOptions = field(default_factory=ImportOptions)
+    edits: dict[int, dict[str, str]] = field(default_factory=dict)  # line → field → text
 
 
 def prepare_import(data: bytes, filename: str, store: Store, taxonomy: Taxonomy,
@@ -285,10 +319,12 @@ def prepare_import(data: bytes, filename: str, store: Store, taxonomy: Taxonomy,
     report.rows = len(table.rows)
     report.warnings.extend(table.warnings)
     source = options.source or options.mapping.constants.get("source") or filename
+    cells: dict[int, dict[str, str]] = {}
     accepted, problems, warnings = validate_table(table, options.mapping, taxonomy,
                                                   status=status, source=source,
                                                   progress=progress,
-                                                  drop_bad_optional=not options.reject_bad_optional)
+                                                  drop_bad_optional=not options.reject_bad_optional,
+                                                  cells=cells)
     report.warnings.extend(warnings)
     where = table.rows[0].where if table.rows else "line"
     accepted, id_problems = _check_ids(accepted, store, where)
@@ -301,7 +337,8 @@ def prepare_import(data: bytes, filename: str, store: Store, taxonomy: Taxonomy,
     report.accepted = len(accepted)
     report.rejected = len({p.line for p in problems if p.severity == "error"})
     return PreparedImport(report, accepted, digest, source, where, earlier,
-                          frozenset(resolve_columns(table, options.mapping).sources))
+                          frozenset(resolve_columns(table, options.mapping).sources),
+                          cells, options)
 
 
 def commit_import(prepared: PreparedImport, store: Store, options: ImportOptions = ImportOptions(),

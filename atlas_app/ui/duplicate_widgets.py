@@ -62,8 +62,13 @@ def duplicate_choices(problems, records: dict[int, dict], _: Translator
         if g.key not in decisions:
             decisions[g.key] = next((r for r in remembered if r in _options(g)), "keep")
     rows = sum(len(g.lines) for g in groups)
-    st.caption(_("{rows} row(s) resemble {groups} organisation(s). Decide for all at once, "
-                 "or group by group below.", rows=_.number(rows), groups=_.number(len(groups))))
+    st.caption(" ".join((
+        _.ngettext("{count} row of the file resembles another organisation.",
+                   "{count} rows of the file resemble other organisations.", rows,
+                   count=_.number(rows)),
+        _.ngettext("They form {count} group: decide for all at once, or group by group below.",
+                   "They form {count} groups: decide for all at once, or group by group below.",
+                   len(groups), count=_.number(len(groups))))))
     cols = st.columns(3)
     for col, choice in zip(cols, ("keep", "skip", "update")):
         col.button(_(BULK_LABELS[choice]), key=f"dups-all-{choice}", on_click=_decide_all,

@@ -60,11 +60,12 @@ FALLBACK_ENCODING = "Windows-1252"  # what the reader falls back to, with a warn
 
 
 def describe_table(table: RawTable, _: Translator) -> str:
-    """``CSV, Windows-1252, semicolon-separated, 4 data row(s)`` in the page's language."""
+    """``CSV, Windows-1252, semicolon-separated, 4 data rows`` in the page's language."""
     parts = [table.format.upper()] + ([table.encoding] if table.encoding else [])
     if table.separator:
         parts.append(_(SEPARATOR_WORDS.get(table.separator, table.separator)))
-    return ", ".join(parts) + ", " + _("{rows} data row(s)", rows=_.number(len(table.rows)))
+    return ", ".join(parts) + ", " + _.ngettext("{rows} data row", "{rows} data rows",
+                                                len(table.rows), rows=_.number(len(table.rows)))
 
 
 def read_notes(table: RawTable, _: Translator) -> list[str]:

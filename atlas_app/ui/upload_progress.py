@@ -18,7 +18,7 @@ RESUMED = "upload-resumed"  # (file name, bytes, key) of the draft being worked 
 FILE_ID = "upload-file-id"  # the file whose choices are on screen
 DRAFT_FILE = "upload-draft-file"  # the file whose bytes the draft already holds
 COORDINATES = "upload-coordinates"
-FIXES = "upload-fixes"
+EDITS = "upload-edits"  # corrections made in place: {line: {field: text}}
 CHOICE_KEYS = ("saved-mapping", "mapping-name", "upload-publish", "upload-reject-bad",
                "upload-valid-only", "upload-again")
 CHOICE_PREFIXES = ("map-", "const-")
@@ -57,7 +57,9 @@ def _restore(choices: dict) -> None:
     for key, value in choices.items():
         if key == COORDINATES:
             st.session_state[key] = {int(line): tuple(p) for line, p in value.items()}
-        elif key in (DECISIONS, FIXES):
+        elif key == EDITS:
+            st.session_state[key] = {int(line): dict(fields) for line, fields in value.items()}
+        elif key == DECISIONS:
             st.session_state[key] = dict(value)
         elif key in CHOICE_KEYS or key.startswith(CHOICE_PREFIXES):
             st.session_state[key] = value
@@ -70,7 +72,8 @@ def remember_progress(account: Account, name: str, data: bytes, key: str) -> Non
                and (k in CHOICE_KEYS or k.startswith(CHOICE_PREFIXES))
                and isinstance(state[k], (str, bool, type(None)))}
     choices[DECISIONS] = dict(state.get(DECISIONS) or {})
-    choices[FIXES] = dict(state.get(FIXES) or {})
+    choices[EDITS] = {str(line): dict(fields) for line, fields in
+                      (state.get(EDITS) or {}).items()}
     choices[COORDINATES] = {str(line): list(p) for line, p in
                             (state.get(COORDINATES) or {}).items()}
     save_draft(get_settings().drafts_dir, account.email, name,

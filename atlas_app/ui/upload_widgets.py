@@ -73,8 +73,10 @@ def column_mapping(table: RawTable, taxonomy: Taxonomy, _: Translator,
     for n, i in enumerate(shown):
         pick(grid[n % 3], i)
     if hidden:
-        with st.expander(_("{count} other column(s), not imported unless you choose a field",
-                           count=len(hidden))):
+        with st.expander(_.ngettext(
+                "{count} other column, not imported unless you choose a field",
+                "{count} other columns, not imported unless you choose a field",
+                len(hidden), count=_.number(len(hidden)))):
             grid = st.columns(3)
             for n, i in enumerate(hidden):
                 pick(grid[n % 3], i)
@@ -87,22 +89,7 @@ def column_mapping(table: RawTable, taxonomy: Taxonomy, _: Translator,
                      fields=", ".join(_(FIELD_WORDS[f]) for f in lacking)))  # markdown: words
     unclassified: set[str] = set()
     for name in lacking:
-        st.session_state.setdefault(f"const-{name}", None)
-        if name == "kind":
-            value = st.selectbox(_("Kind"), [*KINDS, UNCLASSIFIED], key="const-kind",
-                                 index=None, placeholder=_("Choose the kind"),
-                                 format_func=lambda k: _(UNCLASSIFIED_WORDS) if k == UNCLASSIFIED
-                                 else _(KIND_LABELS[k]))
-        elif name == "sector":
-            value = st.selectbox(_("Sector"), [*taxonomy.ids, UNCLASSIFIED], key="const-sector",
-                                 index=None, placeholder=_("Choose the sector"),
-                                 format_func=lambda s: _(UNCLASSIFIED_WORDS) if s == UNCLASSIFIED
-                                 else taxonomy.get(s).label(_.lang))
-        else:
-            value = st.selectbox(_("Country"), sorted(EUROPE, key=country_name),
-                                 key="const-country", index=None,
-                                 placeholder=_("Choose the country"),
-                                 format_func=lambda c: country_name(c, _.lang))
+        value = _constant_choice(name, taxonomy, _)
         if value == UNCLASSIFIED:
             unclassified.add(name)
         elif value:
@@ -113,6 +100,24 @@ def column_mapping(table: RawTable, taxonomy: Taxonomy, _: Translator,
                   "publishing them.",
                   fields=_.items([_(FIELD_WORDS[f]) for f in sorted(unclassified)])))
     return ColumnMapping(columns, constants, unclassified=frozenset(unclassified))
+
+
+def _constant_choice(name: str, taxonomy: Taxonomy, _: Translator) -> str | None:
+    """The one value every row gets for ``name`` (or UNCLASSIFIED), chosen by the person."""
+    st.session_state.setdefault(f"const-{name}", None)
+    if name == "kind":
+        return st.selectbox(_("Kind"), [*KINDS, UNCLASSIFIED], key="const-kind", index=None,
+                            placeholder=_("Choose the kind"),
+                            format_func=lambda k: _(UNCLASSIFIED_WORDS) if k == UNCLASSIFIED
+                            else _(KIND_LABELS[k]))
+    if name == "sector":
+        return st.selectbox(_("Sector"), [*taxonomy.ids, UNCLASSIFIED], key="const-sector",
+                            index=None, placeholder=_("Choose the sector"),
+                            format_func=lambda s: _(UNCLASSIFIED_WORDS) if s == UNCLASSIFIED
+                            else taxonomy.get(s).label(_.lang))
+    return st.selectbox(_("Country"), sorted(EUROPE, key=country_name), key="const-country",
+                        index=None, placeholder=_("Choose the country"),
+                        format_func=lambda c: country_name(c, _.lang))
 
 
 FIELD_WORDS = {"name": N_("name"), "kind": N_("kind"), "sector": N_("sector"),
@@ -179,18 +184,23 @@ def upload_history(_: Translator) -> None:
 
 
 def _confirm_undo(upload_id: int, live: int, _: Translator) -> None:
-    st.warning(_("Undo upload #{id}? Its {count} organisation(s) will be archived (never "
-                 "deleted) and the entries it updated put back as they were.",
-                 id=upload_id, count=_.number(live)))
+    st.warning(_.ngettext(
+        "Undo upload #{id}? Its {count} organisation will be archived (never deleted) and "
+        "the entries it updated put back as they were.",
+        "Undo upload #{id}? Its {count} organisations will be archived (never deleted) and "
+        "the entries it updated put back as they were.", live, id=upload_id,
+        count=_.number(live)))
     yes, no = st.columns(2)
     if yes.button(_("Yes, undo upload #{id}", id=upload_id), key=f"undo-confirm-{upload_id}"):
         account = require_staff()
         result = undo_upload(get_store(), upload_id, account.email)
         st.session_state.pop(UNDO_CONFIRM, None)
-        st.session_state[UNDO_DONE] = _(
-            "Upload #{id} undone: {count} organisation(s) archived, {restored} updated "
-            "entr(ies) put back.", id=upload_id, count=_.number(result.archived),
-            restored=_.number(len(result.restored)))
+        st.session_state[UNDO_DONE] = " ".join((
+            _.ngettext("Upload #{id} undone: {count} organisation archived.",
+                       "Upload #{id} undone: {count} organisations archived.",
+                       result.archived, id=upload_id, count=_.number(result.archived)),
+            _.ngettext("{count} updated entry put back.", "{count} updated entries put back.",
+                       len(result.restored), count=_.number(len(result.restored)))))
         st.session_state[EDITED_SINCE] = (upload_id, result.edited_since)
         st.rerun()
     if no.button(_("Cancel"), key=f"undo-cancel-{upload_id}"):

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import streamlit as st
 
 from atlas_app.errors import AtlasError
+from atlas_app.intake.corrections import recheck_rows
 from atlas_app.intake.pipeline import ImportOptions, prepare_import
 from atlas_app.intake.reader import read_bytes
 from atlas_app.intake.upload_memory import best_mapping, save_mapping, saved_mappings
@@ -17,7 +16,7 @@ from atlas_app.public.detail import md_escape
 from atlas_app.staff.uploads import commit_upload
 from atlas_app.ui import lang
 from atlas_app.ui.duplicate_widgets import duplicate_choices, forget_decisions
-from atlas_app.ui.fix_widgets import current_fixes, forget_fixes, value_fixes
+from atlas_app.ui.fix_widgets import correct_rows, current_edits, fix_in_place, forget_edits
 from atlas_app.ui.problem_words import describe_table, error_message, read_notes
 from atlas_app.ui.resources import (
     get_gazetteer,
@@ -73,7 +72,7 @@ if st.session_state.get("upload-file-id") != file_key:
     st.session_state["upload-file-id"] = file_key
     st.session_state.pop("upload-coordinates", None)  # positions set for another file
     forget_decisions()
-    forget_fixes()
+    forget_edits()
     saved = saved_mappings(store)
     st.session_state["saved-mapping"] = best_mapping(saved, table.headers) or ""
     set_column_choices(table, saved.get(st.session_state["saved-mapping"]))
@@ -89,8 +88,7 @@ chosen = st.selectbox(_("Saved column mapping for this source"), ["", *saved], k
 if chosen:
     st.caption(_("Proposed from the mapping saved as “{name}”; change any column below.",
                  name=md_escape(chosen)))
-mapping = replace(column_mapping(table, taxonomy, _, saved.get(chosen)),
-                  replacements=current_fixes())
+mapping = column_mapping(table, taxonomy, _, saved.get(chosen))
 cols = st.columns([3, 1])
 name = cols[0].text_input(_("Save this mapping as"), key="mapping-name",
                           placeholder=_("e.g. the partner's name"))
@@ -119,9 +117,12 @@ check_key = repr((file_key, mapping, options.status, reject_bad, store.revision(
 if st.session_state.get("upload-check-key") != check_key:
     try:
         with st.spinner(_("Checking and locating…")):
-            st.session_state["upload-prepared"] = prepare_import(
-                data, filename, store, taxonomy, settings, options,
-                locator=Locator(get_gazetteer(), store))
+            locator = Locator(get_gazetteer(), store)
+            # The corrections made so far (on this file, or in the resumed draft) are
+            # applied again to the new check.
+            st.session_state["upload-prepared"] = recheck_rows(prepare_import(
+                data, filename, store, taxonomy, settings, options, locator=locator),
+                current_edits(), store, taxonomy, locator)
     except AtlasError as exc:
         st.session_state.pop("upload-check-key", None)
         st.error(md_escape(error_message(exc, _)))
@@ -131,11 +132,18 @@ prepared = st.session_state["upload-prepared"]
 report = prepared.report
 
 st.subheader(_("3. Check"))
-st.markdown(_("{rows} rows: {accepted} accepted, {rejected} rejected.",
-              rows=_.number(report.rows), accepted=_.number(report.accepted),
-              rejected=_.number(report.rejected)))
+with st.container(key="check-summary"):
+    st.markdown(_.ngettext(
+        "{rows} row — ready: {accepted}, refused: {rejected}, with a warning: {warned}.",
+        "{rows} rows — ready: {accepted}, refused: {rejected}, with a warning: {warned}.",
+        report.rows, rows=_.number(report.rows), accepted=_.number(report.accepted),
+        rejected=_.number(report.rejected), warned=_.number(report.warned)))
+corrections = fix_in_place(prepared, taxonomy, _)
+if corrections:
+    with st.spinner(_("Checking the corrected rows…")):
+        correct_rows(corrections, store, taxonomy, Locator(get_gazetteer(), store))
+    st.rerun()
 problems_table([p for p in report.problems if p.code not in DUPLICATE_CODES], _)
-value_fixes(report.problems, taxonomy, _)
 
 st.subheader(_("4. Locate"))
 located = [r for _line, r in prepared.accepted if r["latitude"] is not None]
@@ -179,13 +187,18 @@ if st.button(_("Commit the upload"), key="upload-commit", type="primary"):
     else:
         done = committed.report
         forget_progress(account)
+        forget_edits()
         st.session_state.pop("upload-check-key", None)  # check again: the file is in now
         if committed.updated:
-            st.success(_("{count} existing organisation(s) updated.",
-                         count=len(committed.updated)))
+            st.success(_.ngettext("{count} existing organisation updated.",
+                                  "{count} existing organisations updated.",
+                                  len(committed.updated),
+                                  count=_.number(len(committed.updated))))
         if done.written:
-            st.success(_("{count} organisation(s) written as upload #{id}.",
-                         count=_.number(done.written), id=done.batch_id))
+            st.success(_.ngettext("{count} organisation written as upload #{id}.",
+                                  "{count} organisations written as upload #{id}.",
+                                  done.written, count=_.number(done.written),
+                                  id=done.batch_id))
         else:
             st.warning(_("Nothing was written: fix the rejected rows, or choose to write "
                          "only the valid rows."))
