@@ -114,10 +114,10 @@ def _suggested_fixes(prepared: PreparedImport, problems, counts: Counter,
     cols = st.columns(2)
     for n, (field, value) in enumerate(ranked):
         count = counts[(field, value)]
+        fix = _suggestion_words(field, suggested[(field, value)], taxonomy, _)
         label = _.ngettext("Read “{value}” as {fix} ({count} row)",
                            "Read “{value}” as {fix} ({count} rows)", count, value=value,
-                           fix=_suggestion_words(field, suggested[(field, value)], taxonomy, _),
-                           count=_.number(count))
+                           fix=fix, count=_.number(count))
         if cols[n % 2].button(label, key=f"fix-suggested-{n}"):
             edits = edits_everywhere(prepared, field, value, suggested[(field, value)])
     if len(suggested) > 1 and st.button(

@@ -37,8 +37,9 @@ def _filters(facets: dict, taxonomy: Taxonomy, _: Translator) -> ReviewFilter:
     kind = cols[4].selectbox(_("Kind"), facets["kind"], key="review-kind", index=None,
                              placeholder=any_, format_func=lambda k: _(KIND_LABELS.get(k, k)))
     unclassified = bool(facets["unclassified"]) and st.toggle(
-        _.ngettext("Only the one without a sector or a kind",
-                   "Only the {count} without a sector or a kind", facets["unclassified"],
+        _.ngettext("Only the {count} organisation without a sector or a kind",
+                   "Only the {count} organisations without a sector or a kind",
+                   facets["unclassified"],
                    count=_.number(facets["unclassified"])), key="review-unclassified")
     return ReviewFilter(batch, source, country, sector, kind, unclassified=unclassified)
 
