@@ -24,7 +24,8 @@ PREPARED = "upload-prepared"
 VERSION = "fix-grid-version"  # a new grid (fresh edit state) after each correction
 SHOWN = 1000  # rows of the grid; the problems table below lists them all
 SUGGESTIONS = 8  # suggested fixes offered as buttons, most frequent first
-COLUMNS = ("line", "field", "value", "problem", "suggestion", "rows", "everywhere")
+# The value and its "every row" box first: on a phone the grid scrolls sideways.
+COLUMNS = ("line", "field", "value", "everywhere", "suggestion", "problem", "rows")
 
 
 def current_edits() -> dict[int, dict[str, str]]:
@@ -115,8 +116,8 @@ def _suggested_fixes(prepared: PreparedImport, problems, counts: Counter,
     for n, (field, value) in enumerate(ranked):
         count = counts[(field, value)]
         fix = _suggestion_words(field, suggested[(field, value)], taxonomy, _)
-        label = _.ngettext("Read “{value}” as {fix} ({count} row)",
-                           "Read “{value}” as {fix} ({count} rows)", count, value=value,
+        label = _.ngettext("Read “{value}” as {fix} in {count} row",
+                           "Read “{value}” as {fix} in {count} rows", count, value=value,
                            fix=fix, count=_.number(count))
         if cols[n % 2].button(label, key=f"fix-suggested-{n}"):
             edits = edits_everywhere(prepared, field, value, suggested[(field, value)])

@@ -138,6 +138,7 @@ def problems_table(problems, _: Translator) -> None:
         st.success(_("No problem found."))
         return
     frame = pd.DataFrame(problem_rows(problems, _))
+    st.markdown("**" + _("Every problem") + "**")
     with st.container(key="problems-table"):
         st.dataframe(frame, hide_index=True)
     buffer = io.StringIO()
