@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from atlas_app.staff.edits import recent_changes
-from tests.support.apptest import signed_in
+from tests.support.apptest import pick, signed_in
 from tests.support.factories import record
 
 
@@ -78,6 +78,13 @@ def test_a_file_without_sector_goes_to_review_unclassified_then_is_classified(st
     at.switch_page("screens/staff.py").run()
     at.button(key="review-publish").click().run()
     assert "Nothing was published: 2 organisations have no sector" in at.error[0].value
+    at.button(key="review-approve").click().run()  # one at a time: refused as well
+    assert not at.exception, at.exception
+    assert "Nothing was published: 1 organisation has no sector" in at.error[0].value
+    pick(at, 1)  # the edit form opens an unclassified organisation
+    assert at.selectbox(key="edit-sector").value is None
+    at.button(key="set-published").click().run()
+    assert not at.exception and "(#1)" in at.error[0].value
     assert staff_db.frame().empty
     at.toggle(key="review-unclassified").set_value(True).run()
     at.selectbox(key="review-set-sector").set_value("open-tech").run()

@@ -91,8 +91,17 @@ def problem_rows(problems, _: Translator) -> list[dict]:
 
 
 def error_message(exc: AtlasError, _: Translator) -> str:
-    """An error that stops an upload, worded by its code when it has one."""
+    """An error that stops an upload or a review action, worded by its code when it has
+    one."""
     code = getattr(exc, "code", None)
+    if code == "unclassified":
+        count = exc.params["count"]
+        return _.ngettext(
+            "Nothing was published: {count} organisation has no sector or no kind yet "
+            "({ids}). Classify it first: choose a sector and a kind above and apply them.",
+            "Nothing was published: {count} organisations have no sector or no kind yet "
+            "({ids}). Classify them first: choose a sector and a kind above and apply them.",
+            count, count=_.number(count), ids=exc.params["ids"])
     if code in ERROR_WORDS:
         return _(ERROR_WORDS[code], **getattr(exc, "params", {}))
     return str(exc)

@@ -12,6 +12,7 @@ from atlas_app.places.countries import country_name
 from atlas_app.registry.review import ReviewFilter, review_facets, review_page
 from atlas_app.registry.schema import KIND_LABELS, KINDS, Taxonomy
 from atlas_app.staff.review import act_on_review
+from atlas_app.ui.problem_words import error_message
 from atlas_app.ui.resources import get_store
 from atlas_app.ui.staff_session import require_staff
 
@@ -138,12 +139,7 @@ def _actions(target: dict, count: int, taxonomy: Taxonomy, _: Translator) -> Non
         changed = act_on_review(store, action, account.email, sector=sector, kind=kind,
                                 taxonomy=taxonomy, reason=reason.strip() or None, **target)
     except UnclassifiedError as exc:
-        st.error(_.ngettext(
-            "Nothing was published: {count} organisation has no sector or no kind yet "
-            "({ids}). Classify it first: choose a sector and a kind above and apply them.",
-            "Nothing was published: {count} organisations have no sector or no kind yet "
-            "({ids}). Classify them first: choose a sector and a kind above and apply them.",
-            exc.params["count"], count=_.number(exc.params["count"]), ids=exc.params["ids"]))
+        st.error(error_message(exc, _))
         return
     n, count = len(changed), _.number(len(changed))
     if action == "classify":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from atlas_app.errors import ConflictError
+from atlas_app.errors import ConflictError, UnclassifiedError
 from atlas_app.i18n import N_, Translator
 from atlas_app.intake.pipeline import locate_records
 from atlas_app.intake.validation import validate_record
@@ -31,6 +31,7 @@ from atlas_app.staff.edits import (
     set_status,
     update_organisation,
 )
+from atlas_app.ui.problem_words import error_message
 from atlas_app.ui.resources import get_gazetteer, get_store
 from atlas_app.ui.staff_session import require_staff
 from atlas_app.ui.widgets import form_problems, point_picker
@@ -84,7 +85,11 @@ def status_actions(org: dict, _: Translator) -> None:
                                            ("archived", _("Archive")))):
         if col.button(label, key=f"set-{status}", disabled=org["status"] == status):
             account = require_staff()
-            set_status(get_store(), org["id"], status, account.email)
+            try:
+                set_status(get_store(), org["id"], status, account.email)
+            except UnclassifiedError as exc:
+                st.error(error_message(exc, _))
+                return
             st.rerun()
 
 
@@ -167,8 +172,12 @@ def review_queue(_: Translator) -> None:
     cols = st.columns(2)
     if cols[0].button(_("Approve and publish"), key="review-approve"):
         account = require_staff()
-        set_status(store, org_id, "published", account.email)
-        st.rerun()
+        try:
+            set_status(store, org_id, "published", account.email)
+        except UnclassifiedError as exc:
+            st.error(error_message(exc, _))
+        else:
+            st.rerun()
     if cols[1].button(_("Reject"), key="review-reject"):
         account = require_staff()
         if not reason.strip():
