@@ -118,3 +118,20 @@ def test_migration_0014_keeps_rows_ids_and_the_search(tmp_path, request, backend
                               {"id": ids[0]}).scalar()
     assert status == "archived"
     old.dispose()
+
+
+def test_atlas_import_sends_rows_to_review_unclassified(tmp_path, monkeypatch, capsys):
+    from atlas_app.cli import main
+
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("ATLAS_DATABASE_URL", url)
+    assert main(["init"]) == 0
+    path = tmp_path / "no-sector.csv"
+    path.write_bytes(FILE)
+    assert main(["import", str(path), "--set", "kind=solution"]) == 2, "sector missing"
+    assert main(["import", str(path), "--set", "kind=solution", "--unclassified", "sector"]) == 0
+    assert "3 organisation(s) written" in capsys.readouterr().out
+    store = Store(url)
+    rows = store.frame(statuses=None)
+    store.dispose()
+    assert set(rows["status"]) == {"pending"} and set(rows["sector"]) == {None}
