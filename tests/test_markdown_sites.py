@@ -56,6 +56,11 @@ def safe_text(node: ast.expr) -> bool:
     if isinstance(node, ast.Call) and _name(node.func) == "_":
         return (all(isinstance(a, ast.Constant) for a in node.args)
                 and all(k.arg is not None and safe_value(k.value) for k in node.keywords))
+    if isinstance(node, ast.Call) and _name(node.func) == "ngettext":
+        # The two forms are constants; the count only chooses one (it is shown only
+        # through a keyword, checked like any other).
+        return (len(node.args) == 3 and all(isinstance(a, ast.Constant) for a in node.args[:2])
+                and all(k.arg is not None and safe_value(k.value) for k in node.keywords))
     return False
 
 
@@ -90,6 +95,9 @@ def test_every_markdown_call_site_shows_only_escaped_text(where, node, explained
     ('st.info(_("No match for {q}.", q=md_escape(q)))', True),
     ('st.caption(f"#{org_id} {name}")', False), ('st.caption(f"#{org_id}")', True),
     ("st.error(str(exc))", False), ('st.success(_("{n} written", count=_.number(n)))', True),
+    ('st.success(_.ngettext("{n} row", "{n} rows", n, n=_.number(n)))', True),
+    ('st.success(_.ngettext("{v} row", "{v} rows", n, v=value))', False),
+    ('st.success(_.ngettext(singular, "{n} rows", n, n=_.number(n)))', False),
 ])
 def test_the_rule_itself(text, safe):
     """The check would catch the mistakes it exists for (and only those)."""

@@ -69,7 +69,7 @@ def test_a_refused_value_is_fixed_in_every_row_in_one_click(staff_db):
         (4, "sector", "Healht care"), (4, "country", "Cyprys")]
     assert list(grid["rows"]) == [3, 2, 3, 2, 3]
     assert list(grid["suggestion"]) == ["Cyprus (CY)", "", "Cyprus (CY)", "", "Cyprus (CY)"]
-    assert "Read “Cyprys” as Cyprus (CY) in 3 rows" == at.button(key="fix-suggested-0").label
+    assert r"Read “Cyprys” as Cyprus \(CY\) in 3 rows" == at.button(key="fix-suggested-0").label
     at.button(key="fix-suggested-0").click().run()
     assert not at.exception, at.exception
     assert "3 rows — ready: 1, refused: 2" in _summary(at)

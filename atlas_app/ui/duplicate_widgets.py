@@ -62,7 +62,7 @@ def duplicate_choices(problems, records: dict[int, dict], _: Translator
         if g.key not in decisions:
             decisions[g.key] = next((r for r in remembered if r in _options(g)), "keep")
     rows = sum(len(g.lines) for g in groups)
-    st.caption(" ".join((
+    st.caption(" ".join((  # markdown: two translated sentences with numbers
         _.ngettext("{count} row of the file resembles another organisation.",
                    "{count} rows of the file resemble other organisations.", rows,
                    count=_.number(rows)),

@@ -15,6 +15,7 @@ from atlas_app.intake.corrections import edits_everywhere, recheck_rows, refused
 from atlas_app.intake.pipeline import PreparedImport
 from atlas_app.places.countries import country_name
 from atlas_app.places.geocoding import Locator
+from atlas_app.public.detail import md_escape
 from atlas_app.registry.schema import KIND_LABELS, Taxonomy
 from atlas_app.registry.store import Store
 from atlas_app.ui.problem_words import PROBLEM_WORDS
@@ -116,9 +117,9 @@ def _suggested_fixes(prepared: PreparedImport, problems, counts: Counter,
     for n, (field, value) in enumerate(ranked):
         count = counts[(field, value)]
         fix = _suggestion_words(field, suggested[(field, value)], taxonomy, _)
-        label = _.ngettext("Read “{value}” as {fix} in {count} row",
-                           "Read “{value}” as {fix} in {count} rows", count, value=value,
-                           fix=fix, count=_.number(count))
+        label = _.ngettext("Read “{value}” as {fix} in {count} row",  # a label reads Markdown
+                           "Read “{value}” as {fix} in {count} rows", count,
+                           value=md_escape(value), fix=md_escape(fix), count=_.number(count))
         if cols[n % 2].button(label, key=f"fix-suggested-{n}"):
             edits = edits_everywhere(prepared, field, value, suggested[(field, value)])
     if len(suggested) > 1 and st.button(

@@ -139,7 +139,7 @@ def _actions(target: dict, count: int, taxonomy: Taxonomy, _: Translator) -> Non
         changed = act_on_review(store, action, account.email, sector=sector, kind=kind,
                                 taxonomy=taxonomy, reason=reason.strip() or None, **target)
     except UnclassifiedError as exc:
-        st.error(error_message(exc, _))
+        st.error(error_message(exc, _))  # markdown: a translated message, numbers, #ids
         return
     n, count = len(changed), _.number(len(changed))
     if action == "classify":

@@ -88,7 +88,7 @@ def status_actions(org: dict, _: Translator) -> None:
             try:
                 set_status(get_store(), org["id"], status, account.email)
             except UnclassifiedError as exc:
-                st.error(error_message(exc, _))
+                st.error(error_message(exc, _))  # markdown: translated, numbers, #ids
                 return
             st.rerun()
 
@@ -175,7 +175,7 @@ def review_queue(_: Translator) -> None:
         try:
             set_status(store, org_id, "published", account.email)
         except UnclassifiedError as exc:
-            st.error(error_message(exc, _))
+            st.error(error_message(exc, _))  # markdown: translated, numbers, #ids
         else:
             st.rerun()
     if cols[1].button(_("Reject"), key="review-reject"):

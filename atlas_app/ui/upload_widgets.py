@@ -98,7 +98,7 @@ def column_mapping(table: RawTable, taxonomy: Taxonomy, _: Translator,
         st.info(_("The rows will wait in the review queue of the staff workspace without "
                   "{fields}, as pending: classify them there, many at once, before "
                   "publishing them.",
-                  fields=_.items([_(FIELD_WORDS[f]) for f in sorted(unclassified)])))
+                  fields=_.items([_(FIELD_WORDS[f]) for f in sorted(unclassified)])))  # markdown: field words
     return ColumnMapping(columns, constants, unclassified=frozenset(unclassified))
 
 
