@@ -96,12 +96,14 @@ def synthetic_csv(n: int, seed: int = 7) -> bytes:
     return frame[columns].to_csv(index=False).encode()
 
 
-def seed_database(url: str, n: int, seed: int = 42, chunk: int = 50_000) -> None:
-    """Fill an empty registry at ``url`` with ``n`` synthetic organisations."""
+def seed_database(url: str, n: int, seed: int = 42, chunk: int = 50_000,
+                  revision: str = "head") -> None:
+    """Fill an empty registry at ``url`` with ``n`` synthetic organisations, its schema at
+    ``revision`` (an earlier one to time a migration at scale)."""
     from atlas_app.registry.store import Store
 
     store = Store(url)
-    store.upgrade()
+    store.upgrade(revision)
     if store.count():
         raise SystemExit(f"{url} already holds {store.count():,} organisations")
     frame = synthetic_frame(n, seed).drop(columns=["id"])
@@ -119,8 +121,10 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--database", required=True, help="SQLAlchemy URL of an empty registry")
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--revision", default="head",
+                        help="the schema revision to create (default: the latest)")
     args = parser.parse_args()
-    seed_database(args.database, args.rows, args.seed)
+    seed_database(args.database, args.rows, args.seed, revision=args.revision)
 
 
 if __name__ == "__main__":

@@ -53,7 +53,8 @@ def test_population_decides_when_one_namesake_dominates(gazetteer):
 
 @pytest.mark.parametrize("written, expected", [("Fano (PU)", "Fano"),
                                                ("Albal, Valencia", "Albal"),
-                                               ("Peccioli -Pisa", "Peccioli"), ("San Casciano - Firenze", "Florence"),
+                                               ("Peccioli -Pisa", "Peccioli"),
+                                               ("San Casciano - Firenze", "San Casciano in Val di Pesa"),
                                                ("Dos Hermanas. SEVILLA", "Dos Hermanas")])
 def test_qualified_city_names(gazetteer, written, expected):
     country = "ES" if written[0] in "AD" else "IT"
@@ -191,7 +192,8 @@ def test_the_namesake_rule_prefers_the_large_place(gazetteer):
 
 
 @pytest.mark.parametrize("written, country, expected", [
-    ("San Casciano - Firenze", "IT", "Florence"),  # not the San Casciano near Pisa
+    # not the village San Casciano near Pisa: the town whose name starts so, by Florence
+    ("San Casciano - Firenze", "IT", "San Casciano in Val di Pesa"),
     ("Knowle, Bristol", "GB", "Bristol"),  # not the Knowle 120 km away, near Solihull
     ("Hutton  Brentwood", "GB", "Brentwood"),  # not the Hutton in Yorkshire
     ("Peccioli -Pisa", "IT", "Peccioli"),  # 36 km from Pisa: within its province

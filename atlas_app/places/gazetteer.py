@@ -41,6 +41,10 @@ COUNTRY_MARGIN_DEGREES = 0.5
 # A misspelling must be of a town, one edit in eight at most (a swap of two letters is
 # one edit: Dornbrin, Capbetron), and clearly closer than any other town.
 FUZZY_MIN_POPULATION, FUZZY_SCORE, FUZZY_LEAD = 5_000, 0.85, 0.04
+# Then any settlement, but only a long name and one edit in ten at most
+# (``Damartin sur Tigeaux``, ``Verrucchio``): among 150,000 villages a short name one
+# edit away is another village as often as a slip.
+VILLAGE_FUZZY_SCORE, VILLAGE_FUZZY_LENGTH = 0.9, 9
 ATTRIBUTION = "Place names © GeoNames (CC BY 4.0)"
 
 
@@ -185,25 +189,41 @@ class Gazetteer:
                       key=lambda p: -p.population)
 
     def spelled_like(self, key: str, country: str) -> tuple[Place | None, float]:
-        """The town of 5,000+ whose name is within one edit in eight of ``key`` and
+        """The town of 5,000+ whose name is within one edit in eight of ``key`` — else,
+        for a name of nine letters or more, the settlement within one edit in ten — and
         clearly nearer than any other, with its similarity in %; or None."""
         if self._fuzzy is None:  # built once, on the first misspelling
-            towns: dict[str, tuple[list[str], list[int]]] = {}
+            tiers: dict[str, tuple[list[str], list[int]]] = {}
             for pid, place in enumerate(self._places):  # own names only: fast enough
-                if place[6] >= FUZZY_MIN_POPULATION:
-                    keys, ids = towns.setdefault(place[2], ([], []))
-                    keys.append(place_key(place[1]))
-                    ids.append(pid)
-            self._fuzzy = towns
-        keys, ids = self._fuzzy.get(country, ([], []))
-        found = process.extract(key, keys, scorer=DamerauLevenshtein.normalized_similarity,
-                                score_cutoff=FUZZY_SCORE, limit=5)
-        if not found:
+                tier = "town" if place[6] >= FUZZY_MIN_POPULATION else "village"
+                keys, ids = tiers.setdefault(f"{tier}|{place[2]}", ([], []))
+                keys.append(place_key(place[1]))
+                ids.append(pid)
+            self._fuzzy = tiers
+        found = self._spelled_like(key, f"town|{country}", FUZZY_SCORE)
+        if found[0] is None and len(key) >= VILLAGE_FUZZY_LENGTH:
+            found = self._spelled_like(key, f"village|{country}", VILLAGE_FUZZY_SCORE,
+                                       also=f"town|{country}")
+        return found
+
+    def _spelled_like(self, key: str, tier: str, cutoff: float,
+                      also: str | None = None) -> tuple[Place | None, float]:
+        keys, ids = self._fuzzy.get(tier, ([], []))
+        found = [(s, ids[i]) for _k, s, i in process.extract(
+            key, keys, scorer=DamerauLevenshtein.normalized_similarity,
+            score_cutoff=cutoff - FUZZY_LEAD, limit=5)]
+        if also:  # a town nearly as alike is a rival too
+            more_keys, more_ids = self._fuzzy.get(also, ([], []))
+            found += [(s, more_ids[i]) for _k, s, i in process.extract(
+                key, more_keys, scorer=DamerauLevenshtein.normalized_similarity,
+                score_cutoff=cutoff - FUZZY_LEAD, limit=5)]
+        found.sort(key=lambda f: -f[0])
+        if not found or found[0][0] < cutoff:
             return None, 0.0
-        best, score = ids[found[0][2]], found[0][1]
-        rivals = [s for _k, s, i in found if ids[i] != best]
+        score, best = found[0]
+        rivals = [s for s, i in found if i != best]
         if rivals and rivals[0] > score - FUZZY_LEAD:
-            return None, 0.0  # two towns about as alike: a guess, not a reading
+            return None, 0.0  # two places about as alike: a guess, not a reading
         return self._place(best), 100 * score
 
     def largest_starting_with(self, key: str, country: str) -> Place | None:

@@ -4,7 +4,12 @@
    written out, kind words or a district number dropped, the parts of a compound — a
    part only near the town another part names) among GeoNames settlements — a postcode picks among namesakes and places a point inside a
    city; a small village gives way to the large place whose name starts with its name
-   (the namesake rule) — then among the places the post knows (villages, districts);
+   (the namesake rule); among namesakes of similar size, the place whose own name is
+   written so wins over places that have it only as an alternate name, then the one the
+   post gives many more postcodes — then among the places the post knows (villages,
+   districts). A town named beside the place (``Rivalta (Parma)``, ``Minas de Riotinto.
+   HUELVA``) is a qualifier: the place is looked for near it before the qualifier itself
+   is taken;
 2. one part of a compound among the post's villages, when no part named a town;
 3. an ambiguity met on the way, if any (a guess would be worse than a question);
 4. administrative areas: région, département, county, province (``region`` precision);
@@ -18,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -38,12 +44,16 @@ if TYPE_CHECKING:
 DOMINANCE = 5  # a place this many times more populous than the next one wins
 CITY_DOMINANCE = 2.5  # ... or this many times, when it is a city (CITY)
 POSTAL_DOMINANCE = 3  # a postal locality with this many times more postcodes wins
+POSTAL_MIN_CODES = 5  # ... when it has at least this many (one postcode is any village)
+POSTAL_SAME_KM = 5  # a postal locality this near a settlement of its name is that place
 NEAR_KM = 20  # a postcode and a town this close agree
 CITY = 100_000  # inhabitants: a postcode inside a city is more precise than its centre
+TOWN = 5_000  # a town, not a village
 WORD_MIN_POPULATION = 20_000  # one word of a longer field must name a real town
 NAMESAKE_SMALL, NAMESAKE_LARGE = 10_000, 50_000  # the village, and the large place
 PIECES = ("part", "phrase")  # readings that are only a piece of the field
 QUALIFIER_KM = 75  # a town named beside a place is its city or province: this near
+QUALIFIED = re.compile(r"\s-\s|\s-|-\s|[,;(/|]|\.\s")  # what sets a qualifier apart
 
 
 @dataclass
@@ -106,16 +116,44 @@ def settlement_named(search: Search, name: str) -> Lookup | None:
 
 
 def by_name(search: Search) -> Lookup | None:
+    # "Minas de Riotinto. HUELVA", "San Casciano - Firenze": a place, then where it is.
+    # Not the halves of one hyphenated name ("Neu-Rum", "Noord-Brabant").
+    first_part = next((n for n, how in search.names() if how == "part"), None) \
+        if QUALIFIED.search(search.city) else None
     for name, how in search.names():
         found = settlement_named(search, name)
-        if found is None and (how not in PIECES or NUMBERED.match(name)):
-            found = choose_postal(search, name, how)
+        unknown = found is None
+        if found is not None and found.place is not None \
+                and not beside_qualifier(search, name, found.place):
+            # "Knowle, Bristol": not the Knowle 120 km from Bristol; "Rivalta (Parma)":
+            # not the Rivalta near Verona.
+            found = None
+        if found is None and (how not in PIECES or NUMBERED.match(name)
+                              or (name == first_part and unknown)):
+            # The first part of "Minas de Riotinto. HUELVA" is the place, the last its
+            # province: a place no settlement is called is looked for among the post's
+            # villages before the province's town is taken — after the town whose name
+            # starts with it ("San Casciano - Firenze": San Casciano in Val di Pesa).
+            found = None
+            if name == first_part and unknown:
+                found = starting_with(search, name)
+            found = found or choose_postal(search, name, how)
+            if found is not None and found.place is not None \
+                    and not beside_qualifier(search, name, found.place):
+                found = None
         if found is not None and found.place is not None:
-            if how not in PIECES or beside_qualifier(search, name, found.place):
-                return found
-            found = None  # "Knowle, Bristol": not the Knowle 120 km from Bristol
+            return found
         search.ambiguity = search.ambiguity or found
     return None
+
+
+def starting_with(search: Search, name: str) -> Lookup | None:
+    """The town of 5,000+ whose name starts with ``name``, or None."""
+    large = search.gazetteer.largest_starting_with(key_of(name), search.country)
+    if large is None or large.population < TOWN:
+        return None
+    return result(large, f"{large.name} (GeoNames {large.geonameid}), the town whose name "
+                  f"starts with {name!r}{search.read_as(name)}", 1, "locality")
 
 
 def by_part_among_villages(search: Search) -> Lookup | None:
@@ -131,18 +169,25 @@ def by_part_among_villages(search: Search) -> Lookup | None:
 
 
 def beside_qualifier(search: Search, name: str, place: Place) -> bool:
-    """Whether ``place``, found for one piece of a compound, lies within reach of the
+    """Whether ``place``, found for one reading of a compound, lies within reach of the
     town another piece names (a province, a city: ``Peccioli - Pisa``, ``Racale
     (Lecce)``). Without such a town, any place will do."""
+    town = qualifier_town(search, name)
+    return town is None or town.geonameid == place.geonameid \
+        or distance_km(town, place) <= QUALIFIER_KM
+
+
+def qualifier_town(search: Search, name: str) -> Place | None:
+    """The town of 20,000+ that another piece of the field names, if any: the qualifier
+    that says where ``name`` is (``Hutton  Brentwood``)."""
+    own = set(key_of(name).split())
     for other, how in search.reading.names:
-        if how not in ("part", "word") or other == name:
-            continue
+        if how not in ("part", "word") or other == name or key_of(other) in own:
+            continue  # a word of the name itself ("Saint" in "Saint-Denis") is no qualifier
         towns = search.gazetteer.named(search.country, key_of(other))
-        if towns and towns[0].population >= WORD_MIN_POPULATION and dominates(towns) \
-                and towns[0].geonameid != place.geonameid \
-                and distance_km(towns[0], place) > QUALIFIER_KM:
-            return False
-    return True
+        if towns and towns[0].population >= WORD_MIN_POPULATION and dominates(towns):
+            return towns[0]
+    return None
 
 
 def by_ambiguity(search: Search) -> Lookup | None:
@@ -249,12 +294,52 @@ def choose_settlement(search: Search, places: list[Place], name: str) -> Lookup:
     if dominates(narrowed):
         return namesake(search, narrowed[0], name, len(places), f"the most populous of "
                         f"{len(narrowed)} places with that name{read_as}", True)
+    own = spelled_as_written(narrowed, name)
+    if own is not narrowed and dominates(own):
+        which = "the only one" if len(own) == 1 else "the most populous"
+        return namesake(search, own[0], name, len(places), f"{which} of {len(narrowed)} "
+                        f"places called so whose own name it is{read_as}", True)
+    busiest = by_postcodes(search, narrowed, name)
+    if busiest is not None:
+        return result(busiest, f"{busiest.name} (GeoNames {busiest.geonameid}), the one of "
+                      f"{len(narrowed)} places with that name that has many more postcodes"
+                      f"{read_as}", len(places), "locality")
     if near is not None:
         return result(postal_place(near, search.country), f"postcode {code} (GeoNames postal "
                       f"codes): {len(narrowed)} places called {name!r}, none near it",
                       len(places), "postcode")
     return missing("ambiguous", "ambiguous", count=len(narrowed), city=name,
                    country=search.country)
+
+
+def spelled_as_written(places: list[Place], name: str) -> list[Place]:
+    """The namesakes whose own name is ``name`` as written (accents and all), else those
+    whose own name has its key; else all. ``Urbania`` is the town, not Tavullia (once
+    called so); ``Thalmässing`` is not Thalmassing 70 km away."""
+    for same in (lambda p: p.name.casefold() == name.casefold(),
+                 lambda p: key_of(p.name) == key_of(name)):
+        chosen = [p for p in places if same(p)]
+        if chosen and len(chosen) < len(places):
+            return chosen
+    return places
+
+
+def by_postcodes(search: Search, places: list[Place], name: str) -> Place | None:
+    """The namesake the post gives many more postcodes (a size GeoNames' populations
+    sometimes get wrong: the county town Călărași is listed with 6,687 inhabitants, as
+    its village namesakes are), or None."""
+    points = search.gazetteer.postal.locality(search.country, key_of(name))
+    if len(points) < 2:
+        return None
+    weights = []
+    for place in places:
+        near = [p.weight for p in points if distance_km(p, place) <= POSTAL_SAME_KM]
+        weights.append(max(near, default=0))
+    ranked = sorted(zip(weights, range(len(places))), reverse=True)
+    (top, best), second = ranked[0], ranked[1][0] if len(ranked) > 1 else 0
+    if top >= POSTAL_MIN_CODES and top >= POSTAL_DOMINANCE * max(second, 1):
+        return places[best]
+    return None
 
 
 def namesake(search: Search, place: Place, name: str, count: int, how: str,
@@ -280,6 +365,10 @@ def choose_postal(search: Search, name: str, how: str) -> Lookup | None:
         return None
     if search.near is not None:
         points = tuple(p for p in points if distance_km(p, search.near) <= NEAR_KM) or points
+    qualifier = qualifier_town(search, name)
+    if qualifier is not None:
+        points = tuple(p for p in points
+                       if distance_km(p, qualifier) <= QUALIFIER_KM) or points
     top = points[0]
     if len(points) > 1 and top.weight < POSTAL_DOMINANCE * points[1].weight:
         return missing("ambiguous", "ambiguous", count=len(points), city=name,

@@ -149,13 +149,14 @@ class Store:
                             self.url.render_as_string(hide_password=False).replace("%", "%%"))
         return cfg
 
-    def upgrade(self) -> str:
-        """Create the schema or bring it up to date in place; return the new revision."""
+    def upgrade(self, revision: str = "head") -> str:
+        """Create the schema or bring it up to date in place (to ``revision``: the latest
+        unless a benchmark asks for an earlier one); return the new revision."""
         cfg = self._alembic_config()
         try:
             with self.engine.begin() as conn:
                 cfg.attributes["connection"] = conn
-                command.upgrade(cfg, "head")
+                command.upgrade(cfg, revision)
         except sa.exc.OperationalError as exc:
             raise StoreError(f"cannot open the database {self.url!r}: {exc.orig}") from exc
         return self.schema_revision() or ""
