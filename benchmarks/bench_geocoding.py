@@ -36,6 +36,8 @@ from atlas_app.settings import PACKAGE_DATA, load_settings  # noqa: E402
 
 SUSY = ROOT / "tests" / "data" / "ssedas-partners.geojson"
 MESSY = ROOT / "benchmarks" / "data" / "messy_places.csv"
+# Written by each run: the SSEDAS rows whose own postcode and city contradict their point.
+EVIDENCE = ROOT / "benchmarks" / "data" / "ssedas_reference_wrong.csv"
 BEFORE = "e0ceba7"  # main before issue 19
 
 # Runs inside the earlier commit's tree: rows on stdin, points (or null) on stdout.
@@ -72,7 +74,8 @@ def ssedas_rows() -> tuple[list[dict], int]:
             skipped += 1
             continue
         lon, lat = feature["geometry"]["coordinates"][:2]
-        rows.append({"city": city, "country": country, "lat": lat, "lon": lon,
+        rows.append({"id": props.get("_id"), "name": props.get("name"),
+                     "city": city, "country": country, "lat": lat, "lon": lon,
                      "postcode": (props.get("addr:postcode") or "").strip() or None,
                      "shape": "ssedas"})
     return rows, skipped
@@ -129,6 +132,66 @@ def score(rows: list[dict], answers: list[list]) -> dict:
     return s
 
 
+AGREE_KM = 20  # a row's postcode centre and its city's place this close agree
+
+
+def check_reference(gazetteer: Gazetteer, row: dict) -> tuple[str, str] | None:
+    """Whether the row's own fields contradict its coordinates, and the evidence; or None.
+
+    - ``swapped``: the point lies outside the declared country's box, the point with
+      latitude and longitude exchanged lies in it, within 30 km of the postcode's centre;
+    - ``contradicted``: the postcode's centre (GeoNames postal codes, from the row's
+      postcode column) and the place the city field names agree (within 20 km), and the
+      row's coordinates are more than 30 km from both.
+
+    Rows without a postcode are never judged: one field against the coordinates is a
+    disagreement, not evidence."""
+    code = row["postcode"]
+    centre = gazetteer.postal.postcode(row["country"], code) if code else None
+    if centre is None:
+        return None
+    lat, lon = row["lat"], row["lon"]
+    to_centre = km(lat, lon, centre.latitude, centre.longitude)
+    if not gazetteer.in_country(lat, lon, row["country"]) \
+            and gazetteer.in_country(lon, lat, row["country"]) \
+            and km(lon, lat, centre.latitude, centre.longitude) <= 30:
+        return "swapped", (f"({lat}, {lon}) is outside {row['country']}; exchanged, it is "
+                           f"{km(lon, lat, centre.latitude, centre.longitude):.0f} km from "
+                           f"postcode {code}'s centre")
+    named = gazetteer.lookup(row["city"], row["country"]).place
+    if named is None or to_centre <= 30:
+        return None
+    apart = km(named.latitude, named.longitude, centre.latitude, centre.longitude)
+    to_named = km(lat, lon, named.latitude, named.longitude)
+    if apart <= AGREE_KM and to_named > 30:
+        return "contradicted", (f"postcode {code}'s centre ({centre.latitude:.3f}, "
+                                f"{centre.longitude:.3f}) and {row['city']!r} "
+                                f"({named.name}) are {apart:.0f} km apart; the row's point "
+                                f"is {to_centre:.0f} km from the postcode, {to_named:.0f} km "
+                                "from the town")
+    return None
+
+
+def classify(gazetteer: Gazetteer, row: dict, status: str) -> str:
+    """Why a row is not within 30 km, from its own fields (for the report, never for the
+    score)."""
+    if status == "unsupported":
+        return "country outside the gazetteer (as declared)"
+    checked = check_reference(gazetteer, row)
+    if checked is not None:
+        return "reference wrong"
+    code = row["postcode"]
+    centre = gazetteer.postal.postcode(row["country"], code) if code else None
+    if centre is not None and km(row["lat"], row["lon"], centre.latitude,
+                                 centre.longitude) <= 30 and status.endswith("km away"):
+        return "namesake or province: the postcode agrees with the point, not the city"
+    if status == "ambiguous":
+        return "ambiguous (goes to review)"
+    if status == "not_found":
+        return "not found"
+    return "wrong namesake or area (> 30 km)"
+
+
 def line(label: str, s: dict) -> str:
     n = s["rows"]
     return (f"| {label} | {n} | {s['located']} ({s['located'] / n:.1%}) | "
@@ -170,6 +233,8 @@ def main() -> None:
         print(line(f"{label}, before ({args.before})", before))
         print(line(f"{label}, **now**", now))
         misses[label] = now["misses"]
+        if label == "SSEDAS, city + country":
+            ssedas_now = now
         print(f"<!-- {label}: now by precision {now['precision']}; "
               f"{t_new:.2f} s now, {t_old:.2f} s before (with its process start) -->")
     by_shape: dict[str, list[int]] = {}
@@ -182,6 +247,31 @@ def main() -> None:
         counts[2] += n[0] is not None and km(row["lat"], row["lon"], n[0], n[1]) <= 30
     print("\nmessy table by shape, within 30 km: " + "; ".join(
         f"{shape} {b}→{a} of {n}" for shape, (n, b, a) in by_shape.items()))
+    # Every SSEDAS row not within 30 km, by cause; rows whose own postcode and city
+    # contradict their coordinates are written out with the evidence.
+    causes: dict[str, int] = {}
+    evidence = []
+    for row, status, _point in misses["SSEDAS, city + country"]:
+        cause = classify(gazetteer, row, status)
+        causes[cause] = causes.get(cause, 0) + 1
+        checked = check_reference(gazetteer, row)
+        if checked is not None:
+            evidence.append({"id": row["id"], "name": row["name"], "city": row["city"],
+                             "country": row["country"], "postcode": row["postcode"],
+                             "latitude": row["lat"], "longitude": row["lon"],
+                             "check": checked[0], "evidence": checked[1]})
+    print("\nSSEDAS rows not within 30 km, city + country, by cause: " + "; ".join(
+        f"{cause} {n}" for cause, n in sorted(causes.items(), key=lambda c: -c[1])))
+    good = ssedas_now["30"]
+    kept = len(ssedas) - len(evidence)
+    print(f"within 30 km, leaving out the {len(evidence)} rows whose coordinates their own "
+          f"postcode and city contradict ({EVIDENCE.relative_to(ROOT)}): {good} of {kept} "
+          f"({good / kept:.1%})")
+    with open(EVIDENCE, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=["id", "name", "city", "country", "postcode",
+                                                "latitude", "longitude", "check", "evidence"])
+        writer.writeheader()
+        writer.writerows(evidence)
     if args.misses:
         args.misses.write_text(json.dumps(misses, ensure_ascii=False, indent=1, default=str),
                                encoding="utf-8")

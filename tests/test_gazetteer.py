@@ -243,7 +243,8 @@ def test_reading_a_place_field(field, country, postcode, names):
 @pytest.mark.parametrize("country, written, key", [
     ("NL", "1012 ab", "1012"), ("GB", "m9 8aq", "M9"), ("GB", "SW1A 1AA", "SW1A"),
     ("FR", "93001 CEDEX", "93001"), ("DE", "D-50678", "50678"), ("PT", "1100-148", "1100"),
-    ("CZ", "170 00", "17000"),
+    ("CZ", "170 00", "17000"), ("LV", "LV 1050", "1050"), ("LV", "LV-1050", "1050"),
+    ("AT", "A 1010", "1010"), ("GB", "W6 9JJ", "W6"), ("IE", "D02 X285", "D02"),
 ])
 def test_postcode_keys(country, written, key):
     from atlas_app.places.postal import postcode_key

