@@ -258,3 +258,58 @@ def test_postcode_keys(country, written, key):
 def test_a_visitor_finds_a_town_anywhere(gazetteer, written, expected):
     place = gazetteer.find_place(written)
     assert (place and (place.name, place.country)) == (expected or None)
+
+
+# -- issue 19, second pass: namesakes, qualifiers, slips — shapes written for these rules --
+# (city field, country, the place meant, its latitude and longitude)
+NAMESAKE_SHAPES = [
+    # spelled as written: the place whose own name it is, not one that has it only as an
+    # alternate name (GeoNames lists Kappeln, Bissingen, Motoşeni under these spellings)
+    ("Kapellen", "DE", "Kapellen", 51.571, 6.367),
+    ("Bisingen", "DE", "Bisingen", 48.310, 8.917),
+    ("Ursa", "RO", "Ursa", 43.788, 24.638),
+    # populations alike (GeoNames): the namesake the post gives many more postcodes
+    ("Périgny", "FR", "Périgny", 46.154, -1.097),  # by La Rochelle, not the one by Paris
+    # a town named beside the place says where it is
+    ("Rivalta (Torino)", "IT", "Rivalta di Torino", 45.033, 7.520),  # not near Verona
+    ("Cortina - Belluno", "IT", "Cortina d'Ampezzo", 46.537, 12.139),
+    ("El Rocio. HUELVA", "ES", "El Rocio", 37.130, -6.485),  # a village only the post
+    # knows, not the province's capital 40 km away
+    ("Mazagón - Huelva", "ES", "Mazagón", 37.137, -6.827),
+    # a long name one slip away from a town or a village
+    ("Kaysersberk", "FR", "Kaysersberg", 48.138, 7.264),
+    ("Ribeauvile", "FR", "Ribeauvillé", 48.195, 7.319),
+]
+
+
+@pytest.mark.parametrize("written, country, expected, lat, lon", NAMESAKE_SHAPES,
+                         ids=[s[0] for s in NAMESAKE_SHAPES])
+def test_namesakes_qualifiers_and_slips(gazetteer, written, country, expected, lat, lon):
+    from atlas_app.places.matching import distance_km
+
+    result = gazetteer.lookup(written, country)
+    assert result.status == "found", result.note
+    assert result.place.name == expected, result.note
+    assert result.precision == "locality"
+    assert distance_km(result.place, _point(lat, lon)) <= 5, result.note
+
+
+@pytest.mark.parametrize("written, country, words", [
+    ("Kapellen", "DE", "whose own name it is"),
+    ("Périgny", "FR", "many more postcodes"),
+    ("Cortina - Belluno", "IT", "whose name starts with 'Cortina'"),
+    ("Kaysersberk", "FR", "as a misspelling"),
+])
+def test_the_note_says_which_rule_chose(gazetteer, written, country, words):
+    assert words in gazetteer.lookup(written, country).note
+
+
+@pytest.mark.parametrize("written, country", [
+    # the post breaks a tie of populations, never overturns one: Valadares by Porto
+    # (22,000) and Valadares in Baião (9,000) stay a question for the staff
+    ("Valadares", "PT"),
+    # a short name one edit from a village is as often another village as a slip
+    ("Westen", "DE"),
+])
+def test_no_guess_where_the_data_cannot_tell(gazetteer, written, country):
+    assert gazetteer.lookup(written, country).place is None

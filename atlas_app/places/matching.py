@@ -123,24 +123,24 @@ def by_name(search: Search) -> Lookup | None:
     for name, how in search.names():
         found = settlement_named(search, name)
         unknown = found is None
-        if found is not None and found.place is not None \
-                and not beside_qualifier(search, name, found.place):
+        elsewhere = found is not None and found.place is not None \
+            and not beside_qualifier(search, name, found.place)
+        if elsewhere:
             # "Knowle, Bristol": not the Knowle 120 km from Bristol; "Rivalta (Parma)":
             # not the Rivalta near Verona.
             found = None
-        if found is None and (how not in PIECES or NUMBERED.match(name)
-                              or (name == first_part and unknown)):
+        first = name == first_part and unknown
+        if found is None and (first or elsewhere):
+            # "San Casciano - Firenze", "Rivalta (Torino)": the town whose name starts so.
+            found = starting_with(search, name)
+        if found is None and (how not in PIECES or NUMBERED.match(name) or first):
             # The first part of "Minas de Riotinto. HUELVA" is the place, the last its
             # province: a place no settlement is called is looked for among the post's
-            # villages before the province's town is taken — after the town whose name
-            # starts with it ("San Casciano - Firenze": San Casciano in Val di Pesa).
+            # villages before the province's town is taken.
+            found = choose_postal(search, name, how)
+        if found is not None and found.place is not None \
+                and not beside_qualifier(search, name, found.place):
             found = None
-            if name == first_part and unknown:
-                found = starting_with(search, name)
-            found = found or choose_postal(search, name, how)
-            if found is not None and found.place is not None \
-                    and not beside_qualifier(search, name, found.place):
-                found = None
         if found is not None and found.place is not None:
             return found
         search.ambiguity = search.ambiguity or found
@@ -299,10 +299,10 @@ def choose_settlement(search: Search, places: list[Place], name: str) -> Lookup:
         which = "the only one" if len(own) == 1 else "the most populous"
         return namesake(search, own[0], name, len(places), f"{which} of {len(narrowed)} "
                         f"places called so whose own name it is{read_as}", True)
-    busiest = by_postcodes(search, narrowed, name)
+    busiest = by_postcodes(search, own, name)
     if busiest is not None:
         return result(busiest, f"{busiest.name} (GeoNames {busiest.geonameid}), the one of "
-                      f"{len(narrowed)} places with that name that has many more postcodes"
+                      f"{len(own)} places called so that the post gives many more postcodes"
                       f"{read_as}", len(places), "locality")
     if near is not None:
         return result(postal_place(near, search.country), f"postcode {code} (GeoNames postal "
@@ -325,9 +325,9 @@ def spelled_as_written(places: list[Place], name: str) -> list[Place]:
 
 
 def by_postcodes(search: Search, places: list[Place], name: str) -> Place | None:
-    """The namesake the post gives many more postcodes (a size GeoNames' populations
-    sometimes get wrong: the county town Călărași is listed with 6,687 inhabitants, as
-    its village namesakes are), or None."""
+    """Among namesakes of about the same population (within a factor of two), the one
+    the post gives many more postcodes (GeoNames lists the county town Călărași with
+    6,687 inhabitants, as it does a village of that name), or None."""
     points = search.gazetteer.postal.locality(search.country, key_of(name))
     if len(points) < 2:
         return None
@@ -337,7 +337,10 @@ def by_postcodes(search: Search, places: list[Place], name: str) -> Place | None
         weights.append(max(near, default=0))
     ranked = sorted(zip(weights, range(len(places))), reverse=True)
     (top, best), second = ranked[0], ranked[1][0] if len(ranked) > 1 else 0
-    if top >= POSTAL_MIN_CODES and top >= POSTAL_DOMINANCE * max(second, 1):
+    # The post breaks a tie of populations; it never overturns one (in Portugal a parish's
+    # postcodes bear its town's name, so a large parish may have none of its own).
+    tied = places[best].population * 2 >= places[0].population
+    if tied and top >= POSTAL_MIN_CODES and top >= POSTAL_DOMINANCE * max(second, 1):
         return places[best]
     return None
 
