@@ -15,6 +15,9 @@ from urllib.parse import urlsplit
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
+_NON_WORD = re.compile(r"[\W_]+")
+
+
 def strip_accents(text: str) -> str:
     """Remove combining marks: ``Autrêches`` → ``Autreches``."""
     decomposed = unicodedata.normalize("NFKD", text)
@@ -44,8 +47,13 @@ def place_key(name: str) -> str:
 
     ``'s-Gravenhage`` → ``s gravenhage``; ``Frankfurt-am-Main`` → ``frankfurt am main``.
     """
-    folded = fold(name.replace("ß", "ss"))
-    return re.sub(r"[\W_]+", " ", folded).strip()
+    # The same as re.sub(r"[\W_]+", " ", fold(name)) — fold's spaces are non-word runs
+    # too — without decomposing names that are plain ASCII (most of them): the index of
+    # millions of names is built in a fraction of the time.
+    text = name.replace("ß", "ss")
+    if not text.isascii():
+        text = strip_accents(text)
+    return _NON_WORD.sub(" ", text.casefold()).strip()
 
 
 def safe_url(url: object) -> str | None:

@@ -201,10 +201,12 @@ def line(label: str, s: dict) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--before", default=BEFORE, help="the earlier commit to compare with")
+    parser.add_argument("--before", action="append", help="an earlier commit to compare "
+                        f"with (repeat for several; default {BEFORE}, before issue 19)")
     parser.add_argument("--misses", type=Path, help="write today's misses here (JSON)")
     args = parser.parse_args()
-    tree = worktree(args.before)
+    refs = args.before or [BEFORE]
+    trees = {ref: worktree(ref) for ref in refs}
     gazetteer = Gazetteer.load(load_settings().cache_dir, PACKAGE_DATA)
     gazetteer.lookup("75002 Paris", "FR")  # the postal index, loaded on first use
 
@@ -224,28 +226,29 @@ def main() -> None:
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     misses = {}
     for label, rows, queries in tables:
-        t = time.perf_counter()
-        before = score(rows, run_old(tree, queries))
-        t_old = time.perf_counter() - t
+        t_old = []
+        for ref, tree in trees.items():
+            t = time.perf_counter()
+            print(line(f"{label}, {ref}", score(rows, run_old(tree, queries))))
+            t_old.append(f"{time.perf_counter() - t:.2f} s at {ref}")
         t = time.perf_counter()
         now = score(rows, run_new(gazetteer, queries))
         t_new = time.perf_counter() - t
-        print(line(f"{label}, before ({args.before})", before))
         print(line(f"{label}, **now**", now))
         misses[label] = now["misses"]
         if label == "SSEDAS, city + country":
             ssedas_now = now
         print(f"<!-- {label}: now by precision {now['precision']}; "
-              f"{t_new:.2f} s now, {t_old:.2f} s before (with its process start) -->")
+              f"{t_new:.2f} s now, {', '.join(t_old)} (with its process start) -->")
     by_shape: dict[str, list[int]] = {}
-    old = run_old(tree, [(r["city"], r["country"], None) for r in messy])
+    old = run_old(trees[refs[-1]], [(r["city"], r["country"], None) for r in messy])
     new = run_new(gazetteer, [(r["city"], r["country"], None) for r in messy])
     for row, o, n in zip(messy, old, new):
         counts = by_shape.setdefault(row["shape"], [0, 0, 0])
         counts[0] += 1
         counts[1] += o[0] is not None and km(row["lat"], row["lon"], o[0], o[1]) <= 30
         counts[2] += n[0] is not None and km(row["lat"], row["lon"], n[0], n[1]) <= 30
-    print("\nmessy table by shape, within 30 km: " + "; ".join(
+    print(f"\nmessy table by shape, within 30 km, {refs[-1]} → now: " + "; ".join(
         f"{shape} {b}→{a} of {n}" for shape, (n, b, a) in by_shape.items()))
     # Every SSEDAS row not within 30 km, by cause; rows whose own postcode and city
     # contradict their coordinates are written out with the evidence.

@@ -117,6 +117,7 @@ class Gazetteer:
             raw = json.load(fh)
         places: list[tuple] = []
         index: dict[tuple[str, str], list[int]] = {}
+        keys: dict[str, str] = {}  # names repeat from place to place: each is keyed once
         bounds: dict[str, list[float]] = {}
         for item in raw.values():
             country = item["countrycode"]
@@ -126,8 +127,13 @@ class Gazetteer:
             lat, lon = float(item["latitude"]), float(item["longitude"])
             places.append((int(item["geonameid"]), item["name"], country,
                            item.get("admin1code") or "", lat, lon, int(item["population"])))
-            names = {item["name"], *item.get("alternatenames", ())}
-            for key in {place_key(n) for n in names if n}:
+            found = set()
+            for name in (item["name"], *item.get("alternatenames", ())):
+                key = keys.get(name)
+                if key is None:
+                    key = keys[name] = place_key(name)
+                found.add(key)
+            for key in found:
                 if key:
                     index.setdefault((country, key), []).append(pid)
             b = bounds.setdefault(country, [lat, lat, lon, lon])

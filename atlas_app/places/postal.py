@@ -94,6 +94,9 @@ class PostalIndex:
         acc: dict[str, dict[tuple, list]] = {"c": defaultdict(_new), "l": defaultdict(_new),
                                              "a": defaultdict(_new)}
         seen: set[tuple[str, str, str]] = set()
+        # Area and place names repeat row after row: each is keyed once.
+        admin_keys: dict[str, str] = {}
+        locality_keys: dict[str, set[str]] = {}
         with open(source or postal_file(), encoding="utf-8") as fh:
             for line in fh:
                 if line[:2] not in countries:
@@ -104,12 +107,17 @@ class PostalIndex:
                 country, code, name = row[0], row[1], row[2]
                 lat, lon = float(row[9]), float(row[10])
                 _add(acc["c"][(country, postcode_key(country, code))], code, lat, lon)
-                for key in _locality_keys(name):
+                keys = locality_keys.get(name)
+                if keys is None:
+                    keys = locality_keys[name] = _locality_keys(name)
+                for key in keys:
                     if (country, key, code) not in seen:
                         seen.add((country, key, code))
                         _add(acc["l"][(country, key, row[4])], name, lat, lon)
                 for level, area in (("1", row[3]), ("2", row[5]), ("3", row[7])):
-                    akey = admin_key(area) if area else ""
+                    akey = admin_keys.get(area)
+                    if akey is None:
+                        akey = admin_keys[area] = admin_key(area) if area else ""
                     if akey:
                         _add(acc["a"][(country, akey)], area, lat, lon, level)
         index = cls({}, [], [], [], [], [])
