@@ -313,3 +313,16 @@ def test_the_note_says_which_rule_chose(gazetteer, written, country, words):
 ])
 def test_no_guess_where_the_data_cannot_tell(gazetteer, written, country):
     assert gazetteer.lookup(written, country).place is None
+
+
+def test_a_postcode_outranks_the_tie_breaks(gazetteer):
+    from atlas_app.places.matching import distance_km
+
+    # Alone, the post's tie-break picks Périgny by La Rochelle; the postcode 94520 says
+    # the Périgny by Paris.
+    by_paris = gazetteer.lookup("Périgny", "FR", postcode="94520")
+    assert distance_km(by_paris.place, _point(48.697, 2.555)) <= 5, by_paris.note
+    # A postcode near none of them, in a third région: its own point, not a tie-break.
+    elsewhere = gazetteer.lookup("Périgny", "FR", postcode="69001")
+    assert elsewhere.precision == "postcode", elsewhere.note
+    assert distance_km(elsewhere.place, _point(45.767, 4.834)) <= 10, elsewhere.note

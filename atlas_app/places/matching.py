@@ -294,6 +294,10 @@ def choose_settlement(search: Search, places: list[Place], name: str) -> Lookup:
     if dominates(narrowed):
         return namesake(search, narrowed[0], name, len(places), f"the most populous of "
                         f"{len(narrowed)} places with that name{read_as}", True)
+    if near is not None:  # a postcode none of them is near says more than a tie-break
+        return result(postal_place(near, search.country), f"postcode {code} (GeoNames postal "
+                      f"codes): {len(narrowed)} places called {name!r}, none near it",
+                      len(places), "postcode")
     own = spelled_as_written(narrowed, name)
     if own is not narrowed and dominates(own):
         which = "the only one" if len(own) == 1 else "the most populous"
@@ -304,10 +308,6 @@ def choose_settlement(search: Search, places: list[Place], name: str) -> Lookup:
         return result(busiest, f"{busiest.name} (GeoNames {busiest.geonameid}), the one of "
                       f"{len(own)} places called so that the post gives many more postcodes"
                       f"{read_as}", len(places), "locality")
-    if near is not None:
-        return result(postal_place(near, search.country), f"postcode {code} (GeoNames postal "
-                      f"codes): {len(narrowed)} places called {name!r}, none near it",
-                      len(places), "postcode")
     return missing("ambiguous", "ambiguous", count=len(narrowed), city=name,
                    country=search.country)
 
