@@ -329,8 +329,8 @@ def by_postcodes(search: Search, places: list[Place], name: str) -> Place | None
     the post gives many more postcodes (GeoNames lists the county town Călărași with
     6,687 inhabitants, as it does a village of that name), or None."""
     points = search.gazetteer.postal.locality(search.country, key_of(name))
-    if len(points) < 2:
-        return None
+    if len(points) < 2 or points[0].weight < POSTAL_MIN_CODES:
+        return None  # most postcodes first: none has enough (the usual case, at once)
     weights = []
     for place in places:
         near = [p.weight for p in points if distance_km(p, place) <= POSTAL_SAME_KM]
