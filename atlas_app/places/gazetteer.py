@@ -214,23 +214,27 @@ class Gazetteer:
                 keys.append(name)
                 ids.append(pid)
             self._fuzzy = tiers
-        found = self._spelled_like(key, [f"town|{country}"], FUZZY_SCORE)
+        towns = self._alike(key, f"town|{country}", FUZZY_SCORE - FUZZY_LEAD)
+        found = self._clearly(towns, FUZZY_SCORE)
         if found[0] is None and len(key) >= VILLAGE_FUZZY_LENGTH:
             least = VILLAGE_FUZZY_SCORE - FUZZY_LEAD  # a rival counts from here
             lengths = range(math.ceil(least * len(key)), math.floor(len(key) / least) + 1)
-            found = self._spelled_like(key, [f"town|{country}"] + [
-                f"village|{country}|{key[:1]}{n}" for n in lengths], VILLAGE_FUZZY_SCORE)
+            villages = [m for n in lengths
+                        for m in self._alike(key, f"village|{country}|{key[:1]}{n}", least)]
+            found = self._clearly(villages + [t for t in towns if t[0] >= least],
+                                  VILLAGE_FUZZY_SCORE)
         return found
 
-    def _spelled_like(self, key: str, tiers: list[str],
-                      cutoff: float) -> tuple[Place | None, float]:
-        found = []
-        for tier in tiers:
-            keys, ids = self._fuzzy.get(tier, ([], []))
-            found += [(s, ids[i]) for _k, s, i in process.extract(
-                key, keys, scorer=DamerauLevenshtein.normalized_similarity,
-                score_cutoff=cutoff - FUZZY_LEAD, limit=5)]
-        found.sort(key=lambda f: -f[0])
+    def _alike(self, key: str, tier: str, cutoff: float) -> list[tuple[float, int]]:
+        keys, ids = self._fuzzy.get(tier, ([], []))
+        return [(s, ids[i]) for _k, s, i in process.extract(
+            key, keys, scorer=DamerauLevenshtein.normalized_similarity, score_cutoff=cutoff,
+            limit=5)]
+
+    def _clearly(self, found: list[tuple[float, int]],
+                 cutoff: float) -> tuple[Place | None, float]:
+        """The best match if it reaches ``cutoff`` and no other place is nearly as alike."""
+        found = sorted(found, key=lambda f: -f[0])
         if not found or found[0][0] < cutoff:
             return None, 0.0
         score, best = found[0]
