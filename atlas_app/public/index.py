@@ -341,9 +341,12 @@ class RegistryIndex:
     # -- filters --------------------------------------------------------------------------
 
     def _codes_in(self, column: str, values: tuple[str, ...]) -> np.ndarray:
+        """Which organisations have one of ``values`` in ``column``: one table lookup per
+        organisation (its category code), the missing value (code -1) never wanted."""
         categorical = self.frame[column].cat
-        wanted = [i for i, v in enumerate(categorical.categories) if v in set(values)]
-        return np.isin(categorical.codes.to_numpy(), wanted)
+        wanted = np.zeros(len(categorical.categories) + 1, dtype=bool)
+        wanted[[i for i, v in enumerate(categorical.categories) if v in set(values)]] = True
+        return wanted[categorical.codes.to_numpy()]
 
     def mask(self, filters: Filters) -> np.ndarray:
         """Which organisations match every active filter (a boolean array)."""
