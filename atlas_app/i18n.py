@@ -45,6 +45,15 @@ def language_name(code: str) -> str:
     return name[:1].upper() + name[1:]
 
 
+def language_name_in(code: str, lang: str) -> str:
+    """A language's name as ``lang`` writes it inside a sentence: ``allemand`` in French,
+    ``German`` in English."""
+    try:
+        return Locale.parse(code).get_display_name(lang) or code
+    except (ValueError, LookupError):
+        return code
+
+
 def _plural_rule(lang: str) -> Callable[[int], int]:
     """Which of a language's plural forms a count takes (gettext's rule from CLDR)."""
     try:
