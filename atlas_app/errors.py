@@ -12,7 +12,12 @@ class ConfigError(AtlasError, ValueError):
 
 
 class FileReadError(AtlasError, ValueError):
-    """An uploaded or imported file cannot be read at all (nothing is imported)."""
+    """An uploaded or imported file cannot be read at all (nothing is imported); ``code``
+    and ``params`` let each surface word it (e.g. ``too_many_rows``, ``limit``)."""
+
+    def __init__(self, message: str, code: str | None = None, **params: object) -> None:
+        super().__init__(message)
+        self.code, self.params = code, params
 
 
 class MappingError(AtlasError, ValueError):

@@ -14,7 +14,7 @@ from atlas_app.intake.pipeline import ImportOptions, import_bytes
 from atlas_app.public.detail import organisation_detail, pick_description
 from atlas_app.public.filters import Filters, apply_filters
 from atlas_app.public.index import RegistryIndex
-from atlas_app.registry.schema import DESCRIPTION_FIELDS, FIELD_NAMES, FIELD_BY_NAME
+from atlas_app.registry.schema import DESCRIPTION_FIELDS, FIELD_BY_NAME, FIELD_NAMES
 from atlas_app.registry.store import Store
 from atlas_app.research.exports import datapackage_descriptor, export_bytes
 from atlas_app.settings import PACKAGE_DATA
