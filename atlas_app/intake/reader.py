@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from atlas_app.errors import FileReadError
-from atlas_app.text import normalise_header
+from atlas_app.text import counted, normalise_header
 
 SEPARATORS = (",", ";", "\t", "|")
 SEPARATOR_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe",
@@ -56,7 +56,7 @@ class RawTable:
             parts.append(self.encoding)
         if self.separator:
             parts.append(f"{SEPARATOR_NAMES[self.separator]}-separated")
-        return ", ".join(parts) + f", {len(self.rows)} data row(s)"
+        return ", ".join(parts) + ", " + counted(len(self.rows), "data row")
 
 
 def _mb(n: int) -> str:

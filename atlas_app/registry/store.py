@@ -316,7 +316,8 @@ class Store:
             if with_id:
                 taken = self._existing_ids(conn, [r["id"] for r in with_id])
                 if taken:
-                    raise StoreError(f"id(s) already in the registry: "
+                    raise StoreError(f"{'id' if len(taken) == 1 else 'ids'} already in the "
+                                     "registry: "
                                      f"{', '.join(map(str, sorted(taken)[:10]))}")
                 for start in range(0, len(with_id), INSERT_CHUNK):
                     self._insert_chunk(conn, with_id[start:start + INSERT_CHUNK], rows,
