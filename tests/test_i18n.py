@@ -8,7 +8,7 @@ import pytest
 from babel.messages.extract import extract_from_dir
 
 from atlas_app.i18n import available_languages, choose_language, translator
-from atlas_app.public.filters import Filters
+from atlas_app.public.filters import Filters, describe_filters
 from atlas_app.public.permalink import View, parse_view, view_params
 
 PACKAGE = Path(__file__).resolve().parent.parent / "atlas_app"
@@ -171,3 +171,20 @@ def test_a_file_that_cannot_be_read_is_told_in_french(data, name, code, words):
     assert caught.value.code == code
     message = error_message(caught.value, translator("fr"))
     assert words in message and message != str(caught.value)
+
+
+@pytest.mark.parametrize("n, expected", [(0, "0 de 0 organizações"),
+                                         (1, "1 de 1 organização"),
+                                         (2, "2 de 2 organizações")])
+def test_portuguese_follows_portugal_not_brazil(n, expected, taxonomy):
+    """The catalogue is European Portuguese: zero takes the plural (Brazil's rule would say
+    "0 organização"), numbers group with a space, Poland is Polónia, Moscow Moscovo —
+    while the link keeps ?lang=pt."""
+    from atlas_app.places.countries import country_name
+    from atlas_app.places.exonyms import city_in
+
+    assert describe_filters(Filters(), n, n, taxonomy, "pt") == expected
+    t = translator("pt")
+    assert t.lang == "pt" and t.number(1234567.5) == "1\xa0234\xa0567,5"
+    assert (country_name("PL", "pt"), city_in("Moscow", "pt")) == ("Polónia", "Moscovo")
+    assert view_params(View(lang="pt")) == {"lang": "pt"}

@@ -15,7 +15,7 @@ from babel.core import get_global
 from babel.dates import get_timezone_location
 from babel.languages import get_official_languages
 
-from atlas_app.i18n import available_languages
+from atlas_app.i18n import available_languages, cldr_locale
 from atlas_app.text import place_key
 
 
@@ -29,7 +29,7 @@ def _zones() -> dict[str, str]:
         local = get_official_languages(territories.get(zone, ""), de_facto=True)
         for lang in (*local, *available_languages()):
             try:
-                name = get_timezone_location(zone, locale=lang, return_city=True)
+                name = get_timezone_location(zone, locale=cldr_locale(lang), return_city=True)
             except (ValueError, LookupError):
                 continue
             if name:
@@ -47,6 +47,6 @@ def city_in(city: str | None, lang: str) -> str | None:
     if zone is None:
         return city
     try:
-        return get_timezone_location(zone, locale=lang, return_city=True) or city
+        return get_timezone_location(zone, locale=cldr_locale(lang), return_city=True) or city
     except (ValueError, LookupError):
         return city
