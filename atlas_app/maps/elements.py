@@ -22,6 +22,7 @@ from folium.elements import JSCSSMixin
 from jinja2 import Template
 
 from atlas_app.i18n import N_, translator
+from atlas_app.maps.basemap import name_languages
 from atlas_app.public.index import RegistryIndex
 from atlas_app.registry.schema import Taxonomy
 
@@ -42,6 +43,7 @@ ATLAS_JS = (("atlas_map", "atlas/layer.js"),)
 BASEMAP = "basemap/countries.json"
 DETAILED_BASEMAP = "basemap/countries-10m.json"
 PLACES = ("basemap/places-large.json", "basemap/places.json")  # see maps/basemap.py
+PLACE_NAMES = "basemap/names-{lang}.json"
 PLACES_CREDIT = N_("Places: © GeoNames (CC BY 4.0)")
 OUTLINES_CREDIT = N_("Country outlines: Natural Earth")
 MAP_LABEL = N_("Map of the organisations")
@@ -90,17 +92,21 @@ class CountryOutlines(JSCSSMixin, MacroElement):
     _template = Template("""
         {% macro script(this, kwargs) %}
         AtlasMap.outlines({{ this._parent.get_name() }}, {{ this.url|tojson }},
-                          {{ this.detailed_url|tojson }}, {{ this.places_urls|tojson }});
+                          {{ this.detailed_url|tojson }}, {{ this.places_urls|tojson }},
+                          {{ this.names_url|tojson }});
         {% endmacro %}
     """)
 
-    def __init__(self, asset_base: str, *, places: bool = True) -> None:
+    def __init__(self, asset_base: str, *, places: bool = True, lang: str = "en") -> None:
         super().__init__()
         self._name = "CountryOutlines"
         base = asset_base.rstrip("/")
         self.url = f"{base}/{BASEMAP}"
         self.detailed_url = f"{base}/{DETAILED_BASEMAP}"
         self.places_urls = [f"{base}/{path}" for path in PLACES] if places else []
+        # The places' names in the page's language (maps/basemap.py), where there is a file.
+        self.names_url = f"{base}/{PLACE_NAMES.format(lang=lang)}" \
+            if places and lang in name_languages() else ""
         self.default_js = _local(ATLAS_JS, asset_base)
         # map.css after the cluster styles it overrides (folium loads each name once).
         self.default_css = _local(CLUSTER_CSS, asset_base)
@@ -172,7 +178,7 @@ def build_base_map(*, tile_url: str = "", tile_attribution: str = "",
         folium.TileLayer(tiles=tile_url, attr=tile_attribution or " ", name="basemap",
                          max_zoom=19).add_to(fmap)
     else:
-        CountryOutlines(asset_base).add_to(fmap)
+        CountryOutlines(asset_base, lang=lang).add_to(fmap)
         Attribution(translator(lang)(OUTLINES_CREDIT)).add_to(fmap)
     Attribution(translator(lang)(PLACES_CREDIT)).add_to(fmap)
     return fmap

@@ -65,7 +65,7 @@ def organisation_detail(org: dict, taxonomy: Taxonomy, lang: str = "en") -> Deta
     sector = taxonomy.get(org.get("sector") or "")
     description, written_in = pick_description(org, lang)
     description_lang = written_in if written_in != lang else None
-    place = ", ".join(p for p in (city_in(org.get("city"), lang),
+    place = ", ".join(p for p in (city_in(org.get("city"), lang, org.get("country")),
                                   country_name(org.get("country") or "", lang)) if p)
     precision = PRECISION_LABELS.get(org.get("location_precision") or "none", "")
     origin = SOURCE_LABELS.get(org.get("location_source") or "none", "")
@@ -109,7 +109,7 @@ def list_rows(frame: pd.DataFrame, taxonomy: Taxonomy, lang: str = "en") -> pd.D
         "name": frame["name"],
         "sector": frame["sector"].map(lambda s: labels.get(s, s)),
         "kind": frame["kind"].map(lambda k: _(KIND_LABELS.get(k, k))),
-        "city": frame["city"].map(lambda c: city_in(c, lang)),
+        "city": [city_in(c, lang, k) for c, k in zip(frame["city"], frame["country"])],
         "country": frame["country"].map(lambda c: country_name(c, lang)),
     })
     return table.sort_values("name", key=lambda s: s.str.casefold()).reset_index(drop=True)
