@@ -18,7 +18,6 @@ from babel.languages import get_official_languages
 from atlas_app.i18n import available_languages, cldr_locale
 from atlas_app.text import place_key
 
-
 # Zones whose CLDR "city" is their country's name, not a city's: Malta's is Malte in French,
 # which is not what Valletta (Malta's name for the zone, in Maltese) is called.
 NOT_CITIES = frozenset({"Europe/Andorra", "Europe/Guernsey", "Europe/Isle_of_Man",
