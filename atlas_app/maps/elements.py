@@ -48,6 +48,8 @@ PLACES_CREDIT = N_("Places: © GeoNames (CC BY 4.0)")
 OUTLINES_CREDIT = N_("Country outlines: Natural Earth")
 MAP_LABEL = N_("Map of the organisations")
 NEAR_ME = N_("Near me")
+# Leaflet's own words, which it writes in English: given in the page's language.
+CONTROL_WORDS = {"zoomIn": N_("Zoom in"), "zoomOut": N_("Zoom out")}
 
 
 def _local(assets: tuple[tuple[str, str], ...], base: str) -> list[tuple[str, str]]:
@@ -113,21 +115,23 @@ class CountryOutlines(JSCSSMixin, MacroElement):
 
 
 class MapSetup(JSCSSMixin, MacroElement):
-    """Pinch-zoom, a name for the map, Escape reported to the page, a "Near me" button
-    (``AtlasMap.setup``)."""
+    """Pinch-zoom, a name for the map, Escape reported to the page, a "Near me" button,
+    Leaflet's controls in the page's language (``AtlasMap.setup``)."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
         AtlasMap.setup({{ this._parent.get_name() }}, {{ this.label|tojson }},
-                       {{ this.near_me|tojson }});
+                       {{ this.near_me|tojson }}, {{ this.words|tojson }});
         {% endmacro %}
     """)
 
-    def __init__(self, label: str, asset_base: str, near_me: str = "") -> None:
+    def __init__(self, label: str, asset_base: str, near_me: str = "",
+                 words: dict[str, str] | None = None) -> None:
         super().__init__()
         self._name = "MapSetup"
         self.label = label
         self.near_me = near_me
+        self.words = words or {}
         self.default_js = _local(ATLAS_JS, asset_base)
 
 
@@ -173,7 +177,8 @@ def build_base_map(*, tile_url: str = "", tile_attribution: str = "",
     fmap.default_js = _local(MAP_JS, asset_base)
     fmap.default_css = _local(MAP_CSS, asset_base)
     _ = translator(lang)
-    MapSetup(_(MAP_LABEL), asset_base, _(NEAR_ME)).add_to(fmap)
+    MapSetup(_(MAP_LABEL), asset_base, _(NEAR_ME),
+             {key: _(word) for key, word in CONTROL_WORDS.items()}).add_to(fmap)
     if tile_url:
         folium.TileLayer(tiles=tile_url, attr=tile_attribution or " ", name="basemap",
                          max_zoom=19).add_to(fmap)

@@ -43,7 +43,9 @@ def focus(shown: pd.DataFrame, taxonomy: Taxonomy, _: Translator) -> None:
         st.caption(_("The first {limit} of {count} organisations: the downloads below hold "
                      "them all.", limit=_.number(LIST_LIMIT), count=_.number(len(shown))))
     st.dataframe(list_rows(shown.head(LIST_LIMIT), taxonomy, _.lang).drop(columns="id"),
-                 hide_index=True, key="focus-list")
+                 hide_index=True, key="focus-list",
+                 column_config={"name": _("Name"), "sector": _("Sector"), "kind": _("Kind"),
+                                "city": _("City"), "country": _("Country")})
 
 
 def compare(shown: pd.DataFrame, taxonomy: Taxonomy, _: Translator) -> None:

@@ -23,6 +23,15 @@ from atlas_app.i18n import LOCALE_DIR, cldr_locale
 # English on purpose: the language switch is also named in English, so that someone who
 # cannot read the page's language finds it ("Language · Sprache").
 ENGLISH_ON_PURPOSE = frozenset({"Language"})
+# English that is in no catalogue but that a page could still show: Leaflet's and
+# Streamlit's own words (they have no translations of their own). Never acceptable on a
+# page in another language.
+LIBRARY_ENGLISH = ("A JavaScript library for interactive maps", "Zoom in", "Zoom out",
+                   "Press Enter to apply", "Press Enter to submit form",
+                   "Press ⌘+Enter to apply", "Press Ctrl+Enter to apply",
+                   "Press ⌘+Enter to submit form", "Press Ctrl+Enter to submit form",
+                   "Choose an option", "No results", "Drag and drop file here",
+                   "Browse files")
 _PLACEHOLDER = re.compile(r"\{\w+\}")
 _PIECES = re.compile(r"<[^>]*>|\n|\s·\s|\\n|\"")
 # One lowercase word: a JSON key or a column's id ("name", "sector"), not something shown.
@@ -60,6 +69,9 @@ def english_messages() -> tuple[Message, ...]:
             pattern = _pattern(english)
             if pattern is not None:
                 found.append(Message(forms[0], english, pattern))
+    known = {m.english for m in found}
+    found += [Message(text, text, re.compile("^" + re.escape(text) + "$"))
+              for text in LIBRARY_ENGLISH if text not in known]
     return tuple(found)
 
 
@@ -92,14 +104,16 @@ def pieces(texts) -> list[str]:
     return out
 
 
-def english_leaks(texts, lang: str) -> list[tuple[str, str]]:
+def english_leaks(texts, lang: str, *, identifiers: bool = False) -> list[tuple[str, str]]:
     """(text, English message) for each piece of ``texts`` that is an English catalogue
-    message which ``lang`` translates otherwise."""
+    message which ``lang`` translates otherwise. One lowercase word is taken for an
+    identifier (a JSON key) and let through, unless ``identifiers`` says the texts are
+    all shown (table headers)."""
     wanted = [m for m in english_messages()
               if m.msgid not in ENGLISH_ON_PURPOSE and not _same_in(lang, m)]
     leaks = []
     for piece in dict.fromkeys(pieces(texts)):
-        if _IDENTIFIER.match(piece):
+        if not identifiers and _IDENTIFIER.match(piece):
             continue
         for message in wanted:
             if message.pattern.match(piece):

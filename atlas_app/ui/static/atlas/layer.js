@@ -197,12 +197,27 @@
   /** The map's frame made kind to phones, keyboards and screen readers: pinch-zoom
    * allowed (folium's page forbids it), a name for the map, Escape reported to the page
    * (which closes the card). */
-  function setup(map, label, nearMe) {
+  function setup(map, label, nearMe, words) {
     var meta = document.querySelector("meta[name=viewport]");
     if (meta) { meta.setAttribute("content", "width=device-width, initial-scale=1"); }
     var box = map.getContainer();
     box.setAttribute("role", "region");
     box.setAttribute("aria-label", label);
+    // Leaflet writes its controls' words in English: the page's language instead.
+    words = words || {};
+    var zoom = map.zoomControl;
+    [[zoom && zoom._zoomInButton, words.zoomIn], [zoom && zoom._zoomOutButton, words.zoomOut]]
+      .forEach(function (pair) {
+        if (pair[0] && pair[1]) {
+          pair[0].title = pair[1];
+          pair[0].setAttribute("aria-label", pair[1]);
+        }
+      });
+    // Its credit link's English tooltip ("A JavaScript library for interactive maps")
+    // goes; the name stays.
+    if (map.attributionControl) {
+      map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
+    }
     // "Near me": the browser asks the visitor before it tells where they are; nothing is
     // asked until the button is pressed, and the position goes nowhere but the map.
     if (nearMe && navigator.geolocation) {
