@@ -37,6 +37,15 @@
     window.atlasShownCard = null;
   }
   nameFrames();
+  // On a phone the language switch scrolls sideways: bring the page's language into
+  // view (Polski, Português are off the edge otherwise).
+  setTimeout(function () {
+    var chosen = document.querySelector(".st-key-lang-bar button[data-testid$='Active']");
+    var strip = chosen && chosen.parentElement;
+    if (strip && strip.scrollWidth > strip.clientWidth) {
+      strip.scrollLeft = chosen.offsetLeft - (strip.clientWidth - chosen.offsetWidth) / 2;
+    }
+  }, 300);
   if (window.atlasPageInstalled) { return; }
   window.atlasPageInstalled = true;
   var pending = false;
