@@ -41,8 +41,9 @@ def detail_panel(detail: Detail | None, _: Translator) -> None:
             st.markdown(md_escape(detail.description))
             if detail.description_lang:
                 st.caption(_("(description in {language}; none in {wanted} yet)",
-                             language=language_name_in(detail.description_lang, _.lang),
-                             wanted=language_name_in(_.lang, _.lang)))
+                             language=md_escape(language_name_in(detail.description_lang,
+                                                                 _.lang)),
+                             wanted=md_escape(language_name_in(_.lang, _.lang))))
         if detail.website:
             st.link_button(_("Visit the website"), detail.website)
             st.caption(md_escape(detail.website))
