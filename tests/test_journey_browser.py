@@ -69,8 +69,7 @@ def shown(t, message: str, **values) -> re.Pattern:
     """A translated message as a pattern, with any value not given matching anything
     (``message`` may be a plural form already chosen with ``t.ngettext``)."""
     names = re.findall(r"{(\w+)}", message)
-    values = {n: values.get(n, f"\x00{n}\x00") for n in names}
-    text = t.ngettext(message, plural, 2, **values) if plural else t(message, **values)
+    text = t(message, **{n: values.get(n, f"\x00{n}\x00") for n in names})
     return re.compile(re.sub(r"\\x00\w+\\x00|\x00\w+\x00", ".+?", re.escape(text)))
 
 
