@@ -41,7 +41,8 @@ class UnclassifiedError(UsageError):
 
     def __init__(self, ids: list[int]) -> None:
         shown = ", ".join(f"#{i}" for i in ids[:10]) + (" …" if len(ids) > 10 else "")
-        super().__init__(f"{len(ids):,} organisation(s) have no sector or no kind yet "
+        many = "organisations have" if len(ids) != 1 else "organisation has"
+        super().__init__(f"{len(ids):,} {many} no sector or no kind yet "
                          f"({shown}): classify them before publishing; nothing was "
                          f"published")
         self.params = {"count": len(ids), "ids": shown}
