@@ -63,7 +63,8 @@ assets-check:
 	git diff --exit-code -- atlas_app/ui/static
 	test -z "$$(git status --porcelain -- atlas_app/ui/static)"
 
-## Regenerate the basemap's place names (ui/static/basemap/places*.json) from GeoNames.
+## Regenerate the basemap's place names (ui/static/basemap/places*.json, names-<lang>.json)
+## from GeoNames and CLDR.
 basemap: setup
 	$(BIN)/python -m atlas_app.maps.basemap
 

@@ -39,6 +39,7 @@ from atlas_app.research.exports import (
 from atlas_app.research.notebook import view_batches
 from atlas_app.settings import IN_CHECKOUT, PROJECT_ROOT, default_home, load_settings
 from atlas_app.staff.accounts import add_account, list_accounts, remove_account
+from atlas_app.text import counted
 
 SEED_FILE = "organisations.csv"
 SEED_SOURCE = "Social Tech Atlas seed registry"
@@ -100,7 +101,8 @@ def cmd_geocode(args, settings) -> int:
         print(f"online geocoding stopped for this run: {report.stopped_online}")
     counts = ", ".join(f"{n:,} {status.replace('_', ' ')}"
                        for status, n in sorted((report.counts or {}).items()))
-    print(f"{report.considered:,} organisation(s) considered" + (f": {counts}" if counts else ""))
+    print(f"{counted(report.considered, 'organisation')} considered"
+          + (f": {counts}" if counts else ""))
     for credit in attributions(bool(settings.geocoder_url)):
         print(credit)
     if args.list:
@@ -143,12 +145,13 @@ def _print_report(report: ImportReport) -> None:
     for problem in report.problems:
         prefix = "error" if problem.severity == "error" else "warning"
         print(f"{prefix}: {problem.describe()}")
-    summary = (f"{report.rows:,} row(s): {report.accepted:,} accepted, "
+    summary = (f"{counted(report.rows, 'row')}: {report.accepted:,} accepted, "
                f"{report.rejected:,} rejected")
     if report.dry_run:
         outcome = "dry run: nothing was written"
     elif report.written:
-        outcome = f"{report.written:,} organisation(s) written as upload #{report.batch_id}"
+        outcome = (f"{counted(report.written, 'organisation')} written as upload "
+                   f"#{report.batch_id}")
     elif report.rejected:
         outcome = ("nothing was written because some rows were rejected — fix them, or use "
                    "--skip-invalid to write only the valid rows")
@@ -163,7 +166,8 @@ def cmd_export(args, settings) -> int:
     statuses = None if args.all else ("published",)
     unknown = [s for s in args.sector if s not in taxonomy.ids]
     if unknown:
-        raise UsageError(f"unknown sector(s) {', '.join(unknown)} — sectors are: "
+        raise UsageError(f"unknown {'sector' if len(unknown) == 1 else 'sectors'} "
+                         f"{', '.join(unknown)} — sectors are: "
                          f"{', '.join(taxonomy.ids)}")
     filters = Filters(tuple(c.upper() for c in args.country), tuple(args.sector),
                       tuple(args.kind), args.q or "")

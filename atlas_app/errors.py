@@ -12,7 +12,12 @@ class ConfigError(AtlasError, ValueError):
 
 
 class FileReadError(AtlasError, ValueError):
-    """An uploaded or imported file cannot be read at all (nothing is imported)."""
+    """An uploaded or imported file cannot be read at all (nothing is imported); ``code``
+    and ``params`` let each surface word it (e.g. ``too_many_rows``, ``limit``)."""
+
+    def __init__(self, message: str, code: str | None = None, **params: object) -> None:
+        super().__init__(message)
+        self.code, self.params = code, params
 
 
 class MappingError(AtlasError, ValueError):
@@ -36,7 +41,8 @@ class UnclassifiedError(UsageError):
 
     def __init__(self, ids: list[int]) -> None:
         shown = ", ".join(f"#{i}" for i in ids[:10]) + (" …" if len(ids) > 10 else "")
-        super().__init__(f"{len(ids):,} organisation(s) have no sector or no kind yet "
+        many = "organisations have" if len(ids) != 1 else "organisation has"
+        super().__init__(f"{len(ids):,} {many} no sector or no kind yet "
                          f"({shown}): classify them before publishing; nothing was "
                          f"published")
         self.params = {"count": len(ids), "ids": shown}

@@ -23,6 +23,17 @@ from babel.numbers import format_decimal
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 SOURCE_LANGUAGE = "en"
+# A catalogue's language → the CLDR locale whose rules (plural forms, numbers, country and
+# city names) it follows, where the bare language would mean another variety: the
+# Portuguese catalogue is European Portuguese, and CLDR's "pt" is Brazil's ("0
+# organização", "Polônia", "Moscou" instead of "0 organizações", "Polónia", "Moscovo").
+# The link keeps the language (``?lang=pt``).
+CLDR_LOCALES = {"pt": "pt_PT"}
+
+
+def cldr_locale(lang: str) -> str:
+    """The CLDR locale for a catalogue's language: ``pt`` → ``pt_PT``, ``de`` → ``de``."""
+    return CLDR_LOCALES.get(lang, lang)
 
 
 def N_(message: str) -> str:
@@ -39,16 +50,25 @@ def language_name(code: str) -> str:
     """A language's name in that language, as its speakers write it: ``Deutsch``,
     ``Français``, ``polski`` → ``Polski``."""
     try:
-        name = Locale.parse(code).get_display_name(code) or code
+        name = Locale.parse(code).get_display_name(cldr_locale(code)) or code
     except (ValueError, LookupError):
         return code
     return name[:1].upper() + name[1:]
 
 
+def language_name_in(code: str, lang: str) -> str:
+    """A language's name as ``lang`` writes it inside a sentence: ``allemand`` in French,
+    ``German`` in English."""
+    try:
+        return Locale.parse(code).get_display_name(cldr_locale(lang)) or code
+    except (ValueError, LookupError):
+        return code
+
+
 def _plural_rule(lang: str) -> Callable[[int], int]:
     """Which of a language's plural forms a count takes (gettext's rule from CLDR)."""
     try:
-        return gettext.c2py(get_plural(lang).plural_expr)
+        return gettext.c2py(get_plural(cldr_locale(lang)).plural_expr)
     except (ValueError, LookupError):
         return gettext.c2py("(n != 1)")
 
@@ -79,15 +99,15 @@ class Translator:
 
     def _worded(self, values: dict[str, object]) -> dict[str, object]:
         """Durations in words of the language ("30 seconds", « 2 minutes »)."""
-        return {k: format_timedelta(v, locale=self.lang)
+        return {k: format_timedelta(v, locale=cldr_locale(self.lang))
                 if isinstance(v, dt.timedelta) else v for k, v in values.items()}
 
     def number(self, value: int | float) -> str:
-        return format_decimal(value, locale=self.lang)
+        return format_decimal(value, locale=cldr_locale(self.lang))
 
     def items(self, values: Sequence[str]) -> str:
         """A list as the language writes it: "A, B and C", « A, B et C »."""
-        return format_list(list(values), locale=self.lang) if values else ""
+        return format_list(list(values), locale=cldr_locale(self.lang)) if values else ""
 
 
 @lru_cache(maxsize=None)
@@ -97,7 +117,7 @@ def translator(lang: str) -> Translator:
     if lang == SOURCE_LANGUAGE or not path.is_file():
         return Translator(SOURCE_LANGUAGE if not path.is_file() else lang, {})
     with open(path, "rb") as fh:
-        catalog = read_po(fh, locale=lang)
+        catalog = read_po(fh, locale=cldr_locale(lang))
     messages = {m.id: m.string for m in catalog
                 if m.id and isinstance(m.id, str) and m.string and not m.fuzzy}
     plurals = {m.id[0]: tuple(m.string) for m in catalog

@@ -101,3 +101,9 @@ def website_key(url: str | None) -> str | None:
                                          "channel", "c", "user", "in", "org", "s")), "")
         return f"{host}/{first}" if first else None
     return host or None
+
+
+def counted(n: int, word: str, plural: str | None = None) -> str:
+    """A count in English words, for the CLI and core messages: ``1 row``, ``1,794 rows``
+    (the interface words its counts with the catalogues' plural rules instead)."""
+    return f"{n:,} {word if n == 1 else plural or word + 's'}"

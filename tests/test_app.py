@@ -140,7 +140,7 @@ def test_detail_falls_back_to_the_other_language_and_says_so(app_db):
     at = run_app(org=str(org))
     text = detail_text(at)
     assert "Seulement en français" in text
-    assert "(description available in French only)" in text
+    assert "(description in French; none in English yet)" in text
     at.button(key="close-detail").click().run()
     assert "org" not in at.query_params
 

@@ -99,3 +99,47 @@ def test_districts_named_after_their_city_are_left_out():
               4: {"name": "Saint-Ouen", "latitude": 48.91, "longitude": 2.33,
                   "countrycode": "FR", "population": 50_000}}
     assert [p[0] for p in basemap_places(cities)] == ["Paris", "Saint-Ouen"]
+
+
+def test_the_shipped_place_names_in_each_language_are_current():
+    from atlas_app.maps.basemap import name_languages, names_file, names_json
+
+    cities = json.loads(geonames_cities_path().read_text(encoding="utf-8"))
+    assert set(name_languages()) == {"fr", "de", "es", "it", "pt", "pl"}
+    for lang in name_languages():
+        assert names_file(lang).read_text(encoding="utf-8") == names_json(cities, lang), \
+            f"run `make basemap` to regenerate ui/static/basemap/names-{lang}.json"
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("fr", {"Warsaw": "Varsovie", "Moscow": "Moscou", "Vienna": "Vienne"}),
+    ("de", {"Warsaw": "Warschau", "Moscow": "Moskau", "Vienna": "Wien"}),
+    ("pl", {"Warsaw": "Warszawa", "Moscow": "Moskwa", "Vienna": "Wiedeń"}),
+    ("pt", {"Warsaw": "Varsóvia", "Moscow": "Moscovo", "Vienna": "Viena"}),
+])
+def test_basemap_names_follow_the_language_in_the_places_own_country(lang, expected):
+    from atlas_app.maps.basemap import basemap_names
+
+    cities = {1: {"name": "Warsaw", "latitude": 52.23, "longitude": 21.01, "countrycode": "PL",
+                  "population": 1_702_139},
+              2: {"name": "Moscow", "latitude": 55.75, "longitude": 37.62, "countrycode": "RU",
+                  "population": 10_381_222},
+              3: {"name": "Vienna", "latitude": 48.21, "longitude": 16.37, "countrycode": "AT",
+                  "population": 1_691_468},
+              4: {"name": "Vienne", "latitude": 45.52, "longitude": 4.87, "countrycode": "FR",
+                  "population": 29_000},   # not Vienna: keeps its name on every map
+              5: {"name": "Valletta", "latitude": 35.9, "longitude": 14.51, "countrycode": "MT",
+                  "population": 6_000},    # CLDR's "city" for Malta is the country
+              6: {"name": "Lyon", "latitude": 45.76, "longitude": 4.83, "countrycode": "FR",
+                  "population": 500_000}}
+    names = basemap_names(cities, lang)
+    assert {k: v for k, v in names.items() if k in expected} == expected
+    assert "Vienne" not in names and "Valletta" not in names and "Lyon" not in names
+
+
+def test_the_map_asks_for_the_names_of_its_language():
+    from atlas_app.maps.elements import build_base_map
+
+    french = build_base_map(lang="fr").get_root().render()
+    assert "basemap/names-fr.json" in french
+    assert "basemap/names-" not in build_base_map(lang="en").get_root().render()

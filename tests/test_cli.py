@@ -31,7 +31,7 @@ def atlas(tmp_path, monkeypatch, capsys):
 
 def test_init_seed_loads_the_seed_once(atlas):
     code, out, _ = atlas("init", "--seed")
-    assert code == 0 and "organisation(s) written" in out
+    assert code == 0 and "organisations written" in out
     code, out, _ = atlas("init", "--seed")
     assert "seed not loaded" in out
 
@@ -57,12 +57,12 @@ def test_import_exit_codes_and_json_report(atlas, tmp_path):
     assert report["problems"][0]["line"] == 4
 
     code, out, _ = atlas("import", path, "--skip-invalid", "--reject-bad-values")
-    assert code == 1 and "3 organisation(s) written" in out
+    assert code == 1 and "3 organisations written" in out
 
     # By default the row is kept and only its bad website is left out, with a warning.
     path.write_bytes(to_csv(rows[2:3]))
     code, out, _ = atlas("import", path, "--allow-repeat")
-    assert code == 0 and "1 organisation(s) written" in out
+    assert code == 0 and "1 organisation written" in out
     assert "warning: line 2, website 'javascript:alert(1)'" in out
 
     path.write_bytes(to_csv(make_registry(2, seed=7)))
@@ -99,14 +99,14 @@ def test_stats_json(atlas, tmp_path):
 
 def test_susy_dry_run_reports_problems_and_skip_invalid_imports_the_rest(atlas):
     code, _, err = atlas("import", SUSY, "--dry-run")
-    assert code == 2 and "missing required column(s): kind, sector" in err
+    assert code == 2 and "missing required columns: kind, sector" in err
     mapping = ROOT / "data" / "mappings" / "ssedas.toml"
     code, out, _ = atlas("import", SUSY, "--dry-run", "--mapping", mapping)
     assert code == 1
     assert "country 'Frace': is not a country we recognise — did you mean France (FR)?" in out
     assert "website 'update6': website must be an http:// or https:// address" in out
     summary = out.strip().splitlines()[-1]
-    assert summary.startswith("1,794 row(s):") and "nothing was written" in summary
+    assert summary.startswith("1,794 rows:") and "nothing was written" in summary
     code, out, _ = atlas("import", SUSY, "--skip-invalid", "--mapping", mapping)
     written = int(out.strip().splitlines()[-1].split(". ")[1].split()[0].replace(",", ""))
     code, stats, _ = atlas("stats", "--json")
@@ -161,7 +161,7 @@ HEADER = "name,city,country,kind,sector\n"
 HOSTILE_FILES = [
     # (case, file name, bytes, exit code, text the user reads)
     (10, "bom.csv", ("\ufeff" + HEADER + "Lab,Paris,FR,support,health\n").encode(), 0,
-     "1 organisation(s) written"),
+     "1 organisation written"),
     (11, "excel.csv", "nom;ville;pays;type;secteur\r\nCafé Numérique;Orléans;France;support;"
      "health\r\n".encode("cp1252"), 0, "read as Windows-1252"),
     (12, "utf16.csv", (HEADER + "Łódź Lab,Łódź,PL,support,health\n").encode("utf-16"), 0,
@@ -175,7 +175,7 @@ HOSTILE_FILES = [
      .encode(), 2, "broken quoting starting at line 2"),
     (18, "dup.csv", b"name,city,City \nA,B,C\n", 2, "same name"),
     (19, "missing.csv", b"nom;pays;type;secteur\nA;FR;support;health\n", 2,
-     "missing required column(s): city — header was: nom, pays, type, secteur"),
+     "missing required column: city — header was: nom, pays, type, secteur"),
     (20, "empty.csv", b"", 2, "no data rows"),
     (20, "header-only.csv", HEADER.encode(), 2, "no data rows"),
     (22, "long.csv", (HEADER + "x" * 10_000 + ",Paris,FR,support,health\n").encode(), 1,
@@ -207,7 +207,7 @@ def test_a_13_workbook_renamed_csv_through_the_command(atlas, tmp_path):
     code, _, err = atlas("import", tmp_path / "orgs.csv")
     assert code == 2 and "this is an Excel workbook" in err
     code, out, _ = atlas("import", tmp_path / "orgs.xlsx")
-    assert code == 0 and "1 organisation(s) written" in out
+    assert code == 0 and "1 organisation written" in out
 
 
 def test_21_over_the_limit_is_refused_before_reading(atlas, tmp_path, monkeypatch):

@@ -24,7 +24,7 @@ def test_french_headers_are_mapped():
 
 def test_missing_required_column_is_named_with_the_header():
     t = table(["name", "country", "kind", "sector"], ["Lab", "FR", "support", "health"])
-    with pytest.raises(MappingError, match=r"missing required column\(s\): city — header "
+    with pytest.raises(MappingError, match=r"missing required column: city — header "
                                            r"was: name, country, kind, sector"):
         resolve_columns(t)
 

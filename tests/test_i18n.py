@@ -8,7 +8,7 @@ import pytest
 from babel.messages.extract import extract_from_dir
 
 from atlas_app.i18n import available_languages, choose_language, translator
-from atlas_app.public.filters import Filters
+from atlas_app.public.filters import Filters, describe_filters
 from atlas_app.public.permalink import View, parse_view, view_params
 
 PACKAGE = Path(__file__).resolve().parent.parent / "atlas_app"
@@ -131,3 +131,60 @@ def test_the_sentence_in_other_languages(lang, expected, taxonomy):
 
     filters = Filters(countries=("DE",)) if lang == "de" else Filters()
     assert describe_filters(filters, 3, 12, taxonomy, lang) == expected
+
+
+def test_every_reader_error_has_a_code_the_interface_words():
+    """A file that cannot be read is told in the page's language: each FileReadError the
+    reader raises carries a code that problem_words.ERROR_WORDS words."""
+    import ast
+    import inspect
+
+    from atlas_app.intake import reader
+    from atlas_app.ui.problem_words import ERROR_WORDS
+
+    calls = [node for node in ast.walk(ast.parse(inspect.getsource(reader)))
+             if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "FileReadError"]
+    assert len(calls) >= 20
+    def codes_of(call: ast.Call) -> list:
+        code = call.args[1] if len(call.args) > 1 else call.keywords and None
+        if isinstance(code, ast.IfExp):
+            return [getattr(code.body, "value", None), getattr(code.orelse, "value", None)]
+        return [getattr(code, "value", None)]
+
+    codes = [code for call in calls for code in codes_of(call)]
+    assert None not in codes, [ast.unparse(call)[:80] for call in calls if None in codes_of(call)]
+    assert {c for c in codes if c} <= set(ERROR_WORDS)
+
+
+@pytest.mark.parametrize("data, name, code, words", [
+    (b"PK\x03\x04rest", "f.zip", "zip_archive", "archive ZIP"),
+    (b"name,city\n", "f.csv", "header_only", "ligne d’en-tête"),
+    (b'{"type": "Point"}', "f.geojson", "not_geojson", "« Point »"),
+])
+def test_a_file_that_cannot_be_read_is_told_in_french(data, name, code, words):
+    from atlas_app.errors import FileReadError
+    from atlas_app.intake.reader import read_bytes
+    from atlas_app.ui.problem_words import error_message
+
+    with pytest.raises(FileReadError) as caught:
+        read_bytes(data, name, max_bytes=1_000_000, max_rows=1000)
+    assert caught.value.code == code
+    message = error_message(caught.value, translator("fr"))
+    assert words in message and message != str(caught.value)
+
+
+@pytest.mark.parametrize("n, expected", [(0, "0 de 0 organizações"),
+                                         (1, "1 de 1 organização"),
+                                         (2, "2 de 2 organizações")])
+def test_portuguese_follows_portugal_not_brazil(n, expected, taxonomy):
+    """The catalogue is European Portuguese: zero takes the plural (Brazil's rule would say
+    "0 organização"), numbers group with a space, Poland is Polónia, Moscow Moscovo —
+    while the link keeps ?lang=pt."""
+    from atlas_app.places.countries import country_name
+    from atlas_app.places.exonyms import city_in
+
+    assert describe_filters(Filters(), n, n, taxonomy, "pt") == expected
+    t = translator("pt")
+    assert t.lang == "pt" and t.number(1234567.5) == "1\xa0234\xa0567,5"
+    assert (country_name("PL", "pt"), city_in("Moscow", "pt")) == ("Polónia", "Moscovo")
+    assert view_params(View(lang="pt")) == {"lang": "pt"}

@@ -65,7 +65,7 @@ def test_a_wheel_installed_elsewhere_seeds_and_counts(installed):
 
     done = run(script, elsewhere, home, "init", "--seed")
     assert done.returncode == 0, done.stderr
-    assert "organisation(s) written" in done.stdout
+    assert "written as upload" in done.stdout
     stats = run(script, elsewhere, home, "stats", "--json")
     assert stats.returncode == 0, stats.stderr
     assert json.loads(stats.stdout)["total"] > 100

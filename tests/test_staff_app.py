@@ -455,3 +455,40 @@ def test_a_suggestion_keeps_the_point_picked_on_the_map(staff_db):
     [org] = staff_db.frame(statuses=None).to_dict("records")
     assert (org["latitude"], org["longitude"]) == (45.764, 4.8357)
     assert "suggest-latitude" not in at.session_state
+
+
+def test_staff_write_descriptions_in_any_language_and_a_visitor_in_polish(staff_db):
+    """Issue 17: the edit form has a text area per language (in tabs); what one writes in
+    German and Polish is kept beside the English, and nothing else changes."""
+    staff_db.add_organisations([dict(name="Kooperatywa", kind="support", sector="health",
+                                     country="PL", city="Kraków", tags=[],
+                                     description_en="A cooperative.", status="published",
+                                     location_precision="none", location_source="none")])
+    at = signed_in()
+    pick(at.switch_page("screens/staff.py").run(), 1)
+    assert at.text_area(key="edit-description_en").value == "A cooperative."
+    assert at.text_area(key="edit-description_pl").value == ""
+    at.text_area(key="edit-description_de").input("Eine Genossenschaft.")
+    at.text_area(key="edit-description_pl").input("Spółdzielnia.")
+    [b for b in at.form_submit_button if "Save" in b.label][0].click().run()
+    org = staff_db.get_organisation(1)
+    assert org["descriptions"] == {"en": "A cooperative.", "de": "Eine Genossenschaft.",
+                                   "pl": "Spółdzielnia."}
+    [change] = recent_changes(staff_db)
+    assert change["after"]["description_pl"] == "Spółdzielnia."
+
+
+def test_a_suggestion_in_polish_lands_as_a_polish_description(staff_db):
+    at = run_app("screens/suggest.py", lang="pl")
+    assert at.radio(key="suggest-description-lang").options == [
+        "English", "Deutsch", "Español", "Français", "Italiano", "Polski", "Português"]
+    at.text_input(key="suggest-name").input("Spółdzielnia Naprawcza")
+    at.text_input(key="suggest-city").input("Kraków")
+    at.selectbox(key="suggest-country").set_value("PL")
+    at.selectbox(key="suggest-kind").set_value("solution")
+    at.selectbox(key="suggest-sector").set_value("open-tech")
+    at.text_area(key="suggest-description").input("Naprawiamy komputery.")
+    at.radio(key="suggest-description-lang").set_value("pl")
+    at.form_submit_button[0].click().run()
+    [org] = staff_db.frame(statuses=None).to_dict("records")
+    assert org["description_pl"] == "Naprawiamy komputery." and org["description_en"] is None

@@ -130,7 +130,7 @@ def test_atlas_import_sends_rows_to_review_unclassified(tmp_path, monkeypatch, c
     path.write_bytes(FILE)
     assert main(["import", str(path), "--set", "kind=solution"]) == 2, "sector missing"
     assert main(["import", str(path), "--set", "kind=solution", "--unclassified", "sector"]) == 0
-    assert "3 organisation(s) written" in capsys.readouterr().out
+    assert "3 organisations written" in capsys.readouterr().out
     store = Store(url)
     rows = store.frame(statuses=None)
     store.dispose()

@@ -64,3 +64,11 @@ test("the keyboard visits dots top to bottom, then left to right", () => {
   const items = [{lat: 45, lng: 5}, {lat: 50, lng: 2}, {lat: 45, lng: 1}];
   assert.deepEqual(AtlasMap.readingOrder(items), [1, 2, 0]);
 });
+
+test("placeName puts a place's name in the page's language where the names file has it", () => {
+  const names = {Warsaw: "Varsovie", Moscow: "Moscou"};
+  assert.equal(AtlasMap.placeName(["Warsaw", 52.2, 21.0, 1702139], names), "Varsovie");
+  assert.equal(AtlasMap.placeName(["Lyon", 45.7, 4.8, 500000], names), "Lyon");
+  assert.equal(AtlasMap.placeName(["constructor", 0, 0, 1], names), "constructor");
+  assert.equal(AtlasMap.placeName(["Warsaw", 52.2, 21.0, 1], {}), "Warsaw");
+});

@@ -59,7 +59,7 @@ class ColumnMapping:
             raise MappingError(f"the mapping file {path} is not valid TOML: {exc}") from exc
         unknown = set(doc) - {"columns", "constants", "description"}
         if unknown:
-            raise MappingError(f"the mapping file {path} has unknown section(s) "
+            raise MappingError(f"the mapping file {path} has unknown sections "
                                f"{', '.join(sorted(unknown))}; expected [columns] and [constants]")
         return cls({str(k): str(v) for k, v in doc.get("columns", {}).items()},
                    {str(k): str(v) for k, v in doc.get("constants", {}).items()})
@@ -153,15 +153,17 @@ def resolve_columns(table: RawTable, mapping: ColumnMapping | None = None) -> Re
     if missing:
         hint = " ".join(f"--set {f}=…" for f in missing)
         raise MappingError(
-            f"missing required column(s): {', '.join(missing)} — header was: "
-            f"{shorten_list(table.headers)}. Add the column(s), map an existing column with "
+            f"missing required {'column' if len(missing) == 1 else 'columns'}: "
+            f"{', '.join(missing)} — header was: {shorten_list(table.headers)}. Add "
+            f"{'it' if len(missing) == 1 else 'them'}, map an existing column with "
             f"--map SOURCE=FIELD, or give one value for every row with {hint}",
             code="missing_columns", fields=", ".join(missing))
     warnings = [f"columns {', '.join(repr(h) for h in hs)} all map to {name}; the first "
                 "non-empty value of each row is used" for name, hs in sources.items()
                 if len(hs) > 1]
     if ignored:
-        warnings.append("column(s) not imported (no matching field): "
+        warnings.append(f"{'column' if len(ignored) == 1 else 'columns'} not imported "
+                        "(no matching field): "
                         + shorten_list([repr(h) for h in ignored]))
     replacements = {_check_field(k, "a replacement"): dict(v)
                     for k, v in mapping.replacements.items()}

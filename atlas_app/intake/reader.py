@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from atlas_app.errors import FileReadError
-from atlas_app.text import normalise_header
+from atlas_app.text import counted, normalise_header
 
 SEPARATORS = (",", ";", "\t", "|")
 SEPARATOR_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe",
@@ -56,7 +56,7 @@ class RawTable:
             parts.append(self.encoding)
         if self.separator:
             parts.append(f"{SEPARATOR_NAMES[self.separator]}-separated")
-        return ", ".join(parts) + f", {len(self.rows)} data row(s)"
+        return ", ".join(parts) + ", " + counted(len(self.rows), "data row")
 
 
 def _mb(n: int) -> str:
@@ -67,7 +67,8 @@ def check_size(size: int, max_bytes: int) -> None:
     if size > max_bytes:
         raise FileReadError(
             f"the file is {_mb(size)}; the limit is {_mb(max_bytes)} — "
-            "split it into smaller files and import them one by one")
+            "split it into smaller files and import them one by one",
+            "too_big", size=round(size / 1_048_576, 1), limit=round(max_bytes / 1_048_576, 1))
 
 
 def read_bytes(data: bytes, filename: str, *, max_bytes: int, max_rows: int) -> RawTable:
@@ -77,13 +78,15 @@ def read_bytes(data: bytes, filename: str, *, max_bytes: int, max_rows: int) -> 
     if data.startswith(b"PK\x03\x04"):
         if not _is_xlsx(data):
             raise FileReadError("this is a ZIP archive, not a CSV, GeoJSON or .xlsx file — "
-                                "extract it and import the file inside")
+                                "extract it and import the file inside", "zip_archive")
         if suffix != ".xlsx":
             raise FileReadError(f"this is an Excel workbook saved with a {suffix or 'missing'} "
-                                "extension — import it as .xlsx or save it as CSV UTF-8")
+                                "extension — import it as .xlsx or save it as CSV UTF-8",
+                                "xlsx_extension", extension=suffix or "—")
         return _read_xlsx(data, max_rows)
     if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise FileReadError("this is an old Excel .xls workbook — save it as .xlsx or CSV UTF-8")
+        raise FileReadError("this is an old Excel .xls workbook — save it as .xlsx or CSV UTF-8",
+                            "old_xls")
     text, encoding, warnings = decode_text(data)
     if suffix in (".geojson", ".json") or text.lstrip()[:1] == "{":
         table = _read_geojson(text, max_rows)
@@ -111,10 +114,10 @@ def decode_text(data: bytes) -> tuple[str, str, list[str]]:
             return data.decode("utf-16"), "UTF-16", []
         except UnicodeDecodeError as exc:
             raise FileReadError(f"the file starts like UTF-16 but is damaged ({exc.reason}) — "
-                                "save it again as CSV UTF-8") from None
+                                "save it again as CSV UTF-8", "damaged_utf16") from None
     if b"\x00" in data[:65536]:
         raise FileReadError("this looks like a binary file (it contains NUL bytes) — "
-                            "save it as CSV UTF-8 and import that")
+                            "save it as CSV UTF-8 and import that", "binary_file")
     try:
         return data.decode("utf-8"), "UTF-8", []
     except UnicodeDecodeError:
@@ -157,14 +160,16 @@ def _check_headers(headers: list[str]) -> None:
             first = seen[key]
             raise FileReadError(
                 f"columns {first} ({headers[first - 1]!r}) and {pos} ({header!r}) have the "
-                "same name — rename or remove one of them")
+                "same name — rename or remove one of them", "same_header", first=first,
+                second=pos, header=header)
         seen[key] = pos
 
 
 def _check_row_count(n: int, max_rows: int) -> None:
     if n > max_rows:
         raise FileReadError(f"the file has more than {max_rows:,} rows, the limit — "
-                            "split it into smaller files and import them one by one")
+                            "split it into smaller files and import them one by one",
+                            "too_many_rows", limit=max_rows)
 
 
 def _read_csv(text: str, max_rows: int) -> RawTable:
@@ -202,10 +207,11 @@ def _read_csv(text: str, max_rows: int) -> RawTable:
     except csv.Error as exc:
         raise FileReadError(f"broken quoting starting at line {start}: a double quote opens a "
                             f"value that never closes ({exc}) — close the quote or remove it; "
-                            "nothing was imported") from None
+                            "nothing was imported", "broken_quoting", line=start) from None
     if headers is None or not rows:
         raise FileReadError("the file has no data rows" + ("" if headers is None else
-                            " (only a header line)") + " — nothing was imported")
+                            " (only a header line)") + " — nothing was imported",
+                            "no_rows" if headers is None else "header_only")
     return RawTable("csv", headers, rows, separator=separator)
 
 
@@ -232,7 +238,7 @@ def _read_geojson(text: str, max_rows: int) -> RawTable:
     except RecursionError:
         raise FileReadError("the JSON is nested too deeply to be GeoJSON (objects inside "
                             "objects thousands of levels down) — export the file again from "
-                            "its source") from None
+                            "its source", "json_too_deep") from None
 
 
 def _geojson_table(text: str, max_rows: int) -> RawTable:
@@ -240,14 +246,15 @@ def _geojson_table(text: str, max_rows: int) -> RawTable:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise FileReadError(f"not valid JSON: {exc.msg} at line {exc.lineno}, "
-                            f"column {exc.colno}") from None
+                            f"column {exc.colno}", "bad_json", line=exc.lineno,
+                            column=exc.colno) from None
     if isinstance(doc, dict) and doc.get("type") == "Feature":
         doc = {"type": "FeatureCollection", "features": [doc]}
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" \
             or not isinstance(doc.get("features"), list):
         got = doc.get("type") if isinstance(doc, dict) else type(doc).__name__
         raise FileReadError("expected a GeoJSON FeatureCollection (RFC 7946), "
-                            f"instead got: {got!r}")
+                            f"instead got: {got!r}", "not_geojson", got=str(got))
     features = doc["features"]
     _check_row_count(len(features), max_rows)
     headers: dict[str, None] = {}
@@ -280,7 +287,7 @@ def _geojson_table(text: str, max_rows: int) -> RawTable:
         rows.append(RawRow(number, cells, problem, where="feature"))
     if not rows:
         raise FileReadError("the file has no data rows (the FeatureCollection is empty) — "
-                            "nothing was imported")
+                            "nothing was imported", "no_features")
     # Keys of different features may differ only in case ('organic', 'Organic'): each
     # feature's keys are unique by JSON, so the union is not checked for duplicates.
     return RawTable("geojson", list(headers), rows)
@@ -306,7 +313,8 @@ def _check_xlsx_archive(data: bytes) -> None:
             + (f" ({swollen[0].filename} is over {XLSX_MAX_RATIO} times its packed size)"
                if swollen else "")
             + " — open it in a spreadsheet program, delete empty rows and columns, and save "
-              "it again (or save it as CSV UTF-8)")
+              "it again (or save it as CSV UTF-8)", "swollen_xlsx",
+            size=round(expanded / 1_048_576, 1))
 
 
 def _read_xlsx(data: bytes, max_rows: int) -> RawTable:
@@ -316,13 +324,15 @@ def _read_xlsx(data: bytes, max_rows: int) -> RawTable:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for damaged files
-        raise FileReadError(f"cannot read this Excel workbook: {exc}") from None
+        raise FileReadError(f"cannot read this Excel workbook: {exc}", "bad_xlsx",
+                            detail=str(exc)) from None
     sheet = workbook.worksheets[0]
     if (sheet.max_column or 0) > XLSX_MAX_COLUMNS:  # the used range the file declares
         workbook.close()
         raise FileReadError(f"the first sheet uses {sheet.max_column:,} columns; the atlas "
                             f"reads at most {XLSX_MAX_COLUMNS:,} — delete the empty or extra "
-                            "columns on the right and save again")
+                            "columns on the right and save again", "too_many_columns",
+                            columns=sheet.max_column, limit=XLSX_MAX_COLUMNS)
     headers: list[str] | None = None
     rows: list[RawRow] = []
     for number, values in enumerate(sheet.iter_rows(values_only=True,
@@ -331,13 +341,14 @@ def _read_xlsx(data: bytes, max_rows: int) -> RawTable:
             raise FileReadError(
                 f"the first sheet goes on past row {number - 1:,} (blank rows included), "
                 f"beyond the limit of {max_rows:,} rows — delete the empty rows under the "
-                "data and save again, or split the file")
+                "data and save again, or split the file", "sheet_too_long", limit=max_rows)
         cells = [_cell_text(v) for v in values]
         if not any(c.strip() for c in cells):
             continue
         if len(cells) > XLSX_MAX_COLUMNS and cells[XLSX_MAX_COLUMNS].strip():
             raise FileReadError(f"row {number} has cells beyond column {XLSX_MAX_COLUMNS:,} — "
-                                "the atlas reads at most that many columns; delete the others")
+                                "the atlas reads at most that many columns; delete the others",
+                                "row_too_wide", row=number, limit=XLSX_MAX_COLUMNS)
         cells = cells[:XLSX_MAX_COLUMNS]
         if headers is None:
             while cells and not cells[-1].strip():
@@ -356,5 +367,5 @@ def _read_xlsx(data: bytes, max_rows: int) -> RawTable:
     workbook.close()
     if headers is None or not rows:
         raise FileReadError("the file has no data rows (the first sheet has no rows under "
-                            "its header) — nothing was imported")
+                            "its header) — nothing was imported", "empty_sheet")
     return RawTable("xlsx", headers, rows)

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from atlas_app.places.countries import EUROPE, country_name, resolve_country, suggest_country
 from atlas_app.registry.schema import (
+    DESCRIPTION_FIELDS,
     FIELD_BY_NAME,
     KIND_SYNONYMS,
     KINDS,
@@ -24,7 +25,7 @@ from atlas_app.registry.schema import (
 )
 from atlas_app.text import FORMULA_TRIGGERS, fold
 
-MULTILINE_FIELDS = {"description_en", "description_fr", "address"}
+MULTILINE_FIELDS = {*DESCRIPTION_FIELDS, "address"}
 WEBSITE_RULE = "website must be an http:// or https:// address"
 TAG_LIMIT = 60
 
@@ -252,7 +253,7 @@ def validate_record(cells: dict[str, str], taxonomy: Taxonomy, *, line: int = 0,
         text[name] = value
 
     record: dict[str, object] = {}
-    for name in ("name", "description_en", "description_fr", "legal_form", "city",
+    for name in ("name", *DESCRIPTION_FIELDS, "legal_form", "city",
                  "postcode", "address", "location_note"):
         record[name] = text.get(name) or None
     for name in ("kind", "sector", "country", "city", "name"):

@@ -22,6 +22,7 @@ from folium.elements import JSCSSMixin
 from jinja2 import Template
 
 from atlas_app.i18n import N_, translator
+from atlas_app.maps.basemap import name_languages
 from atlas_app.public.index import RegistryIndex
 from atlas_app.registry.schema import Taxonomy
 
@@ -42,10 +43,13 @@ ATLAS_JS = (("atlas_map", "atlas/layer.js"),)
 BASEMAP = "basemap/countries.json"
 DETAILED_BASEMAP = "basemap/countries-10m.json"
 PLACES = ("basemap/places-large.json", "basemap/places.json")  # see maps/basemap.py
+PLACE_NAMES = "basemap/names-{lang}.json"
 PLACES_CREDIT = N_("Places: © GeoNames (CC BY 4.0)")
 OUTLINES_CREDIT = N_("Country outlines: Natural Earth")
 MAP_LABEL = N_("Map of the organisations")
 NEAR_ME = N_("Near me")
+# Leaflet's own words, which it writes in English: given in the page's language.
+CONTROL_WORDS = {"zoomIn": N_("Zoom in"), "zoomOut": N_("Zoom out")}
 
 
 def _local(assets: tuple[tuple[str, str], ...], base: str) -> list[tuple[str, str]]:
@@ -90,38 +94,44 @@ class CountryOutlines(JSCSSMixin, MacroElement):
     _template = Template("""
         {% macro script(this, kwargs) %}
         AtlasMap.outlines({{ this._parent.get_name() }}, {{ this.url|tojson }},
-                          {{ this.detailed_url|tojson }}, {{ this.places_urls|tojson }});
+                          {{ this.detailed_url|tojson }}, {{ this.places_urls|tojson }},
+                          {{ this.names_url|tojson }});
         {% endmacro %}
     """)
 
-    def __init__(self, asset_base: str, *, places: bool = True) -> None:
+    def __init__(self, asset_base: str, *, places: bool = True, lang: str = "en") -> None:
         super().__init__()
         self._name = "CountryOutlines"
         base = asset_base.rstrip("/")
         self.url = f"{base}/{BASEMAP}"
         self.detailed_url = f"{base}/{DETAILED_BASEMAP}"
         self.places_urls = [f"{base}/{path}" for path in PLACES] if places else []
+        # The places' names in the page's language (maps/basemap.py), where there is a file.
+        self.names_url = f"{base}/{PLACE_NAMES.format(lang=lang)}" \
+            if places and lang in name_languages() else ""
         self.default_js = _local(ATLAS_JS, asset_base)
         # map.css after the cluster styles it overrides (folium loads each name once).
         self.default_css = _local(CLUSTER_CSS, asset_base)
 
 
 class MapSetup(JSCSSMixin, MacroElement):
-    """Pinch-zoom, a name for the map, Escape reported to the page, a "Near me" button
-    (``AtlasMap.setup``)."""
+    """Pinch-zoom, a name for the map, Escape reported to the page, a "Near me" button,
+    Leaflet's controls in the page's language (``AtlasMap.setup``)."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
         AtlasMap.setup({{ this._parent.get_name() }}, {{ this.label|tojson }},
-                       {{ this.near_me|tojson }});
+                       {{ this.near_me|tojson }}, {{ this.words|tojson }});
         {% endmacro %}
     """)
 
-    def __init__(self, label: str, asset_base: str, near_me: str = "") -> None:
+    def __init__(self, label: str, asset_base: str, near_me: str = "",
+                 words: dict[str, str] | None = None) -> None:
         super().__init__()
         self._name = "MapSetup"
         self.label = label
         self.near_me = near_me
+        self.words = words or {}
         self.default_js = _local(ATLAS_JS, asset_base)
 
 
@@ -167,12 +177,13 @@ def build_base_map(*, tile_url: str = "", tile_attribution: str = "",
     fmap.default_js = _local(MAP_JS, asset_base)
     fmap.default_css = _local(MAP_CSS, asset_base)
     _ = translator(lang)
-    MapSetup(_(MAP_LABEL), asset_base, _(NEAR_ME)).add_to(fmap)
+    MapSetup(_(MAP_LABEL), asset_base, _(NEAR_ME),
+             {key: _(word) for key, word in CONTROL_WORDS.items()}).add_to(fmap)
     if tile_url:
         folium.TileLayer(tiles=tile_url, attr=tile_attribution or " ", name="basemap",
                          max_zoom=19).add_to(fmap)
     else:
-        CountryOutlines(asset_base).add_to(fmap)
+        CountryOutlines(asset_base, lang=lang).add_to(fmap)
         Attribution(translator(lang)(OUTLINES_CREDIT)).add_to(fmap)
     Attribution(translator(lang)(PLACES_CREDIT)).add_to(fmap)
     return fmap

@@ -8,6 +8,7 @@ from functools import lru_cache
 from babel import Locale
 from rapidfuzz import fuzz, process
 
+from atlas_app.i18n import cldr_locale
 from atlas_app.text import fold
 
 # Languages whose CLDR country names we accept on input: Europe's languages plus a few
@@ -115,7 +116,7 @@ def suggest_country(value: str) -> str | None:
 def country_name(code: str, lang: str = "en") -> str:
     """The country's name in ``lang`` (CLDR), or the code itself when unknown."""
     try:
-        return Locale.parse(lang).territories.get(code, code)
+        return Locale.parse(cldr_locale(lang)).territories.get(code, code)
     except (ValueError, LookupError):
         return code
 

@@ -14,7 +14,7 @@ import pandas as pd
 from atlas_app.i18n import N_, translator
 from atlas_app.places.countries import country_name
 from atlas_app.places.exonyms import city_in
-from atlas_app.registry.schema import KIND_LABELS, Taxonomy
+from atlas_app.registry.schema import DESCRIPTION_FIELDS, KIND_LABELS, Taxonomy
 from atlas_app.text import safe_url
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&^\"'])")
@@ -52,7 +52,7 @@ class Detail:
     colour: str
     place: str
     description: str
-    description_lang: str | None  # set when the text is in the other language
+    description_lang: str | None  # set when the text is in another language than asked
     website: str | None
     tags: tuple[str, ...]
     source: str
@@ -60,16 +60,12 @@ class Detail:
 
 
 def organisation_detail(org: dict, taxonomy: Taxonomy, lang: str = "en") -> Detail:
-    """Labels in ``lang``; the description falls back to the other language, marked."""
+    """Labels in ``lang``; the description in ``lang``, else another one, marked."""
     _ = translator(lang)
     sector = taxonomy.get(org.get("sector") or "")
-    first, second = ("description_fr", "description_en") if lang == "fr" \
-        else ("description_en", "description_fr")
-    description, description_lang = org.get(first) or "", None
-    if not description and org.get(second):
-        description = org[second]
-        description_lang = second.rsplit("_", 1)[1]
-    place = ", ".join(p for p in (city_in(org.get("city"), lang),
+    description, written_in = pick_description(org, lang)
+    description_lang = written_in if written_in != lang else None
+    place = ", ".join(p for p in (city_in(org.get("city"), lang, org.get("country")),
                                   country_name(org.get("country") or "", lang)) if p)
     precision = PRECISION_LABELS.get(org.get("location_precision") or "none", "")
     origin = SOURCE_LABELS.get(org.get("location_source") or "none", "")
@@ -88,6 +84,22 @@ def organisation_detail(org: dict, taxonomy: Taxonomy, lang: str = "en") -> Deta
         source=org.get("source") or "", location=location)
 
 
+# When there is no description in the visitor's language: English, then French (the
+# languages most descriptions are written in), then any other.
+FALLBACK_LANGUAGES = ("en", "fr")
+
+
+def pick_description(org: dict, lang: str) -> tuple[str, str | None]:
+    """The description to show a reader of ``lang`` and the language it is in: ``lang``'s,
+    else English, else French, else any (("", None) when there is none)."""
+    texts = {name.removeprefix("description_"): org.get(name) for name in DESCRIPTION_FIELDS}
+    texts.update((k, v) for k, v in (org.get("descriptions") or {}).items() if k not in texts)
+    for candidate in (lang, *FALLBACK_LANGUAGES, *texts):
+        if texts.get(candidate):
+            return str(texts[candidate]), candidate
+    return "", None
+
+
 def list_rows(frame: pd.DataFrame, taxonomy: Taxonomy, lang: str = "en") -> pd.DataFrame:
     """The filtered organisations as the list view shows them, sorted by name."""
     _ = translator(lang)
@@ -97,7 +109,7 @@ def list_rows(frame: pd.DataFrame, taxonomy: Taxonomy, lang: str = "en") -> pd.D
         "name": frame["name"],
         "sector": frame["sector"].map(lambda s: labels.get(s, s)),
         "kind": frame["kind"].map(lambda k: _(KIND_LABELS.get(k, k))),
-        "city": frame["city"].map(lambda c: city_in(c, lang)),
+        "city": [city_in(c, lang, k) for c, k in zip(frame["city"], frame["country"])],
         "country": frame["country"].map(lambda c: country_name(c, lang)),
     })
     return table.sort_values("name", key=lambda s: s.str.casefold()).reset_index(drop=True)

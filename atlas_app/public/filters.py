@@ -8,10 +8,13 @@ import pandas as pd
 
 from atlas_app.i18n import translator
 from atlas_app.places.countries import country_name
-from atlas_app.registry.schema import KIND_LABELS, Taxonomy
+from atlas_app.registry.schema import DESCRIPTION_FIELDS, KIND_LABELS, Taxonomy
 from atlas_app.text import fold
 
-SEARCHED_COLUMNS = ("name", "description_en", "description_fr", "city", "tags")
+# "descriptions": every description of the organisation, whatever its language, as one
+# text (the index reads it so from the database; a frame's description_<lang> columns are
+# joined by search_column).
+SEARCHED_COLUMNS = ("name", "descriptions", "city", "tags")
 # A search is a few words: longer text is cut, so that a pasted page or a crafted link
 # cannot cost minutes of CPU (each word is one pass over the registry).
 MAX_QUERY_CHARS = 200
@@ -42,6 +45,10 @@ def search_column(frame: pd.DataFrame) -> pd.Series:
     """Folded (case- and accent-free) text of the searched columns, one string per row."""
     parts = []
     for column in SEARCHED_COLUMNS:
+        if column == "descriptions" and column not in frame:
+            parts.extend(frame[c].fillna("").astype(str) for c in DESCRIPTION_FIELDS
+                         if c in frame)
+            continue
         values = frame[column]
         if column == "tags":
             values = values.map(lambda tags: " ".join(tags) if isinstance(tags, list) else "")

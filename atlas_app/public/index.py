@@ -44,7 +44,7 @@ from atlas_app.public.arrow import (
 from atlas_app.public.filters import Filters, query_words
 from atlas_app.public.words import WordIndex
 from atlas_app.registry.batches import BATCH_ROWS, index_batches
-from atlas_app.registry.schema import Taxonomy
+from atlas_app.registry.schema import DESCRIPTION_FIELDS, Taxonomy
 
 CLIENT_LIMIT = 5_000
 CELL_PIXELS = 64
@@ -311,7 +311,12 @@ class RegistryIndex:
     def from_frame(cls, frame: pd.DataFrame) -> "RegistryIndex":
         """From a DataFrame with the store's columns (tags as lists or JSON text)."""
         columns = {}
-        for name in (*INDEX_COLUMNS, "tags", "description_en", "description_fr"):
+        descriptions = [frame[c] for c in DESCRIPTION_FIELDS if c in frame]
+        if descriptions:  # every language's text in one, as the database gives it
+            columns["descriptions"] = pa.array(
+                [" ".join(str(v) for v in texts if v is not None and v == v)
+                 for texts in zip(*descriptions)], type=pa.string())
+        for name in (*INDEX_COLUMNS, "tags"):
             if name not in frame:
                 continue
             values = frame[name]

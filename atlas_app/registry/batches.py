@@ -13,26 +13,44 @@ from dataclasses import dataclass
 import pyarrow as pa
 import sqlalchemy as sa
 
-INDEX_QUERY = """
+# Every description of an organisation as one text (whatever its languages), for the
+# public search: the database takes the texts out of the JSON map (escapes decoded).
+DESCRIPTIONS_TEXT = {
+    "sqlite": "(SELECT group_concat(value, ' ') FROM json_each(organisations.descriptions))",
+    "postgresql": "(SELECT string_agg(value, ' ') FROM json_each_text(organisations.descriptions))",
+}
+_INDEX = """
 SELECT id, name, city, country, sector, kind, latitude, longitude, created_at,
-       CAST(tags AS TEXT) AS tags, description_en, description_fr
+       CAST(tags AS TEXT) AS tags, {descriptions} AS descriptions
 FROM organisations WHERE status = 'published' ORDER BY id
 """
 INDEX_SCHEMA = pa.schema([("id", pa.int64()), ("name", pa.string()), ("city", pa.string()),
                           ("country", pa.string()), ("sector", pa.string()),
                           ("kind", pa.string()), ("latitude", pa.float64()),
                           ("longitude", pa.float64()), ("created_at", pa.string()),
-                          ("tags", pa.string()), ("description_en", pa.string()),
-                          ("description_fr", pa.string())])
+                          ("tags", pa.string()), ("descriptions", pa.string())])
 BATCH_ROWS = 50_000
 _CHANGED = """
 SELECT id, name, city, country, sector, kind, latitude, longitude, created_at,
-       CAST(tags AS TEXT) AS tags, description_en, description_fr, status
+       CAST(tags AS TEXT) AS tags, {descriptions} AS descriptions, status
 FROM organisations WHERE {where}"""
-# Two indexed lookups (the primary key, ix_organisations_updated_at): an OR of the two
-# conditions would read the whole table, and "+id" keeps SQLite from preferring the key.
-CHANGES_QUERY = (_CHANGED.format(where="id > :last_id") + " UNION ALL "
-                 + _CHANGED.format(where="updated_at > :since AND +id <= :last_id"))
+
+
+def index_query(dialect: str) -> str:
+    """The published organisations' index columns, in id order."""
+    return _INDEX.format(descriptions=DESCRIPTIONS_TEXT[dialect])
+
+
+def changes_query(dialect: str) -> str:
+    """The organisations added (id above ``:last_id``) or changed (after ``:since``).
+
+    Two indexed lookups (the primary key, ix_organisations_updated_at): an OR of the two
+    conditions would read the whole table, and "+id" keeps SQLite from preferring the key.
+    """
+    text = DESCRIPTIONS_TEXT[dialect]
+    return (_CHANGED.format(descriptions=text, where="id > :last_id") + " UNION ALL "
+            + _CHANGED.format(descriptions=text,
+                              where="updated_at > :since AND +id <= :last_id"))
 # Writers stamp updated_at with their own clock: changes are looked for from this long
 # before the last one seen, so that a replica whose clock lags is not missed (a change
 # seen twice is applied twice, to the same effect).
@@ -67,7 +85,7 @@ def changes_since(store, mark: Watermark, limit: int) -> pa.Table | None:
         dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
     schema = INDEX_SCHEMA.append(pa.field("status", pa.string()))
     with store.engine.connect() as conn:
-        rows = conn.execute(sa.text(CHANGES_QUERY + f" LIMIT {int(limit) + 1}").bindparams(
+        rows = conn.execute(sa.text(changes_query(store.dialect) + f" LIMIT {int(limit) + 1}").bindparams(
             sa.bindparam("since", type_=sa.DateTime(timezone=True))),
             {"last_id": mark.last_id, "since": since}).all()
     if len(rows) > limit:
@@ -92,11 +110,11 @@ def index_batches(store) -> Iterator[pa.RecordBatch]:
 
         with adbc.connect(url.set(drivername="postgresql").render_as_string(
                 hide_password=False)) as connection, connection.cursor() as cursor:
-            cursor.execute(INDEX_QUERY)
+            cursor.execute(index_query("postgresql"))
             yield from cursor.fetch_record_batch()
         return
     with store.engine.connect() as conn:
-        result = conn.exec_driver_sql(INDEX_QUERY)
+        result = conn.exec_driver_sql(index_query("sqlite"))
         for rows in result.partitions(BATCH_ROWS):
             yield pa.RecordBatch.from_arrays(
                 [_arrow(values, f.type) for f, values in zip(INDEX_SCHEMA, zip(*rows))],

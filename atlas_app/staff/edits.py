@@ -8,7 +8,7 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 
 from atlas_app.errors import ConflictError, UnclassifiedError, UsageError
-from atlas_app.registry.schema import FIELD_NAMES, STATUSES
+from atlas_app.registry.schema import DESCRIPTION_FIELDS, FIELD_NAMES, STATUSES
 from atlas_app.registry.store import Store, utcnow
 from atlas_app.registry.tables import audit_log, organisations
 
@@ -162,7 +162,7 @@ def add_suggestion(store: Store, record: dict, client: str | None = None) -> int
     return add_organisation(store, record, _suggestion_actor(client))
 
 
-EDITABLE = ("name", "description_en", "description_fr", "website", "email", "kind", "sector",
+EDITABLE = ("name", *DESCRIPTION_FIELDS, "website", "email", "kind", "sector",
             "tags", "legal_form", "country", "city", "postcode", "address", "latitude",
             "longitude", "location_precision", "location_source")
 

@@ -21,7 +21,11 @@ def _on_switch() -> None:
 def language_switch() -> Translator:
     """Render the language switch and return the translator for the chosen language."""
     languages = list(available_languages())
-    st.segmented_control("Language · Langue", languages, key=SWITCH,
+    # Named in English too, so that someone who cannot read the page finds it.
+    _ = current()
+    name = _("Language")
+    st.segmented_control("Language" + ("" if name == "Language" else f" · {name}"), languages,
+                         key=SWITCH,
                          default=st.session_state.get(state.LANG) or languages[0],
                          on_change=_on_switch, label_visibility="collapsed",
                          format_func=language_name)

@@ -50,13 +50,53 @@ ERROR_WORDS = {
                         "rows). Tick “import it again” to import it once more."),
     "missing_columns": N_("The file has no column for: {fields}. Choose a column or a "
                           "value for each above."),
+    # The reader's (intake/reader.py): the file cannot be read at all.
+    "too_big": N_("The file is {size} MB; the limit is {limit} MB. Split it into smaller "
+                  "files and upload them one by one."),
+    "zip_archive": N_("This is a ZIP archive, not a CSV, GeoJSON or .xlsx file: extract it "
+                      "and upload the file inside."),
+    "xlsx_extension": N_("This is an Excel workbook saved with the extension “{extension}”: "
+                         "upload it as .xlsx or save it as CSV UTF-8."),
+    "old_xls": N_("This is an old Excel .xls workbook: save it as .xlsx or CSV UTF-8."),
+    "damaged_utf16": N_("The file starts like UTF-16 but is damaged: save it again as CSV "
+                        "UTF-8."),
+    "binary_file": N_("This looks like a binary file, not text: save it as CSV UTF-8 and "
+                      "upload that."),
+    "same_header": N_("Columns {first} and {second} have the same name (“{header}”): rename "
+                      "or remove one of them."),
+    "too_many_rows": N_("The file has more than {limit} rows, the limit: split it into "
+                        "smaller files and upload them one by one."),
+    "broken_quoting": N_("Broken quoting from line {line}: a double quote opens a value that "
+                         "never closes. Close the quote or remove it; nothing was imported."),
+    "no_rows": N_("The file has no data rows: nothing was imported."),
+    "header_only": N_("The file has only a header line, no data rows: nothing was imported."),
+    "json_too_deep": N_("The JSON is nested too deeply to be GeoJSON: export the file again "
+                        "from its source."),
+    "bad_json": N_("This is not valid JSON (line {line}, column {column})."),
+    "not_geojson": N_("Expected a GeoJSON FeatureCollection (RFC 7946), instead got: "
+                      "“{got}”."),
+    "no_features": N_("The GeoJSON FeatureCollection is empty: nothing was imported."),
+    "swollen_xlsx": N_("This workbook expands to {size} MB of XML: open it in a spreadsheet "
+                       "program, delete the empty rows and columns and save it again (or save "
+                       "it as CSV UTF-8)."),
+    "bad_xlsx": N_("This Excel workbook cannot be read ({detail})."),
+    "too_many_columns": N_("The first sheet uses {columns} columns; the atlas reads at most "
+                           "{limit}. Delete the empty or extra columns on the right and save "
+                           "again."),
+    "sheet_too_long": N_("The first sheet goes on beyond the limit of {limit} rows (blank rows "
+                         "included): delete the empty rows under the data and save again, or "
+                         "split the file."),
+    "row_too_wide": N_("Row {row} has cells beyond column {limit}: the atlas reads at most "
+                       "that many columns; delete the others."),
+    "empty_sheet": N_("The first sheet has no rows under its header: nothing was imported."),
 }
 
 
 SEPARATOR_WORDS = {",": N_("comma-separated"), ";": N_("semicolon-separated"),
                    "\t": N_("tab-separated"), "|": N_("pipe-separated"),
                    "\x1f": N_("single-column")}
-FALLBACK_ENCODING = "Windows-1252"  # what the reader falls back to, with a warning
+# What the reader falls back to, with a warning (its only one).
+FALLBACK_ENCODINGS = ("Windows-1252", "ISO-8859-1")
 
 
 def describe_table(table: RawTable, _: Translator) -> str:
@@ -70,9 +110,9 @@ def describe_table(table: RawTable, _: Translator) -> str:
 
 def read_notes(table: RawTable, _: Translator) -> list[str]:
     """What reading the file noticed, in the page's language."""
-    if table.encoding == FALLBACK_ENCODING and table.warnings:
-        return [_("The file is not UTF-8: it was read as Windows-1252 (Excel's usual "
-                  "export). Check that accents look right, or save it as “CSV UTF-8”.")]
+    if table.encoding in FALLBACK_ENCODINGS and table.warnings:
+        return [_("The file is not UTF-8: it was read as {encoding}. Check that accents look "
+                  "right, or save it as “CSV UTF-8”.", encoding=table.encoding)]
     return list(table.warnings)
 
 
@@ -103,5 +143,7 @@ def error_message(exc: AtlasError, _: Translator) -> str:
             "({ids}). Classify them first: choose a sector and a kind above and apply them.",
             count, count=_.number(count), ids=exc.params["ids"])
     if code in ERROR_WORDS:
-        return _(ERROR_WORDS[code], **getattr(exc, "params", {}))
+        params = {k: _.number(v) if isinstance(v, (int, float)) and k != "id" else v
+                  for k, v in getattr(exc, "params", {}).items()}
+        return _(ERROR_WORDS[code], **params)
     return str(exc)

@@ -43,7 +43,9 @@ def focus(shown: pd.DataFrame, taxonomy: Taxonomy, _: Translator) -> None:
         st.caption(_("The first {limit} of {count} organisations: the downloads below hold "
                      "them all.", limit=_.number(LIST_LIMIT), count=_.number(len(shown))))
     st.dataframe(list_rows(shown.head(LIST_LIMIT), taxonomy, _.lang).drop(columns="id"),
-                 hide_index=True, key="focus-list")
+                 hide_index=True, key="focus-list",
+                 column_config={"name": _("Name"), "sector": _("Sector"), "kind": _("Kind"),
+                                "city": _("City"), "country": _("Country")})
 
 
 def compare(shown: pd.DataFrame, taxonomy: Taxonomy, _: Translator) -> None:
@@ -62,7 +64,7 @@ def compare(shown: pd.DataFrame, taxonomy: Taxonomy, _: Translator) -> None:
     st.altair_chart(charts.share_bars(sector_shares(shown, taxonomy, _.lang), taxonomy, _.lang,
                                       _("Share of each country's organisations by sector")),
                     width="stretch")
-    st.caption(md_escape(population_source()))
+    st.caption(md_escape(population_source(_.lang)))
 
 
 def choropleth(shown: pd.DataFrame, taxonomy: Taxonomy, _: Translator) -> None:
@@ -84,7 +86,7 @@ def choropleth(shown: pd.DataFrame, taxonomy: Taxonomy, _: Translator) -> None:
                         zip(CHOROPLETH_COLOURS[-len(bounds):], bounds))
     with st.container(key="choropleth-legend"):
         st.html(f"<div>{swatches}</div>")
-    st.caption(_("Click a country to focus on it.") + " " + md_escape(population_source()))
+    st.caption(_("Click a country to focus on it.") + " " + md_escape(population_source(_.lang)))
 
 
 def crosstab_and_growth(shown: pd.DataFrame, taxonomy: Taxonomy, _: Translator) -> None:

@@ -15,6 +15,7 @@ from atlas_app.staff.accounts import (
     sign_out,
     single_sign_on,
 )
+from atlas_app.ui import lang
 from atlas_app.ui.resources import get_settings, get_store
 from atlas_app.ui.staff_cookie import forget_in_browser, keep_in_browser, token_in_browser
 
@@ -80,9 +81,9 @@ def require_staff() -> Account:
     account = current_staff()
     if account is None:
         st.session_state.pop(TOKEN, None)
-        st.error("Please sign in again: your staff session has ended. · Veuillez vous "
-                 "reconnecter : votre session a pris fin.")
-        st.page_link("screens/signin.py", label="Sign in · Se connecter")
+        _ = lang.current()
+        st.error(_("Please sign in again: your staff session has ended."))
+        st.page_link("screens/signin.py", label=_("Sign in"))
         st.stop()
     return account
 

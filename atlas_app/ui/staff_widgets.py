@@ -6,12 +6,12 @@ import pandas as pd
 import streamlit as st
 
 from atlas_app.errors import ConflictError, UnclassifiedError
-from atlas_app.i18n import N_, Translator
+from atlas_app.i18n import N_, Translator, language_name_in
 from atlas_app.intake.pipeline import locate_records
 from atlas_app.intake.validation import validate_record
 from atlas_app.places.countries import EUROPE, country_name
 from atlas_app.places.geocoding import Locator
-from atlas_app.public.detail import APPROXIMATE, md_escape
+from atlas_app.public.detail import APPROXIMATE, md_escape, pick_description
 from atlas_app.registry.lookups import (
     count_in,
     count_unlocated,
@@ -20,7 +20,13 @@ from atlas_app.registry.lookups import (
     organisations_by_status,
     status_counts,
 )
-from atlas_app.registry.schema import KIND_LABELS, KINDS, Taxonomy
+from atlas_app.registry.schema import (
+    DESCRIPTION_FIELDS,
+    DESCRIPTION_LANGUAGES,
+    KIND_LABELS,
+    KINDS,
+    Taxonomy,
+)
 from atlas_app.staff.edits import (
     SUGGESTION_SOURCE,
     add_organisation,
@@ -37,6 +43,18 @@ from atlas_app.ui.staff_session import require_staff
 from atlas_app.ui.widgets import form_problems, point_picker
 
 
+def description_areas(prefix: str, _: Translator, org: dict | None = None) -> dict[str, str]:
+    """A description in each configured language: one tab per language (named in the
+    interface's language, ✓ on those that have a text), one text area each (key
+    ``<prefix>-description_<lang>``)."""
+    names = [language_name_in(lang, _.lang) for lang in DESCRIPTION_LANGUAGES]
+    tabs = st.tabs([name[:1].upper() + name[1:] + (" ✓" if org and org.get(field) else "")
+                    for name, field in zip(names, DESCRIPTION_FIELDS)])
+    return {field: tab.text_area(_("Description ({language})", language=name),
+                                 key=f"{prefix}-{field}")
+            for tab, name, field in zip(tabs, names, DESCRIPTION_FIELDS)}
+
+
 def add_form(taxonomy: Taxonomy, _: Translator) -> None:
     with st.form("add-org", clear_on_submit=False):
         name = st.text_input(_("Name"), key="add-name")
@@ -50,16 +68,14 @@ def add_form(taxonomy: Taxonomy, _: Translator) -> None:
                                     index=None, placeholder=_("Choose a country"))
         city = cols[1].text_input(_("City"), key="add-city")
         website = st.text_input(_("Website"), key="add-website", placeholder="https://")
-        description_en = st.text_area(_("Description (English)"), key="add-description-en")
-        description_fr = st.text_area(_("Description (French)"), key="add-description-fr")
+        descriptions = description_areas("add", _)
         publish = st.checkbox(_("Publish now"), key="add-publish")
         submitted = st.form_submit_button(_("Add the organisation"))
     if not submitted:
         return
     account = require_staff()
     cells = {"name": name, "kind": kind, "sector": sector, "country": country or "", "city": city,
-             "website": website, "description_en": description_en,
-             "description_fr": description_fr}
+             "website": website, **descriptions}
     record, problems = validate_record(cells, taxonomy, line=1,
                                        default_status="published" if publish else "pending",
                                        default_source=f"added by {account.email}")
@@ -162,8 +178,9 @@ def review_queue(_: Translator) -> None:
         return
     st.markdown(md_escape(f"{org['name']} · {org['city']}, {org['country']} · "
                           f"{org['website'] or ''}"))
-    if org["description_en"] or org["description_fr"]:
-        st.caption(md_escape(org["description_en"] or org["description_fr"]))
+    description, _written_in = pick_description(org, _.lang)
+    if description:
+        st.caption(md_escape(description))
     if org.get("location_precision") in APPROXIMATE:
         st.warning(_("Approximate location: placed at the centre of a region ({note}). "
                      "Set the position by hand if you know it.",
@@ -247,11 +264,10 @@ def quality_overview(_: Translator) -> None:
 
 
 EDIT_TEXT = ("name", "website", "email", "city", "postcode", "address", "legal_form")
-EDIT_AREAS = ("description_en", "description_fr")
+EDIT_AREAS = DESCRIPTION_FIELDS
 FIELD_LABELS = {"name": N_("Name"), "website": N_("Website"), "email": N_("E-mail"),
                 "city": N_("City"), "postcode": N_("Postcode"), "address": N_("Address"),
-                "legal_form": N_("Legal form"), "description_en": N_("Description (English)"),
-                "description_fr": N_("Description (French)"), "latitude": N_("Latitude"),
+                "legal_form": N_("Legal form"), "latitude": N_("Latitude"),
                 "longitude": N_("Longitude")}
 EDIT_LOADED = "edit-loaded"
 
@@ -311,8 +327,7 @@ def edit_form(org: dict, taxonomy: Taxonomy, _: Translator) -> None:
                                             format_func=lambda s: taxonomy.get(s).label(_.lang))
         cells["country"] = cols[2].text_input(_("Country"), key="edit-country")
         cells["tags"] = st.text_input(_("Keywords (separated by ;)"), key="edit-tags")
-        for name in EDIT_AREAS:
-            cells[name] = st.text_area(_(FIELD_LABELS[name]), key=f"edit-{name}")
+        cells.update(description_areas("edit", _, st.session_state.get(EDIT_BASE)))
         cols = st.columns(2)
         for col, name in zip(cols, ("latitude", "longitude")):
             cells[name] = col.text_input(_(FIELD_LABELS[name]), key=f"edit-{name}")

@@ -11,6 +11,7 @@ from atlas_app.i18n import N_
 from atlas_app.intake.pipeline import locate_records
 from atlas_app.intake.validation import validate_record
 from atlas_app.places.geocoding import Locator
+from atlas_app.registry.schema import DESCRIPTION_FIELDS, DESCRIPTION_LANGUAGES, description_field
 from atlas_app.staff.edits import (
     SUGGESTIONS_PER_CLIENT,
     SUGGESTIONS_PER_HOUR,
@@ -47,7 +48,7 @@ OTHER = N_("Please check this value.")
 CHOOSE = {("country", "required"): "unknown_country", ("kind", "required"): "unknown_kind",
           ("sector", "required"): "unknown_sector"}
 # The record's field a problem names → the form's field it is shown beside.
-FORM_FIELD = {"description_en": "description", "description_fr": "description"}
+FORM_FIELD = dict.fromkeys(DESCRIPTION_FIELDS, "description")
 
 
 def on_send() -> None:
@@ -75,7 +76,7 @@ def on_send() -> None:
         {"name": values["name"] or "", "website": values["website"] or "",
          "city": values["city"] or "", "country": values["country"] or "",
          "kind": values["kind"] or "", "sector": values["sector"] or "",
-         f"description_{lang or 'en'}": description,
+         description_field(lang if lang in DESCRIPTION_LANGUAGES else "en"): description,
          "latitude": state.get(LATITUDE) or "", "longitude": state.get(LONGITUDE) or ""},
         get_taxonomy(), line=1, default_status="pending")
     errors = {FORM_FIELD.get(p.field, p.field): p.code for p in problems

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from atlas_app.i18n import Translator
+from atlas_app.i18n import Translator, language_name_in
 from atlas_app.public.detail import Detail, md_escape
 from atlas_app.registry.schema import Taxonomy
 from atlas_app.ui import state
@@ -40,9 +40,10 @@ def detail_panel(detail: Detail | None, _: Translator) -> None:
         if detail.description:
             st.markdown(md_escape(detail.description))
             if detail.description_lang:
-                st.caption(_("(description available in English only)")
-                           if detail.description_lang == "en"
-                           else _("(description available in French only)"))
+                st.caption(_("(description in {language}; none in {wanted} yet)",
+                             language=md_escape(language_name_in(detail.description_lang,
+                                                                 _.lang)),
+                             wanted=md_escape(language_name_in(_.lang, _.lang))))
         if detail.website:
             st.link_button(_("Visit the website"), detail.website)
             st.caption(md_escape(detail.website))

@@ -7,15 +7,14 @@ from __future__ import annotations
 
 import streamlit as st
 
+from atlas_app.i18n import language_name
 from atlas_app.maps.elements import build_base_map
 from atlas_app.places.countries import EUROPE, country_name
-from atlas_app.registry.schema import KIND_LABELS, KINDS
+from atlas_app.registry.schema import DESCRIPTION_LANGUAGES, KIND_LABELS, KINDS
 from atlas_app.ui import lang
 from atlas_app.ui import suggest_form as form
 from atlas_app.ui.resources import get_taxonomy
 from atlas_app.ui.widgets import point_picker
-
-LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
 
 _ = lang.current()
 taxonomy = get_taxonomy()
@@ -69,11 +68,12 @@ with st.form("suggest"):
                      placeholder=_("Choose a sector"))
         beside("sector")
     st.text_area(_("What does it do?"), key=form.KEYS["description"])
-    st.radio(_("The description is written in"), list(LANGUAGE_NAMES),
+    # Each language by its own name, as the language switch shows them.
+    st.radio(_("The description is written in"), DESCRIPTION_LANGUAGES,
              key=form.KEYS["description-lang"], index=None, horizontal=True,
-             format_func=LANGUAGE_NAMES.get)
+             format_func=language_name)
     beside("description")
-    st.text_input("Leave this empty", key=form.TRAP, label_visibility="collapsed")
+    st.text_input(_("Leave this empty"), key=form.TRAP, label_visibility="collapsed")
     if st.session_state.get(form.LATITUDE):
         st.caption(_("Location: {lat}, {lon} (from the map above)",  # markdown: numbers
                      lat=st.session_state[form.LATITUDE],

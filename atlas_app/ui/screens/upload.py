@@ -61,7 +61,7 @@ try:
     table = read_bytes(data, filename, max_bytes=settings.max_upload_bytes,
                        max_rows=settings.max_rows)
 except AtlasError as exc:
-    st.error(md_escape(str(exc)))
+    st.error(md_escape(error_message(exc, _)))
     st.stop()
 st.markdown(describe_table(table, _))  # markdown: format, encoding and counts only
 for note in read_notes(table, _):

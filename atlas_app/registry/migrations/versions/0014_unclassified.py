@@ -7,14 +7,14 @@ is copied (alembic's batch mode) as in 0011: the triggers that keep the staff se
 index in step are created again, AUTOINCREMENT and the highest id given are kept.
 
 Revision ID: 0014
-Revises: 0012 (0013 once merged)
+Revises: 0013
 Create Date: 2026-12-01
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0014"
-down_revision = "0012"  # 0013 (descriptions in many languages) is not merged yet
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 

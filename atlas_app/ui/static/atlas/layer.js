@@ -102,11 +102,19 @@
     return chosen;
   }
 
+  /** A basemap place's name in the page's language: ``names`` (GeoNames name → name)
+   * has it, else GeoNames' own. */
+  function placeName(place, names) {
+    return (names && Object.prototype.hasOwnProperty.call(names, place[0]) &&
+            names[place[0]]) || place[0];
+  }
+
   /** The offline basemap, from the app's own static files: Natural Earth countries at
    * 1:50m, at 1:10m from zoom DETAILED_FROM_ZOOM on, and GeoNames place names:
    * ``placesUrls`` are [the large places, the others]; the others are fetched once the
-   * map is zoomed in far enough to need them (a first visit does not). */
-  function outlines(map, url, detailedUrl, placesUrls) {
+   * map is zoomed in far enough to need them (a first visit does not). The names are
+   * put in the page's language where ``namesUrl`` (``{GeoNames name: name}``) says so. */
+  function outlines(map, url, detailedUrl, placesUrls, namesUrl) {
     map.createPane("outlines");
     map.getPane("outlines").style.zIndex = 200;
     map.createPane("places");
@@ -132,6 +140,9 @@
         name();
       });
     };
+    // The names in the page's language: no label is drawn before they are known (so
+    // that "Warsaw" never flashes before "Varsovie"); without them, GeoNames' names.
+    var names = namesUrl ? null : {};
     var load = function (which, address) {
       if (layers[which] || !address) { return; }
       layers[which] = "loading";
@@ -158,7 +169,7 @@
     };
     var name = function () {
       labels.clearLayers();
-      if (!places) { return; }
+      if (!places || names === null) { return; }
       var b = map.getBounds();
       placesToShow(places, [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()],
         Math.round(map.getZoom()), function (ll) {
@@ -166,7 +177,7 @@
           return [pt.x, pt.y];
         }).forEach(function (i) {
         var p = places[i], text = document.createElement("span");
-        text.textContent = p[0];
+        text.textContent = placeName(p, names);
         labels.addLayer(L.marker([p[1], p[2]], {pane: "places", interactive: false,
           keyboard: false, icon: L.divIcon({className: "atlas-place", html: text,
             iconSize: null})}));
@@ -175,18 +186,38 @@
     load("overview", url);
     fetchPlaces(0);
     if (map.getZoom() >= DETAILED_FROM_ZOOM) { fetchPlaces(1); }
+    if (namesUrl) {
+      fetch(namesUrl).then(function (r) { return r.json(); })
+        .catch(function () { return {}; })
+        .then(function (data) { names = data || {}; name(); });
+    }
     map.on("zoomend moveend", show);
   }
 
   /** The map's frame made kind to phones, keyboards and screen readers: pinch-zoom
    * allowed (folium's page forbids it), a name for the map, Escape reported to the page
    * (which closes the card). */
-  function setup(map, label, nearMe) {
+  function setup(map, label, nearMe, words) {
     var meta = document.querySelector("meta[name=viewport]");
     if (meta) { meta.setAttribute("content", "width=device-width, initial-scale=1"); }
     var box = map.getContainer();
     box.setAttribute("role", "region");
     box.setAttribute("aria-label", label);
+    // Leaflet writes its controls' words in English: the page's language instead.
+    words = words || {};
+    var zoom = map.zoomControl;
+    [[zoom && zoom._zoomInButton, words.zoomIn], [zoom && zoom._zoomOutButton, words.zoomOut]]
+      .forEach(function (pair) {
+        if (pair[0] && pair[1]) {
+          pair[0].title = pair[1];
+          pair[0].setAttribute("aria-label", pair[1]);
+        }
+      });
+    // Its credit link's English tooltip ("A JavaScript library for interactive maps")
+    // goes; the name stays.
+    if (map.attributionControl) {
+      map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
+    }
     // "Near me": the browser asks the visitor before it tells where they are; nothing is
     // asked until the button is pressed, and the position goes nowhere but the map.
     if (nearMe && navigator.geolocation) {
@@ -390,6 +421,6 @@
           popupLine: popupLine, popup: popup, ringGradient: ringGradient,
           readingOrder: readingOrder,
           clusterTitle: clusterTitle, outlines: outlines, setup: setup,
-          minPopulation: minPopulation, placesToShow: placesToShow,
+          minPopulation: minPopulation, placesToShow: placesToShow, placeName: placeName,
           organisations: organisations};
 });

@@ -37,6 +37,26 @@
     window.atlasShownCard = null;
   }
   nameFrames();
+  // On a phone the language switch scrolls sideways: bring the page's language into
+  // view (Polski, Português are off the edge otherwise).
+  var showLanguage = function (tries) {
+    var chosen = document.querySelector(".st-key-lang-bar button[kind$='Active'], " +
+      ".st-key-lang-bar button[aria-pressed='true'], .st-key-lang-bar button[aria-checked='true']");
+    var strip = chosen && chosen.parentElement;
+    while (strip && strip.scrollWidth <= strip.clientWidth &&
+           !strip.classList.contains("st-key-lang-bar")) {
+      strip = strip.parentElement;
+    }
+    if (!chosen || !strip) {
+      if (tries > 0) { setTimeout(function () { showLanguage(tries - 1); }, 200); }
+      return;
+    }
+    if (strip.scrollWidth > strip.clientWidth) {
+      var box = strip.getBoundingClientRect(), button = chosen.getBoundingClientRect();
+      strip.scrollLeft += (button.left - box.left) - (box.width - button.width) / 2;
+    }
+  };
+  showLanguage(15);
   if (window.atlasPageInstalled) { return; }
   window.atlasPageInstalled = true;
   var pending = false;
