@@ -50,8 +50,11 @@ def choose(page, label: str, option: str) -> None:
     """Pick ``option`` in the select box labelled ``label``."""
     wait_idle(page)
     box = page.get_by_role("combobox", name=label, exact=True)
-    for _attempt in range(5):  # a rerun that lands meanwhile closes the list: open it again
+    for attempt in range(5):  # a rerun that lands meanwhile closes the list: open it again
         box.click()
+        if attempt % 2:
+            # A long list shows only the options in view: type to narrow it, as a person.
+            page.keyboard.type(option)
         choice = page.get_by_role("option", name=option, exact=True)
         try:
             choice.wait_for(timeout=5_000)
