@@ -16,6 +16,7 @@ build (the *tail*) are scanned, a few thousand texts at most.
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections import OrderedDict
 
@@ -107,8 +108,11 @@ class WordIndex:
             position = np.where(self.position >= 0, shift[np.maximum(self.position, 0)],
                                 -1).astype(np.int32)
         tail_start = int(np.count_nonzero(keep[:self.tail_start]))
-        return WordIndex(self.table, int(np.count_nonzero(keep)) + appended, position,
-                         tail_start)
+        index = copy.copy(self)  # the tokens and their derived arrays are shared, not redone
+        index.size = int(np.count_nonzero(keep)) + appended
+        index.position, index.tail_start = position, tail_start
+        index._remembered, index._lock = OrderedDict(), threading.Lock()
+        return index
 
     @property
     def tail(self) -> int:
@@ -169,7 +173,7 @@ class WordIndex:
                 rows = rows[rows >= 0]
             found[rows] = True
         if self.tail:
-            found[self.tail_start:] = contains(_slice(search, self.tail_start), word)
+            found[self.tail_start:] = contains(search.slice(self.tail_start), word)
         return found
 
 
@@ -181,8 +185,3 @@ def _distinct(ordered: np.ndarray) -> np.ndarray:
     keep[0] = True
     np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
     return ordered[keep]
-
-
-def _slice(values: pa.ChunkedArray, start: int) -> pa.ChunkedArray:
-    return values.slice(start) if isinstance(values, pa.ChunkedArray) else \
-        pa.chunked_array([values.slice(start)])
