@@ -150,6 +150,9 @@ async def visitor(url: str, actions: int, seed: int,
             for _ in range(actions):
                 await asyncio.sleep(rng.uniform(*think))
                 choice = rng.choice(["country", "sector", "kind", "search", "pan", "zoom"])
+                if choice in ("pan", "zoom") and not session.map_fragment:
+                    # Nothing matches, so there is no map to move: change a filter instead.
+                    choice = rng.choice(["country", "sector", "kind", "search"])
                 if choice == "country":
                     done = session.set_strings("country", rng.sample(COUNTRIES, rng.randint(0, 2)))
                 elif choice == "sector":
@@ -169,6 +172,8 @@ async def visitor(url: str, actions: int, seed: int,
                     session.errors.append(f"{choice}: the widget was not on the page")
                     continue
                 moved = choice in ("pan", "zoom")
+                if not moved:  # a page run: the map is there again only if it is drawn
+                    session.map_fragment = ""
                 await _run(ws, session, session.client_state(
                     fragment_id=session.map_fragment if moved else ""), choice)
     except Exception as exc:  # noqa: BLE001 — every failure is a reported error

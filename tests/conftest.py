@@ -119,7 +119,7 @@ def gazetteer():
 @pytest.fixture(params=["scanned", "looked up"])
 def word_lookups(request, monkeypatch):
     """Both ways the index answers a searched word: by scanning the texts of the
-    organisations left (small registries, narrow filters) and by the word index
+    organisations left (small registries) and by the word index
     (atlas_app.public.words), which only large registries reach by default."""
     if request.param == "looked up":
         monkeypatch.setattr("atlas_app.public.index.SCAN_BELOW", 0)

@@ -158,7 +158,7 @@ def test_list_selection_opens_the_detail(app_db):
     ids = app_db([make_organisation(name="Alpha", website="https://a.example"),
                   make_organisation(name="Beta", website="https://b.example")])
     at = run_app()
-    assert at.session_state["org-list-ids"] == ids
+    assert list(at.session_state["org-list-ids"]) == ids
     at.session_state["org"] = ids[1]
     at.run()
     assert "Beta" in detail_text(at)

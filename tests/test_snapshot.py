@@ -38,6 +38,7 @@ def _same(a: RegistryIndex, b: RegistryIndex) -> None:
     pd.testing.assert_frame_equal(a.frame, b.frame)
     for view in VIEWS:
         assert np.array_equal(a.mask(view), b.mask(view)), view
+        pd.testing.assert_frame_equal(a.by_name(a.mask(view), 50), b.by_name(b.mask(view), 50))
     assert a.countries() == b.countries()
 
 
@@ -45,7 +46,15 @@ def test_a_saved_index_is_the_built_one_and_is_used_next_time(store, tmp_path, m
                                                              word_lookups):
     _registry(store)
     revision = store.revision()
-    built = snapshot.load_index(store, revision, tmp_path)
+    built = RegistryIndex.load(store)
+    mapped_from = []
+    from_table = RegistryIndex.from_table.__func__
+    monkeypatch.setattr(RegistryIndex, "from_table", classmethod(
+        lambda cls, table, words=None: mapped_from.append(table) or from_table(cls, table, words)))
+    first = snapshot.load_index(store, revision, tmp_path)
+    _same(built, first)
+    # Served from the file it has just written, not from the arrays it built.
+    assert len(mapped_from) == 1 and mapped_from[0].num_rows == len(built)
     [saved] = tmp_path.glob("index-*.arrow")
     assert saved.name == f"index-{store.instance()}-r{revision}.arrow"
     [words] = tmp_path.glob("words-*.arrow")  # the word index, beside it
@@ -82,7 +91,9 @@ def test_a_damaged_snapshot_is_rebuilt(store, tmp_path):
     revision = store.revision()
     good = snapshot.load_index(store, revision, tmp_path)
     path = snapshot.snapshot_path(tmp_path, store.instance(), revision)
-    path.write_bytes(path.read_bytes()[:100])
+    damaged = path.read_bytes()[:100]
+    path.unlink()  # a new file: ``good`` maps the old one (as a running server would)
+    path.write_bytes(damaged)
     _same(good, snapshot.load_index(store, revision, tmp_path))
     assert path.stat().st_size > 100, "saved again"
 

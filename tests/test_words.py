@@ -80,10 +80,16 @@ def test_an_empty_registry_and_empty_texts():
     assert empty.rows_with("a", pa.chunked_array([], pa.string())).shape == (0,)
 
 
-def test_common_words_are_scanned_and_still_right():
-    """A letter found in nearly every token is answered by a scan (gathering would cost
-    more) — the answer is the same."""
+@pytest.mark.parametrize("gather", [1, 7, 1 << 20])
+def test_common_words_are_gathered_in_pieces_and_still_right(monkeypatch, gather):
+    """A letter is in nearly every token: its rows are gathered a piece at a time (so a
+    search borrows little memory), and the answer is the same whatever the piece."""
+    monkeypatch.setattr("atlas_app.public.words.GATHER_ROWS", gather)
+    rng = random.Random(3)
     texts = [" ".join(f"a{i}{j}" for j in range(10)) for i in range(100)] + ["zzz"]
+    texts += random_texts(rng, 200)
     search = chunked(texts, 30)
     words = WordIndex.build(search)
-    assert (words.rows_with("a", search) == np.array([True] * 100 + [False])).all()
+    for word in ["a", "z", "a1", "0", "é", "nope", *queries(rng, texts)]:
+        expected = np.array([word in t for t in texts])
+        assert (words.rows_with(word, search) == expected).all(), word

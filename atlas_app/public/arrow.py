@@ -123,8 +123,17 @@ def categorical(values) -> pd.Categorical:
     if isinstance(encoded, pa.ChunkedArray):
         encoded = encoded.unify_dictionaries().combine_chunks() if encoded.num_chunks \
             else pa.DictionaryArray.from_arrays(pa.array([], pa.int32()), pa.array([], pa.string()))
-    return pd.Categorical.from_codes(encoded.indices.to_numpy(zero_copy_only=False),
-                                     categories=encoded.dictionary.to_pylist())
+    return from_dictionary(encoded)
+
+
+def from_dictionary(encoded: pa.DictionaryArray) -> pd.Categorical:
+    """A pandas categorical sharing the Arrow array's codes (a missing value is code -1)
+    and keeping its categories as Arrow strings (tens of thousands of city names would
+    otherwise be as many Python objects)."""
+    indices = encoded.indices
+    codes = (pc.fill_null(indices, -1) if indices.null_count else indices).to_numpy()
+    return pd.Categorical.from_codes(codes, categories=pd.Index(
+        pd.array(encoded.dictionary.cast(pa.large_string()), dtype="str")))
 
 
 def years(values) -> pd.arrays.IntegerArray:

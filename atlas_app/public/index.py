@@ -8,8 +8,8 @@ data a viewport needs.
   hundred megabytes and load once per registry revision.
 * :meth:`RegistryIndex.mask` answers any mix of country, sector, kind and words with numpy
   on category codes and, for words, the index of the texts' distinct words
-  (:mod:`atlas_app.public.words`) — or RE2 (pyarrow) on the search texts of the few
-  organisations the other filters leave.
+  (:mod:`atlas_app.public.words`) — or, in a small registry, RE2 (pyarrow) on the
+  search texts of the organisations the other filters leave.
 * :meth:`RegistryIndex.payload` is what the map draws. Up to ``CLIENT_LIMIT`` located
   organisations go to the browser whole (it clusters them itself, so panning costs no
   round trip); above that the server aggregates the matching organisations on a grid of
@@ -37,6 +37,7 @@ from atlas_app.public.arrow import (
     contains,
     coordinates,
     fold_array,
+    from_dictionary,
     give_back_memory,
     search_text,
     years,
@@ -60,7 +61,10 @@ COORDINATE_DECIMALS = 5  # about a metre
 SPREAD_DEGREES = 0.0009  # about 100 m between organisations that share a point
 GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
 MAX_LATITUDE = 85.0511
-SCAN_BELOW = 20_000  # organisations: scanning their texts beats looking a word up
+# Registries smaller than this scan the texts the other filters leave; larger ones always
+# look words up (scanning a few thousand texts of a large registry is as fast, but
+# touches their pages all over the mapped snapshot, which then stay in memory).
+SCAN_BELOW = 20_000
 
 
 @dataclass(frozen=True)
@@ -246,7 +250,7 @@ class RegistryIndex:
             "longitude": coordinates(column("longitude")),
             "year": (years(column("created_at")) if "created_at" in table.column_names
                      else pd.array([pd.NA] * n, dtype="Int16")),
-        }, index=pd.RangeIndex(n)), pa.chunked_array(search, type=pa.string()))
+        }, index=pd.RangeIndex(n), copy=False), pa.chunked_array(search, type=pa.string()))
 
     def _adopt(self, frame: pd.DataFrame, search: pa.ChunkedArray,
                 words: WordIndex | None = None) -> None:
@@ -271,6 +275,7 @@ class RegistryIndex:
             columns[name] = pa.array(f[name].to_numpy())
         columns["year"] = pa.array(f["year"].array)
         columns["search"] = self.search
+        columns["name_order"] = pa.array(self.name_order())
         return pa.table(columns)
 
     @classmethod
@@ -281,13 +286,12 @@ class RegistryIndex:
         n = table.num_rows
 
         def codes(name: str) -> pd.Categorical:
-            encoded = table.column(name).combine_chunks() if n else None
-            if encoded is None:
-                return pd.Categorical([])
-            return pd.Categorical.from_codes(encoded.indices.to_numpy(zero_copy_only=False),
-                                             categories=encoded.dictionary.to_pylist())
+            return from_dictionary(table.column(name).combine_chunks()) if n \
+                else pd.Categorical([])
 
-        return cls.from_parts(pd.DataFrame({
+        # A snapshot holds one chunk per column: the arrays below share the file's pages
+        # (copy=False: pandas would otherwise copy every column into its own blocks).
+        index = cls.from_parts(pd.DataFrame({
             "id": table.column("id").to_numpy(),
             "name": pd.arrays.ArrowStringArray(table.column("name").combine_chunks()),
             "city": codes("city"), "country": codes("country"), "sector": codes("sector"),
@@ -295,8 +299,11 @@ class RegistryIndex:
             "latitude": table.column("latitude").to_numpy(),
             "longitude": table.column("longitude").to_numpy(),
             "year": pd.array(table.column("year").to_pandas(), dtype="Int16"),
-        }, index=pd.RangeIndex(n)), table.column("search"),
+        }, index=pd.RangeIndex(n), copy=False), table.column("search"),
             WordIndex(words, n) if words is not None else None)
+        if "name_order" in table.column_names:
+            index._name_order = table.column("name_order").to_numpy()
+        return index
 
     @classmethod
     def from_parts(cls, frame: pd.DataFrame, search: pa.ChunkedArray,
@@ -361,12 +368,11 @@ class RegistryIndex:
             if values:
                 mask &= self._codes_in(column, values)
         for word in sorted(query_words(filters.q), key=len, reverse=True):
-            # The longest word first (usually the rarest); once few organisations are
-            # left, their texts are scanned instead of looking the next word up.
+            # The longest word first (usually the rarest).
             rows = np.flatnonzero(mask)
             if not len(rows):
                 break
-            if len(rows) > SCAN_BELOW:
+            if len(self) > SCAN_BELOW:
                 mask &= self.words.rows_with(word, self.search)
             else:
                 mask[rows[~contains(self._search_rows(rows), word)]] = False
@@ -528,14 +534,18 @@ class RegistryIndex:
         dlng = (f["longitude"].to_numpy()[rows] - lng) * math.cos(math.radians(lat))
         return int(f["id"].iat[rows[int(np.argmin(dlat ** 2 + dlng ** 2))]])
 
-    def by_name(self, mask: np.ndarray, limit: int) -> pd.DataFrame:
-        """The first ``limit`` matching organisations in name order (case- and
-        accent-insensitive); the order is sorted once per index."""
+    def name_order(self) -> np.ndarray:
+        """The organisations' rows in name order (case- and accent-insensitive): sorted
+        once per index, and saved with its snapshot."""
         if self._name_order is None:
             self._name_order = pc.sort_indices(
-                fold_array(pa.array(self.frame["name"].array))).to_numpy()
-        ordered = self._name_order[mask[self._name_order]]
-        return self.frame.iloc[ordered[:limit]]
+                fold_array(pa.array(self.frame["name"].array))).to_numpy().astype(np.uint32)
+        return self._name_order
+
+    def by_name(self, mask: np.ndarray, limit: int) -> pd.DataFrame:
+        """The first ``limit`` matching organisations in name order."""
+        order = self.name_order()
+        return self.frame.iloc[order[mask[order]][:limit]]
 
 
 SYNC_REBUILD_BELOW = 50_000  # organisations; larger indexes are rebuilt in the background

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from atlas_app.public.arrow import give_back_memory
 from atlas_app.public.index import RegistryIndex
 from atlas_app.registry.batches import Watermark, watermark
 
@@ -47,25 +48,42 @@ def load_index(store, revision: int, folder: Path | None = None) -> RegistryInde
         return _built(store, revision)
     instance = store.instance()
     path = snapshot_path(folder, instance, revision)
-    if path.exists():
-        try:
-            table = pa.ipc.open_file(pa.memory_map(str(path))).read_all()
-            words = pa.ipc.open_file(pa.memory_map(str(words_path(path)))).read_all() \
-                if words_path(path).exists() else None
-            index = RegistryIndex.from_table(table, words)
-            index.watermark = _read_mark(table.schema.metadata or {})
-        except (OSError, pa.ArrowException, KeyError, ValueError):
-            path.unlink(missing_ok=True)  # damaged: built again below
-            words_path(path).unlink(missing_ok=True)
-        else:
-            index.revision = revision
-            return index
+    mapped = _mapped(path, revision)
+    if mapped is not None:
+        return mapped
     index = _built(store, revision)
-    save_snapshot(index, path)
+    if not save_snapshot(index, path):
+        return index
     for kind in ("index", "words"):
         for old in Path(folder).glob(f"{kind}-{instance or 'unknown'}-r*.arrow"):
             if old not in (path, words_path(path)):
                 old.unlink(missing_ok=True)
+    # Served from the file just written, as after a restart: the built arrays (and what
+    # building them left in the allocator) are let go.
+    mapped = _mapped(path, revision)
+    if mapped is None:
+        return index
+    del index
+    give_back_memory()
+    return mapped
+
+
+def _mapped(path: Path, revision: int) -> RegistryIndex | None:
+    """The index saved at ``path``, mapped from the file (None when there is none; a
+    damaged one is removed)."""
+    if not path.exists():
+        return None
+    try:
+        table = pa.ipc.open_file(pa.memory_map(str(path))).read_all()
+        words = pa.ipc.open_file(pa.memory_map(str(words_path(path)))).read_all() \
+            if words_path(path).exists() else None
+        index = RegistryIndex.from_table(table, words)
+        index.watermark = _read_mark(table.schema.metadata or {})
+    except (OSError, pa.ArrowException, KeyError, ValueError):
+        path.unlink(missing_ok=True)  # damaged: built again
+        words_path(path).unlink(missing_ok=True)
+        return None
+    index.revision = revision
     return index
 
 
@@ -80,14 +98,14 @@ def save_snapshot(index: RegistryIndex, path: Path) -> bool:
     """Write the index to ``path`` and its word index beside it (readable by their owner
     only), each via a temporary file and a rename, the words first; False when the
     folder cannot be written."""
-    table = index.to_table()
+    table = index.to_table().combine_chunks()  # one chunk: mapped, not copied, on load
     mark = index.watermark
     if mark is not None:
         table = table.replace_schema_metadata({
             "last_id": str(mark.last_id),
             "last_change": mark.last_change.isoformat() if mark.last_change else ""})
     if index.words.position is None:  # a patched index's words are not its rows'
-        if not _write(index.words.table, words_path(path)):
+        if not _write(index.words.table.combine_chunks(), words_path(path)):
             return False
     return _write(table, path)
 

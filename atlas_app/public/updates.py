@@ -46,7 +46,7 @@ def patched(index: RegistryIndex, changes: pa.Table) -> RegistryIndex:
     fresh = RegistryIndex(published.drop_columns(["status"]).to_batches())
     frame = pd.DataFrame({name: _joined(index.frame[name].array, fresh.frame[name].array, gone)
                           for name in index.frame.columns},
-                         index=pd.RangeIndex(len(keep) - len(gone) + len(fresh)))
+                         index=pd.RangeIndex(len(keep) - len(gone) + len(fresh)), copy=False)
     return RegistryIndex.from_parts(frame, _kept_search(index.search, keep, fresh.search),
                                     index.words.after_patch(keep, len(fresh)))
 

@@ -26,9 +26,9 @@ import pyarrow.compute as pc
 
 from atlas_app.public.arrow import contains
 
-# A word whose tokens hold more than this many rows per organisation (a letter: nearly
-# every token) is looked for by scanning the texts: gathering that many rows costs more.
-SCAN_ABOVE_ROWS_PER_ORGANISATION = 4
+# Row numbers gathered at a time for a common word (a letter is in nearly every token:
+# tens of millions of rows), so that the memory a search borrows stays small.
+GATHER_ROWS = 1 << 20
 REMEMBERED_WORDS = 64  # the last words searched, kept as bitmaps (N/8 bytes each)
 
 
@@ -159,15 +159,19 @@ class WordIndex:
     def _looked_up(self, word: str, search: pa.ChunkedArray) -> np.ndarray:
         tokens = self.tokens_with(word)
         starts, ends = self._offsets[tokens], self._offsets[tokens + 1]
-        lengths = (ends - starts).astype(np.int64)
-        total = int(lengths.sum())
-        if total > SCAN_ABOVE_ROWS_PER_ORGANISATION * self.size:
-            return contains(search, word)
         found = np.zeros(self.size, dtype=bool)
-        if total:
-            # Every token's slice of the postings at once (no Python loop over tokens).
-            firsts = np.repeat(starts.astype(np.int64) - np.cumsum(lengths) + lengths, lengths)
-            rows = self._rows[firsts + np.arange(total)]
+        # Tokens in groups of about GATHER_ROWS rows; each group's slices of the postings
+        # at once (no Python loop over tokens).
+        ends_at = np.cumsum(ends - starts, dtype=np.int64)
+        cuts = np.searchsorted(ends_at, np.arange(GATHER_ROWS, ends_at[-1] if len(tokens)
+                                                  else 0, GATHER_ROWS), side="right")
+        for group in np.split(np.arange(len(tokens)), cuts):
+            if not len(group):
+                continue
+            first, last = starts[group].astype(np.int64), ends[group].astype(np.int64)
+            lengths = last - first
+            rows = self._rows[np.repeat(first - np.cumsum(lengths) + lengths, lengths)
+                              + np.arange(int(lengths.sum()))]
             if self.position is not None:
                 rows = self.position[rows]
                 rows = rows[rows >= 0]

@@ -10,9 +10,7 @@ from urllib.parse import urlencode
 
 import numpy as np
 import streamlit as st
-from streamlit_folium import st_folium
 
-from atlas_app.maps.elements import build_base_map, build_data_layer
 from atlas_app.places.countries import country_name, known_codes
 from atlas_app.public.detail import md_escape, organisation_detail
 from atlas_app.public.filters import MAX_QUERY_CHARS, describe_filters
@@ -20,6 +18,7 @@ from atlas_app.public.index import Viewport
 from atlas_app.public.permalink import View, view_params
 from atlas_app.registry.schema import KIND_LABELS, KINDS
 from atlas_app.ui import lang, state
+from atlas_app.ui.map_component import prepared_public_map, show_map
 from atlas_app.ui.resources import (
     filter_mask,
     get_gazetteer,
@@ -38,6 +37,9 @@ from atlas_app.ui.widgets import detail_panel, sector_legend
 ASSET_BASE = "../../app/static"
 LIST_LIMIT = 300
 FITTED_FOR = "map-fitted-for"
+# What the map reports back (streamlit-folium reruns only when one of these changes).
+MAP_REPORTS = ("last_object_clicked", "last_object_clicked_tooltip",
+               "last_object_clicked_count", "bounds", "zoom")
 
 
 def render() -> None:
@@ -126,7 +128,7 @@ def _render_view(index, settings, taxonomy, _, embedded: bool) -> None:
                                                                              None)
     org = published_organisation(index, state.selected_org())
     with map_column:
-        _map(index, mask, filters, _located(org), settings, taxonomy, _)
+        _map(filters, _located(org), settings, _)
     detail = organisation_detail(org, taxonomy, _.lang) if org else None
     if detail_column is None:
         _embed_footer(detail, filters, _)
@@ -137,21 +139,19 @@ def _render_view(index, settings, taxonomy, _, embedded: bool) -> None:
 
 
 @st.fragment
-def _map(index, mask, filters, selected, settings, taxonomy, _) -> None:
+def _map(filters, selected, settings, _) -> None:
     """The map and what it says under it. A fragment: panning or zooming reruns only
     this, not the page (filters, legend, card and list stay as they are); a click on a
     dot selects its organisation and reruns the page, so that the card and the list
-    follow."""
-    clicked = st_folium(
-        build_base_map(tile_url=settings.tile_url, tile_attribution=settings.tile_attribution,
-                       asset_base=ASSET_BASE, lang=_.lang),
-        feature_group_to_add=build_data_layer(
-            None, taxonomy, lang=_.lang, asset_base=ASSET_BASE,
-            payload_json=_payload_for_view(index, mask, filters, _.lang),
-            selected=selected, focus=st.session_state.get(state.FOCUS)),
-        key=state.MAP, height=480, use_container_width=True,
-        returned_objects=["last_object_clicked", "last_object_clicked_tooltip",
-                          "last_object_clicked_count", "bounds", "zoom"])
+    follow. Its arguments are kept with the session for its reruns: small values only
+    (the index and the filters' mask are shared caches, fetched here)."""
+    index = registry_index()
+    mask = filter_mask(index, filters)
+    clicked = show_map(
+        prepared_public_map(_.lang, settings.tile_url, settings.tile_attribution, ASSET_BASE,
+                            state.MAP, MAP_REPORTS),
+        _payload_for_view(index, mask, filters, _.lang), selected=selected,
+        focus=st.session_state.get(state.FOCUS), key=state.MAP, height=480)
     if _follow_map_click(clicked, index, mask):
         st.rerun()
     unlocated = int(np.count_nonzero(mask & ~index.located))
@@ -212,14 +212,14 @@ def _follow_map_click(clicked: dict | None, index, mask) -> bool:
 
 def _organisation_list(index, filters, shown: int, _) -> None:
     st.subheader(_("List"), anchor="organisations")
-    table = organisation_list(index, filters, _.lang, LIST_LIMIT)
+    listed = organisation_list(index, filters, _.lang, LIST_LIMIT)
     if shown > LIST_LIMIT:
         st.caption(_("The first {limit} of {count} organisations by name: narrow the filters "
                      "to see the others, or download them all from the Research page.",
                      limit=_.number(LIST_LIMIT), count=_.number(shown)))
-    st.session_state[state.LIST_IDS] = table["id"].tolist()
+    st.session_state[state.LIST_IDS] = listed.ids
     with st.container(key="organisation-list"):
-        st.dataframe(table.drop(columns="id"), key=state.LIST, hide_index=True,
+        st.dataframe(listed.table, key=state.LIST, hide_index=True,
                      width="stretch", on_select=state.on_list_select,
                      # A click on a name (any cell) selects, as does the row's box.
                      selection_mode=["single-row", "single-cell"],
