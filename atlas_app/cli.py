@@ -266,7 +266,8 @@ def streamlit_flags(config: Path) -> list[str]:
 
 def cmd_serve(args, settings) -> int:
     ui = Path(__file__).resolve().parent / "ui"
-    argv = [sys.executable, "-m", "streamlit", "run", str(ui / "app.py"),
+    # Streamlit's command line, in a process whose connections send at once (ui/server.py).
+    argv = [sys.executable, "-m", "atlas_app.ui.server", "run", str(ui / "app.py"),
             *streamlit_flags(ui / "streamlit.toml"),
             "--server.port", str(args.port), "--server.address", args.address]
     # Streamlit reads .streamlit/secrets.toml (single sign-on) from the working directory:
@@ -279,6 +280,10 @@ def cmd_serve(args, settings) -> int:
     # Few malloc arenas: Streamlit runs each session's script in its own thread, and one
     # arena per thread keeps freed memory from a large registry index out of reach.
     os.environ.setdefault("MALLOC_ARENA_MAX", "2")
+    # A fixed threshold above which blocks are mapped (glibc raises it after every large
+    # free otherwise): the megabytes a view's arrays borrow at a million organisations go
+    # back to the system when freed, instead of staying in the heap.
+    os.environ.setdefault("MALLOC_MMAP_THRESHOLD_", str(1 << 20))
     os.execv(sys.executable, argv)
     return 0  # pragma: no cover - execv does not return
 

@@ -41,6 +41,7 @@ def N_(message: str) -> str:
     return message
 
 
+@lru_cache(maxsize=1)
 def available_languages() -> tuple[str, ...]:
     """English plus every language with a catalogue, e.g. ("en", "fr")."""
     return (SOURCE_LANGUAGE, *sorted(p.stem for p in LOCALE_DIR.glob("*.po")))

@@ -113,6 +113,7 @@ def suggest_country(value: str) -> str | None:
     return _name_index()[match[0]] if match else None
 
 
+@lru_cache(maxsize=4096)
 def country_name(code: str, lang: str = "en") -> str:
     """The country's name in ``lang`` (CLDR), or the code itself when unknown."""
     try:

@@ -8,16 +8,14 @@ import streamlit as st
 
 from atlas_app.maps.elements import json_for_script
 from atlas_app.ui import lang, state, upload_gate
-from atlas_app.ui.resources import get_settings, get_store, get_taxonomy
+from atlas_app.ui.resources import get_settings, get_store, get_taxonomy, static_text
 from atlas_app.ui.staff_session import TOKEN, current_staff
 
-PAGES = Path(__file__).resolve().parent / "screens"
-STYLES = Path(__file__).resolve().parent / "static" / "atlas" / "app.css"
-PAGE_SCRIPT = Path(__file__).resolve().parent / "static" / "atlas" / "page.js"
+PAGES = Path(__file__).parent / "screens"
 
 st.set_page_config(page_title="Social Tech Atlas", page_icon="🗺️", layout="wide",
                    initial_sidebar_state="collapsed")
-st.html(f"<style>{STYLES.read_text(encoding='utf-8')}</style>")
+st.html(f"<style>{static_text('atlas/app.css')}</style>")
 state.init_from_url(get_taxonomy())
 # The language switch sits in the top bar (app.css), so no page needs a sidebar; an
 # embedded map takes its language from the link (?lang=).
@@ -27,7 +25,7 @@ with st.container(key="lang-bar"):
     config = json_for_script({"lang": _.lang, "mapTitle": _("Map of the organisations"),
                               "selected": state.selected_org()})
     st.html(f"<script>window.atlasPageConfig = {config};\n"
-            f"{PAGE_SCRIPT.read_text(encoding='utf-8')}</script>", unsafe_allow_javascript=True)
+            f"{static_text('atlas/page.js')}</script>", unsafe_allow_javascript=True)
 pages = [
     st.Page(PAGES / "map.py", title=_("Map"), url_path="map", default=True),
     st.Page(PAGES / "research.py", title=_("Research"), url_path="research"),

@@ -7,9 +7,11 @@ by hashing a DataFrame.
 
 from __future__ import annotations
 
+import functools
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import astuple, dataclass, replace
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -61,11 +63,20 @@ def registry_index() -> RegistryIndex:
     return _live_index().get(get_store().revision())
 
 
+# What the visitors' views compute from the index (a mask, a payload, a list) borrows
+# tens of megabytes for a moment at a million organisations. Two cores do two at a time
+# however many visitors ask; the others wait their turn instead of borrowing as well, so
+# the process's peak stays near its resting size. (Only these leaves take it: none of
+# them calls another while holding it.)
+_COMPUTING = threading.BoundedSemaphore(2)
+
+
 @st.cache_resource(max_entries=64, show_spinner=False)
 def _filter_mask(revision: int, filters: Filters, _index: RegistryIndex) -> np.ndarray:
     # Kept as bits: an eighth of the memory (125 kB at a million organisations), and
     # unpacked in a fraction of a millisecond.
-    packed = np.packbits(_index.mask(filters))
+    with _COMPUTING:
+        packed = np.packbits(_index.mask(filters))
     packed.setflags(write=False)
     return packed
 
@@ -78,7 +89,9 @@ def filter_mask(index: RegistryIndex, filters: Filters) -> np.ndarray:
 
 @st.cache_resource(max_entries=256, show_spinner=False)
 def _sector_counts(revision: int, filters: Filters, _index: RegistryIndex) -> dict[str, int]:
-    return _index.counts(filter_mask(_index, replace(filters, sectors=())), "sector")
+    mask = filter_mask(_index, replace(filters, sectors=()))
+    with _COMPUTING:
+        return _index.counts(mask, "sector")
 
 
 def sector_counts(index: RegistryIndex, filters: Filters) -> dict[str, int]:
@@ -93,9 +106,10 @@ def sector_counts(index: RegistryIndex, filters: Filters) -> dict[str, int]:
 @st.cache_resource(max_entries=128, show_spinner=False)
 def _map_payload_json(revision: int, filters: Filters, lang: str, window: tuple | None,
                       fit: bool, _index: RegistryIndex) -> str:
-    payload = _index.payload(filter_mask(_index, filters), Window(*window) if window else None,
-                             get_taxonomy(), lang, fit)
-    return json_for_script(payload)
+    mask, taxonomy = filter_mask(_index, filters), get_taxonomy()
+    with _COMPUTING:
+        return json_for_script(_index.payload(mask, Window(*window) if window else None,
+                                              taxonomy, lang, fit))
 
 
 def map_payload_json(index: RegistryIndex, filters: Filters, lang: str, window: Window | None,
@@ -118,7 +132,9 @@ class OrganisationList:
 @st.cache_resource(max_entries=256, show_spinner=False)
 def _organisation_list(revision: int, filters: Filters, lang: str, limit: int,
                        _index: RegistryIndex) -> OrganisationList:
-    rows = list_rows(_index.by_name(filter_mask(_index, filters), limit), get_taxonomy(), lang)
+    mask, taxonomy = filter_mask(_index, filters), get_taxonomy()
+    with _COMPUTING:
+        rows = list_rows(_index.by_name(mask, limit), taxonomy, lang)
     return OrganisationList(tuple(rows["id"].tolist()),
                             pa.Table.from_pandas(rows.drop(columns="id"), preserve_index=False))
 
@@ -152,15 +168,22 @@ def published_rows(filters: Filters, ids) -> pd.DataFrame:
     return frame[frame["id"].isin(set(int(i) for i in ids))].reset_index(drop=True)
 
 
+STATIC = Path(__file__).resolve().parent / "static"
+
+
+@functools.cache
+def static_text(relative: str) -> str:
+    """A text file of the app's static folder (its style sheet, its page script), read once
+    per process instead of on every rerun."""
+    return (STATIC / relative).read_text(encoding="utf-8")
+
+
 @st.cache_resource
 def get_outlines() -> dict:
     """Country outlines for the choropleth (from the app's own static folder)."""
-    from pathlib import Path
-
     from atlas_app.research.numbers import country_outlines
 
-    return country_outlines(Path(__file__).resolve().parent / "static" / "basemap" /
-                            "countries.json")
+    return country_outlines(STATIC / "basemap" / "countries.json")
 
 
 @st.cache_resource
