@@ -10,11 +10,14 @@ and codes), never rebuilt from the database.
 
 from __future__ import annotations
 
+import bisect
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from atlas_app.public.arrow import fold_array
 from atlas_app.public.index import RegistryIndex
 from atlas_app.registry.batches import changes_since, watermark
 
@@ -47,8 +50,34 @@ def patched(index: RegistryIndex, changes: pa.Table) -> RegistryIndex:
     frame = pd.DataFrame({name: _joined(index.frame[name].array, fresh.frame[name].array, gone)
                           for name in index.frame.columns},
                          index=pd.RangeIndex(len(keep) - len(gone) + len(fresh)), copy=False)
-    return RegistryIndex.from_parts(frame, _kept_search(index.search, keep, fresh.search),
-                                    index.words.after_patch(keep, len(fresh)))
+    patched_index = RegistryIndex.from_parts(
+        frame, _kept_search(index.search, keep, fresh.search),
+        index.words.after_patch(keep, len(fresh)))
+    if index._name_order is not None:
+        patched_index._name_order = _patched_order(index._name_order, keep, patched_index)
+    return patched_index
+
+
+def _patched_order(order: np.ndarray, keep: np.ndarray, patched: RegistryIndex) -> np.ndarray:
+    """The name order of ``patched`` from the old index's ``order`` (instead of sorting
+    a million names again): the kept rows keep their order, and each new row (at the end)
+    goes where a sort would put it — after the names that fold the same, as a stable sort
+    puts a later row."""
+    position = np.cumsum(keep, dtype=np.int64) - 1  # old row → new row
+    kept = position[order[keep[order]]].astype(np.uint32)
+    first_new = int(np.count_nonzero(keep))
+    names = patched.frame["name"].array
+    if first_new == len(names):
+        return kept
+
+    def folded(row: int) -> str:
+        return fold_array(pa.array([names[int(row)]], pa.string()))[0].as_py()
+
+    new_rows = np.arange(first_new, len(names))
+    new_keys = fold_array(pa.array(names[first_new:], pa.string())).to_pylist()
+    ranked = sorted(zip(new_keys, new_rows.tolist()))  # by folded name, then row
+    at = [bisect.bisect_right(kept, key, key=folded) for key, _row in ranked]
+    return np.insert(kept, at, [row for _key, row in ranked]).astype(np.uint32)
 
 
 def _joined(old, new, gone: np.ndarray):
