@@ -99,7 +99,8 @@ def main() -> None:
 
     from atlas_app.maps.elements import build_base_map, build_data_layer, json_for_script
     from atlas_app.public.filters import Filters, apply_filters
-    from atlas_app.public.index import RegistryIndex, Viewport
+    from atlas_app.public.index import RegistryIndex
+    from atlas_app.public.viewport import Viewport
     from atlas_app.registry.schema import load_taxonomy
     from atlas_app.registry.store import Store
     from atlas_app.settings import PACKAGE_DATA

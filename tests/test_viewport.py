@@ -12,13 +12,8 @@ import pytest
 
 from atlas_app.public.arrow import fold_array
 from atlas_app.public.filters import Filters, apply_filters
-from atlas_app.public.index import (
-    CLIENT_LIMIT,
-    MAX_VIEW_CELLS,
-    RegistryIndex,
-    Viewport,
-    spread_duplicates,
-)
+from atlas_app.public.index import CLIENT_LIMIT, RegistryIndex
+from atlas_app.public.viewport import MAX_VIEW_CELLS, Viewport, spread_duplicates
 from atlas_app.text import fold
 from tests.support.factories import make_registry
 

@@ -21,9 +21,10 @@ import streamlit as st
 from atlas_app.maps.elements import json_for_script
 from atlas_app.public.detail import list_rows
 from atlas_app.public.filters import Filters
-from atlas_app.public.index import LiveIndex, RegistryIndex, Window
+from atlas_app.public.index import LiveIndex, RegistryIndex
 from atlas_app.public.snapshot import load_index
 from atlas_app.public.updates import updated_index
+from atlas_app.public.viewport import Window
 from atlas_app.registry.schema import Taxonomy, load_taxonomy
 from atlas_app.registry.store import Store
 from atlas_app.settings import Settings, load_settings

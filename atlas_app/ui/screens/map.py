@@ -14,8 +14,8 @@ import streamlit as st
 from atlas_app.places.countries import country_name, known_codes
 from atlas_app.public.detail import md_escape, organisation_detail
 from atlas_app.public.filters import MAX_QUERY_CHARS, describe_filters
-from atlas_app.public.index import Viewport
 from atlas_app.public.permalink import View, view_params
+from atlas_app.public.viewport import Viewport
 from atlas_app.registry.schema import KIND_LABELS, KINDS
 from atlas_app.ui import lang, state
 from atlas_app.ui.map_component import prepared_public_map, show_map
