@@ -110,7 +110,7 @@ def test_upload_a_messy_french_excel_file_end_to_end(staff_db):
     assert "CSV, Windows-1252, semicolon-separated, 4 data rows" in text
     assert "4 rows — ready: 3, refused: 1" in text
     problems = at.get_by_key("problems-table").dataframe[0].value
-    assert list(problems["line"]) == [3, 5] and list(problems["field"]) == ["website", "country"]
+    assert list(problems["line"]) == [3, 5] and list(problems["field"]) == ["Website", "Country"]
     assert list(problems["outcome"]) == ["value left out, row kept", "row rejected"]
     at.button(key="upload-commit").click().run()
     assert "Nothing was written" in at.warning[-1].value and staff_db.count() == 0

@@ -65,8 +65,8 @@ def test_a_refused_value_is_fixed_in_every_row_in_one_click(staff_db):
     assert "3 rows — ready: 0, refused: 3" in _summary(at)
     grid = at.get_by_key("fix-grid").dataframe[0].value
     assert list(zip(grid["line"], grid["field"], grid["value"])) == [
-        (2, "country", "Cyprys"), (3, "sector", "Healht care"), (3, "country", "Cyprys"),
-        (4, "sector", "Healht care"), (4, "country", "Cyprys")]
+        (2, "Country", "Cyprys"), (3, "Sector", "Healht care"), (3, "Country", "Cyprys"),
+        (4, "Sector", "Healht care"), (4, "Country", "Cyprys")]
     assert list(grid["rows"]) == [3, 2, 3, 2, 3]
     assert list(grid["suggestion"]) == ["Cyprus (CY)", "", "Cyprus (CY)", "", "Cyprus (CY)"]
     assert r"Read “Cyprys” as Cyprus \(CY\) in 3 rows" == at.button(key="fix-suggested-0").label
@@ -117,3 +117,17 @@ def test_a_staff_page_opened_without_a_live_session_says_why(staff_db):
     at = run_app("screens/upload.py")  # e.g. a reload after the session expired
     assert "Please sign in again: your staff session has ended." in at.error[0].value
     assert not at.get("file_uploader")
+
+
+def test_the_grid_names_the_fields_in_the_staff_members_language(staff_db):
+    from atlas_app.i18n import translator
+    from atlas_app.ui.problem_words import field_words
+
+    data = "nom;ville;pays;type;secteur\nAlpha;Nicosia;Cyprys;support;Healht care\n".encode()
+    at = signed_in()
+    at.session_state["lang"] = "fr"
+    at = upload(at, "chypre.csv", data)
+    grid = at.get_by_key("fix-grid").dataframe[0].value
+    assert set(grid["field"]) == {"Pays", "Secteur"}, grid
+    assert field_words("description_de", translator("fr")) == "Description (allemand)"
+    assert field_words("location_note", translator("fr")) == "location_note"  # no name

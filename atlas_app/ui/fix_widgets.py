@@ -18,7 +18,7 @@ from atlas_app.places.geocoding import Locator
 from atlas_app.public.detail import md_escape
 from atlas_app.registry.schema import KIND_LABELS, Taxonomy
 from atlas_app.registry.store import Store
-from atlas_app.ui.problem_words import PROBLEM_WORDS
+from atlas_app.ui.problem_words import PROBLEM_WORDS, field_words
 
 EDITS = "upload-edits"  # {line: {field: text}}: the corrections made (kept in the draft)
 PREPARED = "upload-prepared"
@@ -70,7 +70,7 @@ def fix_in_place(prepared: PreparedImport, taxonomy: Taxonomy,
         st.caption(_("The first {shown} of {total} are in the grid; fix them and the next "
                      "ones come.", shown=_.number(SHOWN), total=_.number(len(problems))))
     frame = pd.DataFrame([{
-        "line": p.line, "field": p.field, "value": p.value,
+        "line": p.line, "field": field_words(p.field, _), "value": p.value,
         "problem": _(PROBLEM_WORDS.get(p.code, p.code)),
         "suggestion": _suggestion_words(p.field, p.suggestion, taxonomy, _),
         "rows": counts[(p.field, p.value)],

@@ -4,7 +4,7 @@ that stop an upload. The one place the UI words them (the CLI has its own Englis
 from __future__ import annotations
 
 from atlas_app.errors import AtlasError
-from atlas_app.i18n import N_, Translator
+from atlas_app.i18n import N_, Translator, language_name_in
 from atlas_app.intake.reader import RawTable
 from atlas_app.intake.validation import PROBLEM_CODES
 
@@ -116,6 +116,28 @@ def read_notes(table: RawTable, _: Translator) -> list[str]:
     return list(table.warnings)
 
 
+# The fields' names as the staff read them (the file's column names stay in the mapping
+# step, where they are what the file calls them).
+FIELD_WORDS = {
+    "name": N_("Name"), "website": N_("Website"), "email": N_("E-mail"),
+    "kind": N_("Kind"), "sector": N_("Sector"), "tags": N_("Keywords (separated by ;)"),
+    "legal_form": N_("Legal form"), "country": N_("Country"), "city": N_("City"),
+    "postcode": N_("Postcode"), "address": N_("Address"), "latitude": N_("Latitude"),
+    "longitude": N_("Longitude"), "source": N_("Source"),
+}
+
+
+def field_words(field: str | None, _: Translator) -> str:
+    """A field's name in the page's language (``country`` → Pays); a field without a
+    name of its own keeps its id."""
+    if not field:
+        return ""
+    if field.startswith("description_"):
+        return _("Description ({language})",
+                 language=language_name_in(field.removeprefix("description_"), _.lang))
+    return _(FIELD_WORDS[field]) if field in FIELD_WORDS else field
+
+
 def problem_rows(problems, _: Translator) -> list[dict]:
     """The problems as table rows in the UI language (details stay as the core wrote)."""
     rows = []
@@ -123,7 +145,7 @@ def problem_rows(problems, _: Translator) -> list[dict]:
         outcome = _(OUTCOME_WORDS.get(p.severity, p.severity))
         if p.severity == "warning" and p.code in DROPPED:
             outcome = _("value left out, row kept")
-        rows.append({_("line"): p.line, _("field"): p.field or "", _("value"): p.value,
+        rows.append({_("line"): p.line, _("field"): field_words(p.field, _), _("value"): p.value,
                      _("problem"): _(PROBLEM_WORDS.get(p.code, p.code)),
                      _("outcome"): outcome, _("details"): f"{p.message} — {p.fix}",
                      "code": p.code})
