@@ -116,8 +116,8 @@ def read_notes(table: RawTable, _: Translator) -> list[str]:
     return list(table.warnings)
 
 
-# The fields' names as the staff read them (the file's column names stay in the mapping
-# step, where they are what the file calls them).
+# The fields' names as the staff read them, in the edit form and the problem tables (the
+# file's column names stay in the mapping step, where they are what the file calls them).
 FIELD_WORDS = {
     "name": N_("Name"), "website": N_("Website"), "email": N_("E-mail"),
     "kind": N_("Kind"), "sector": N_("Sector"), "tags": N_("Keywords (separated by ;)"),

@@ -37,7 +37,7 @@ from atlas_app.staff.edits import (
     set_status,
     update_organisation,
 )
-from atlas_app.ui.problem_words import error_message
+from atlas_app.ui.problem_words import error_message, field_words
 from atlas_app.ui.resources import get_gazetteer, get_store
 from atlas_app.ui.staff_session import require_staff
 from atlas_app.ui.widgets import form_problems, point_picker
@@ -265,10 +265,6 @@ def quality_overview(_: Translator) -> None:
 
 EDIT_TEXT = ("name", "website", "email", "city", "postcode", "address", "legal_form")
 EDIT_AREAS = DESCRIPTION_FIELDS
-FIELD_LABELS = {"name": N_("Name"), "website": N_("Website"), "email": N_("E-mail"),
-                "city": N_("City"), "postcode": N_("Postcode"), "address": N_("Address"),
-                "legal_form": N_("Legal form"), "latitude": N_("Latitude"),
-                "longitude": N_("Longitude")}
 EDIT_LOADED = "edit-loaded"
 
 
@@ -318,7 +314,7 @@ def edit_form(org: dict, taxonomy: Taxonomy, _: Translator) -> None:
             st.rerun()
     _location_picker(org, taxonomy, _)
     with st.form("edit-organisation"):
-        cells = {name: st.text_input(_(FIELD_LABELS[name]), key=f"edit-{name}")
+        cells = {name: st.text_input(field_words(name, _), key=f"edit-{name}")
                  for name in EDIT_TEXT}
         cols = st.columns(3)
         cells["kind"] = cols[0].selectbox(_("Kind"), KINDS, key="edit-kind",
@@ -330,7 +326,7 @@ def edit_form(org: dict, taxonomy: Taxonomy, _: Translator) -> None:
         cells.update(description_areas("edit", _, st.session_state.get(EDIT_BASE)))
         cols = st.columns(2)
         for col, name in zip(cols, ("latitude", "longitude")):
-            cells[name] = col.text_input(_(FIELD_LABELS[name]), key=f"edit-{name}")
+            cells[name] = col.text_input(field_words(name, _), key=f"edit-{name}")
         saved = st.form_submit_button(_("Save the changes"))
     if not saved:
         return
