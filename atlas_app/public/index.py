@@ -141,7 +141,7 @@ class RegistryIndex:
 
         # A snapshot holds one chunk per column: the arrays below share the file's pages
         # (copy=False: pandas would otherwise copy every column into its own blocks).
-        index = cls.from_parts(pd.DataFrame({
+        return cls.from_parts(pd.DataFrame({
             "id": table.column("id").to_numpy(),
             "name": pd.arrays.ArrowStringArray(table.column("name").combine_chunks()),
             "city": codes("city"), "country": codes("country"), "sector": codes("sector"),
@@ -150,18 +150,20 @@ class RegistryIndex:
             "longitude": table.column("longitude").to_numpy(),
             "year": pd.array(table.column("year").to_pandas(), dtype="Int16"),
         }, index=pd.RangeIndex(n), copy=False), table.column("search"),
-            WordIndex(words, n) if words is not None else None)
-        if "name_order" in table.column_names:
-            index._name_order = table.column("name_order").to_numpy()
-        return index
+            WordIndex(words, n) if words is not None else None,
+            table.column("name_order").to_numpy() if "name_order" in table.column_names
+            else None)
 
     @classmethod
     def from_parts(cls, frame: pd.DataFrame, search: pa.ChunkedArray,
-                   words: WordIndex | None = None) -> "RegistryIndex":
-        """An index over ``frame`` (the columns of :attr:`frame`), its search text and
-        its word index (built when None)."""
+                   words: WordIndex | None = None,
+                   name_order: np.ndarray | None = None) -> "RegistryIndex":
+        """An index over ``frame`` (the columns of :attr:`frame`), its search text, its
+        word index (built when None) and its rows in name order (sorted when first
+        needed when None)."""
         index = cls.__new__(cls)
         index._adopt(frame, search, words)
+        index._name_order = name_order
         return index
 
     @classmethod
@@ -391,6 +393,11 @@ class RegistryIndex:
         dlat = f["latitude"].to_numpy()[rows] - lat
         dlng = (f["longitude"].to_numpy()[rows] - lng) * math.cos(math.radians(lat))
         return int(f["id"].iat[rows[int(np.argmin(dlat ** 2 + dlng ** 2))]])
+
+    @property
+    def sorted_by_name(self) -> np.ndarray | None:
+        """The name order if it is already known (else None: :meth:`name_order` sorts)."""
+        return self._name_order
 
     def name_order(self) -> np.ndarray:
         """The organisations' rows in name order (case- and accent-insensitive): sorted

@@ -50,23 +50,24 @@ def patched(index: RegistryIndex, changes: pa.Table) -> RegistryIndex:
     frame = pd.DataFrame({name: _joined(index.frame[name].array, fresh.frame[name].array, gone)
                           for name in index.frame.columns},
                          index=pd.RangeIndex(len(keep) - len(gone) + len(fresh)), copy=False)
-    patched_index = RegistryIndex.from_parts(
-        frame, _kept_search(index.search, keep, fresh.search),
-        index.words.after_patch(keep, len(fresh)))
-    if index._name_order is not None:
-        patched_index._name_order = _patched_order(index._name_order, keep, patched_index)
-    return patched_index
+    search = pa.chunked_array([chunk for run in _kept_runs(index.search, gone)
+                               for chunk in run.chunks] + list(fresh.search.chunks),
+                              type=pa.string())
+    order = index.sorted_by_name
+    return RegistryIndex.from_parts(
+        frame, search, index.words.after_patch(keep, len(fresh)),
+        name_order=None if order is None else _patched_order(order, keep,
+                                                             frame["name"].array))
 
 
-def _patched_order(order: np.ndarray, keep: np.ndarray, patched: RegistryIndex) -> np.ndarray:
-    """The name order of ``patched`` from the old index's ``order`` (instead of sorting
-    a million names again): the kept rows keep their order, and each new row (at the end)
-    goes where a sort would put it — after the names that fold the same, as a stable sort
-    puts a later row."""
+def _patched_order(order: np.ndarray, keep: np.ndarray, names) -> np.ndarray:
+    """The name order of the patched index (whose ``names`` are the kept ones, then the
+    new ones) from the old index's ``order``, instead of sorting a million names again:
+    the kept rows keep their order, and each new row goes where a sort would put it —
+    after the names that fold the same, as a stable sort puts a later row."""
     position = np.cumsum(keep, dtype=np.int64) - 1  # old row → new row
     kept = position[order[keep[order]]].astype(np.uint32)
     first_new = int(np.count_nonzero(keep))
-    names = patched.frame["name"].array
     if first_new == len(names):
         return kept
 
@@ -90,13 +91,8 @@ def _joined(old, new, gone: np.ndarray):
         codes = np.concatenate([np.delete(old.codes, gone), recode[new.codes]])
         return pd.Categorical.from_codes(codes.astype(old.codes.dtype), categories=categories)
     if isinstance(old, pd.arrays.ArrowStringArray):
-        arrow = pa.array(old)
-        kept, start = [], 0
-        for position in gone:
-            kept.append(arrow.slice(start, position - start))
-            start = position + 1
-        kept.append(arrow.slice(start))
-        return pd.arrays.ArrowStringArray(pa.concat_arrays(kept + [pa.array(new)]))
+        return pd.arrays.ArrowStringArray(pa.concat_arrays(
+            _kept_runs(pa.array(old), gone) + [pa.array(new)]))
     if isinstance(old, pd.arrays.IntegerArray):
         return pd.arrays.IntegerArray(
             np.concatenate([np.delete(old._data, gone), new._data]),
@@ -104,20 +100,14 @@ def _joined(old, new, gone: np.ndarray):
     return np.concatenate([np.delete(np.asarray(old), gone), np.asarray(new)])
 
 
-def _kept_search(search: pa.ChunkedArray, keep: np.ndarray,
-                 fresh: pa.ChunkedArray) -> pa.ChunkedArray:
-    """The search texts without the rows that left, then the new rows' texts: the kept
-    runs are slices of the old chunks (no copy, and the mapped snapshot's pages are not
-    read), so that one edit does not copy 200 MB of text at a million organisations."""
-    chunks, start = [], 0
-    for chunk in search.chunks:
-        part = keep[start:start + len(chunk)]
-        start += len(chunk)
-        if part.all():
-            chunks.append(chunk)
-            continue
-        gone = np.flatnonzero(~part)
-        bounds = np.concatenate([[-1], gone, [len(chunk)]])
-        chunks.extend(chunk.slice(a + 1, b - a - 1) for a, b in zip(bounds[:-1], bounds[1:])
-                      if b - a > 1)
-    return pa.chunked_array(chunks + list(fresh.chunks), type=pa.string())
+def _kept_runs(values, gone: np.ndarray) -> list:
+    """``values`` (an Arrow array or chunked array) without the rows at ``gone``, as the
+    slices between them: no copy, and a mapped snapshot's pages are not read (the search
+    texts of a million organisations are 200 MB)."""
+    runs, start = [], 0
+    for position in gone:
+        if position > start:
+            runs.append(values.slice(start, position - start))
+        start = position + 1
+    runs.append(values.slice(start))
+    return runs
