@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from atlas_app.errors import StoreError
 from atlas_app.registry.store import Store
 from atlas_app.registry.tables import organisations
-from tests.support.factories import record
+from tests.support.factories import old_registry, record
 
 
 def test_upgrade_is_idempotent_and_current(store):
@@ -196,23 +196,9 @@ def test_upgrading_keys_existing_rows_for_duplicate_lookups(tmp_path, request, b
 def test_place_precisions_arrive_without_losing_ids_or_the_search(tmp_path, request, backend):
     """Migration 0011 (issue 19) widens location_precision; SQLite copies the table, which
     must keep AUTOINCREMENT, the highest id given and the search index's triggers."""
-    from alembic import command
-
     from atlas_app.registry.lookups import find_organisations
 
-    url = f"sqlite:///{tmp_path / 'old.db'}" if backend == "sqlite" else \
-        request.getfixturevalue("postgres_url")
-    old = Store(url)
-    command.upgrade(old._alembic_config(), "0010")
-    with old.engine.begin() as conn:
-        for i in (1, 2, 3):
-            conn.execute(sa.text(
-                "INSERT INTO organisations (name, kind, sector, tags, country, city, "
-                "location_precision, location_source, status, created_at, updated_at, "
-                "search_key) VALUES (:name, 'support', 'health', '[]', 'FR', 'Lyon', 'none', "
-                "'none', 'published', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, :key)"),
-                {"name": f"Org {i}", "key": f"org {i} lyon"})
-        conn.execute(sa.text("DELETE FROM organisations WHERE name = 'Org 3'"))
+    old = old_registry(tmp_path, request, backend, "0010")
     old.upgrade()
     assert old.schema_is_current()
     ids, _ = old.add_organisations([record(name="Quartier", city="Praha 7", country="CZ",

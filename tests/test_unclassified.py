@@ -14,7 +14,7 @@ from atlas_app.registry.review import ReviewFilter, review_facets, review_page
 from atlas_app.registry.store import Store
 from atlas_app.staff.edits import recent_changes, set_status
 from atlas_app.staff.review import act_on_review
-from tests.support.factories import record
+from tests.support.factories import old_registry, record
 
 ANA = "ana@example.org"
 FILE = ("name,city,country\n"
@@ -90,19 +90,7 @@ def test_migration_0014_keeps_rows_ids_and_the_search(tmp_path, request, backend
 
     from atlas_app.registry.lookups import find_organisations
 
-    url = f"sqlite:///{tmp_path / 'old.db'}" if backend == "sqlite" else \
-        request.getfixturevalue("postgres_url")
-    old = Store(url)
-    command.upgrade(old._alembic_config(), "0012")
-    with old.engine.begin() as conn:
-        for i in (1, 2, 3):
-            conn.execute(sa.text(
-                "INSERT INTO organisations (name, kind, sector, tags, country, city, "
-                "location_precision, location_source, status, created_at, updated_at, "
-                "search_key) VALUES (:name, 'support', 'health', '[]', 'FR', 'Lyon', 'none', "
-                "'none', 'published', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, :key)"),
-                {"name": f"Org {i}", "key": f"org {i} lyon"})
-        conn.execute(sa.text("DELETE FROM organisations WHERE name = 'Org 3'"))
+    old = old_registry(tmp_path, request, backend, "0012")
     old.upgrade()
     assert old.schema_is_current()
     assert {o["name"] for o in old.frame()["name"].to_frame().to_dict("records")} == {

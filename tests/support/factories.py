@@ -64,3 +64,28 @@ def record(**overrides):
                 status="published")
     base.update(overrides)
     return base
+
+
+def old_registry(tmp_path, request, backend: str, revision: str):
+    """A registry on ``backend`` at an old schema ``revision``, holding "Org 1" and
+    "Org 2" (ids 1 and 2; id 3 was given, then deleted): for migrations that copy the
+    table, which must keep the ids, the highest id given and the search."""
+    import sqlalchemy as sa
+    from alembic import command
+
+    from atlas_app.registry.store import Store
+
+    url = f"sqlite:///{tmp_path / 'old.db'}" if backend == "sqlite" else \
+        request.getfixturevalue("postgres_url")
+    old = Store(url)
+    command.upgrade(old._alembic_config(), revision)
+    with old.engine.begin() as conn:
+        for i in (1, 2, 3):
+            conn.execute(sa.text(
+                "INSERT INTO organisations (name, kind, sector, tags, country, city, "
+                "location_precision, location_source, status, created_at, updated_at, "
+                "search_key) VALUES (:name, 'support', 'health', '[]', 'FR', 'Lyon', 'none', "
+                "'none', 'published', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, :key)"),
+                {"name": f"Org {i}", "key": f"org {i} lyon"})
+        conn.execute(sa.text("DELETE FROM organisations WHERE name = 'Org 3'"))
+    return old

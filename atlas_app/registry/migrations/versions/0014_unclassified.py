@@ -22,16 +22,20 @@ CHECK = "ck_organisations_classified"
 RULE = "status <> 'published' OR (kind IS NOT NULL AND sector IS NOT NULL)"
 
 
+def _change(batch, nullable: bool) -> None:
+    for name, size in (("kind", 16), ("sector", 64)):
+        batch.alter_column(name, existing_type=sa.String(size), nullable=nullable)
+    if nullable:
+        batch.create_check_constraint(CHECK, RULE)
+    else:
+        batch.drop_constraint(CHECK, type_="check")
+
+
 def _alter(nullable: bool) -> None:
     conn = op.get_bind()
     if conn.dialect.name != "sqlite":
         with op.batch_alter_table("organisations") as batch:
-            for name, size in (("kind", 16), ("sector", 64)):
-                batch.alter_column(name, existing_type=sa.String(size), nullable=nullable)
-            if nullable:
-                batch.create_check_constraint(CHECK, RULE)
-            else:
-                batch.drop_constraint(CHECK, type_="check")
+            _change(batch, nullable)
         return
     seq = conn.exec_driver_sql("SELECT seq FROM sqlite_sequence WHERE name = "
                                "'organisations'").scalar()
@@ -39,12 +43,7 @@ def _alter(nullable: bool) -> None:
         "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'organisations'")]
     with op.batch_alter_table("organisations", recreate="always",
                               table_kwargs={"sqlite_autoincrement": True}) as batch:
-        for name, size in (("kind", 16), ("sector", 64)):
-            batch.alter_column(name, existing_type=sa.String(size), nullable=nullable)
-        if nullable:
-            batch.create_check_constraint(CHECK, RULE)
-        else:
-            batch.drop_constraint(CHECK, type_="check")
+        _change(batch, nullable)
     for statement in triggers:
         conn.exec_driver_sql(statement)
     if seq is not None:
